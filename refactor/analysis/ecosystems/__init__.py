@@ -1,0 +1,32 @@
+"""Ecosystem detectors: each module exposes ``detect(facts, options) -> BuildInfo | None`` and
+the registry below tries them in order. A new ecosystem is one module here, one template and
+its samples."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from refactor.analysis.ecosystems import dotnet, go, java, native, node, python, rust
+from refactor.analysis.model import BuildInfo, StageFacts
+from refactor.options import Options
+
+Detector = Callable[[StageFacts, Options], "BuildInfo | None"]
+
+# Specific toolchains first; the native (C/C++, make install) detector is the fallback.
+DETECTORS: tuple[Detector, ...] = (
+    go.detect,
+    rust.detect,
+    java.detect,
+    dotnet.detect,
+    node.detect,
+    python.detect,
+    native.detect,
+)
+
+
+def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    for detector in DETECTORS:
+        found = detector(facts, options)
+        if found is not None:
+            return found
+    return None

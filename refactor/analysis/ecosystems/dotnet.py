@@ -1,0 +1,104 @@
+""".NET: ``dotnet publish`` output onto the ASP.NET Core or .NET runtime image of the same
+version."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from refactor.analysis.images import interpreter_runtime
+from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from refactor.analysis.program import UNSURE, artifacts_from_options
+from refactor.options import Options
+
+
+def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    lines: list[int] = []
+    outputs: list[Artifact] = []
+    self_contained = False
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename != "dotnet" or cmd.subcommand != "publish":
+                continue
+            cwd = cmd.cwd or step.workdir or facts.workdir
+            line = step.instruction.start_line
+            lines.append(line)
+            if cmd.has_flag("--self-contained", "--sc") or cmd.has_flag("-r", "--runtime"):
+                self_contained = cmd.flag_value("--self-contained") not in {"false"}
+            out = cmd.flag_value("-o", "--output")
+            if out:
+                path = facts.resolve(out, cwd)
+                outputs.append(Artifact(path, path, "dll-folder", line))
+            else:
+                config = cmd.flag_value("-c", "--configuration") or "Release"
+                path = posixpath.join(cwd, "bin", config)
+                outputs.append(
+                    Artifact(path, path, "dll-folder", line, False, "dotnet publish without -o")
+                )
+    if not lines:
+        return None
+    last = lines[-1]
+    findings: list[Finding] = []
+    aspnet = bool(facts.instructions("EXPOSE")) or any(
+        k.startswith("ASPNETCORE_") for k in facts.env
+    )
+    flavour = "runtime-deps" if self_contained else ("aspnet" if aspnet else "runtime")
+    pattern = interpreter_runtime(facts.image, "dotnet")
+    runtime = options.runtime_image or (pattern.format(flavour=flavour) if pattern else None)
+    if runtime is None:
+        findings.append(
+            Finding(
+                UNSURE,
+                "warning",
+                last,
+                last,
+                f"no .NET runtime image is known for {facts.image.text}; pass --runtime-image",
+                flag="--runtime-image",
+            )
+        )
+        return BuildInfo(
+            "dotnet", "dotnet.Dockerfile.j2", (), "interpreter", findings=tuple(findings)
+        )
+    findings.append(
+        Finding(
+            UNSURE,
+            "info",
+            last,
+            last,
+            f"runs on the {flavour} image "
+            + (
+                "(the image exposes a port or sets ASPNETCORE_*, so it is taken for a web app)"
+                if flavour == "aspnet"
+                else "(no port or ASPNETCORE_* setting, so it is taken for a console app)"
+            )
+            + "; pass --runtime-image to choose another",
+            flag="--runtime-image",
+        )
+    )
+    artifacts = artifacts_from_options(facts, options, last) if options.artifacts else outputs[-1:]
+    for art in artifacts:
+        if not art.certain:
+            findings.append(
+                Finding(
+                    UNSURE,
+                    "info",
+                    art.line,
+                    art.line,
+                    f"publish folder {art.path} is inferred ({art.note}); pass --artifact PATH",
+                    flag="--artifact",
+                )
+            )
+    return BuildInfo(
+        ecosystem="dotnet",
+        template="dotnet.Dockerfile.j2",
+        artifacts=tuple(artifacts),
+        linkage="interpreter",
+        runtime_image=runtime,
+        findings=tuple(findings),
+        lines=tuple(lines),
+    )
+
+
+def sdk_version(tag: str) -> str | None:
+    match = re.match(r"(\d+\.\d+)", tag)
+    return match.group(1) if match else None

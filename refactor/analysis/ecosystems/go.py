@@ -1,0 +1,158 @@
+"""Go: ``go build`` / ``go install`` outputs, cgo and static linking."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from refactor.analysis.program import (
+    UNSURE,
+    artifacts_from_options,
+    installs_ca_certificates,
+    pick_program,
+    uncertain_findings,
+)
+from refactor.options import Options
+
+_CGO_IMPORT = re.compile(r'^\s*import\s+"C"\s*$', re.M)
+# Evidence that the program opens TLS connections itself (a server needs no CA bundle).
+_TLS_CLIENT = re.compile(
+    r"\bhttp\.(Get|Post|PostForm|Head|Client|DefaultClient|NewRequest(WithContext)?)\b"
+    r"|\btls\.(Dial|Client)\b|\bx509\.SystemCertPool\b|\bsmtp\.Dial\b|\bgrpc\.Dial\b"
+)
+
+
+def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    candidates: list[Artifact] = []
+    lines: list[int] = []
+    cgo_values: list[str | None] = []
+    gopath = facts.env.get("GOPATH", "/go")
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename != "go" or cmd.subcommand not in {"build", "install"}:
+                continue
+            cwd = cmd.cwd or step.workdir or facts.workdir
+            line = step.instruction.start_line
+            lines.append(line)
+            cgo_values.append(cmd.env_value("CGO_ENABLED") or step.env.get("CGO_ENABLED"))
+            packages = [p for p in cmd.positional[1:] if not _is_flag_value(cmd.args, p)]
+            if cmd.subcommand == "build":
+                out = cmd.flag_value("-o")
+                if out:
+                    path = facts.resolve(out, cwd)
+                    if out.endswith("/"):
+                        path = posixpath.join(path, _package_name(packages, cwd))
+                    candidates.append(Artifact(path, path, "binary", line))
+                else:
+                    name = _package_name(packages, cwd)
+                    candidates.append(
+                        Artifact(
+                            posixpath.join(cwd, name),
+                            "",
+                            "binary",
+                            line,
+                            certain=False,
+                            note="go build without -o names the binary after the package folder",
+                        )
+                    )
+            else:
+                gobin = step.env.get("GOBIN") or posixpath.join(gopath, "bin")
+                for pkg in packages or ["."]:
+                    if "@" in pkg:
+                        # go install tool@version: a build-time tool unless the image runs it.
+                        name = posixpath.basename(pkg.split("@", 1)[0])
+                        candidates.append(Artifact(posixpath.join(gobin, name), "", "binary", line))
+                    else:
+                        name = _package_name([pkg], cwd)
+                        candidates.append(
+                            Artifact(
+                                posixpath.join(gobin, name),
+                                "",
+                                "binary",
+                                line,
+                                certain=pkg not in {".", "./..."},
+                                note="go install names the binary after the package folder",
+                            )
+                        )
+    if not lines:
+        return None
+    findings: list[Finding] = []
+    if options.artifacts:
+        chosen = artifacts_from_options(facts, options, lines[-1])
+    else:
+        chosen, findings = pick_program(facts, candidates, "go build")
+    findings += uncertain_findings(chosen)
+
+    sources = {k: v for k, v in facts.context_files.items() if k.endswith(".go")}
+    uses_cgo = any(_CGO_IMPORT.search(text) for text in sources.values())
+    explicit = [v for v in cgo_values if v is not None]
+    builder_env: tuple[tuple[str, str], ...] = ()
+    line = lines[-1]
+    if explicit and all(v == "0" for v in explicit):
+        linkage = "static"
+    elif facts.info.libc == "musl" and not explicit:
+        linkage = "static"  # the alpine golang images have no C compiler: cgo is off
+    elif options.linkage == "dynamic" or uses_cgo or "1" in explicit:
+        linkage = "glibc" if facts.info.libc != "musl" else "musl"
+        if uses_cgo and options.linkage != "dynamic":
+            findings.append(
+                Finding(
+                    UNSURE,
+                    "info",
+                    line,
+                    line,
+                    'the Go sources use cgo (import "C"), so the binary links the C library '
+                    "and needs a runtime image that has it",
+                )
+            )
+    else:
+        linkage = "static"
+        builder_env = (("CGO_ENABLED", "0"),)
+        seen = (
+            'no Go file in the build context imports "C"'
+            if sources
+            else ("the Go sources were not available to check for cgo")
+        )
+        findings.append(
+            Finding(
+                "DSR101",
+                "info",
+                line,
+                line,
+                "the golang images ship gcc, so a default build links glibc when it imports "
+                f"net or os/user; the builder sets CGO_ENABLED=0 to get a static binary ({seen}). "
+                "Pass --linkage dynamic to keep cgo",
+                flag="--linkage",
+            )
+        )
+    needs_ca = any(_TLS_CLIENT.search(t) for t in sources.values()) if sources else True
+    needs_ca = needs_ca or installs_ca_certificates(facts)
+    return BuildInfo(
+        ecosystem="go",
+        template="go.Dockerfile.j2",
+        artifacts=tuple(chosen),
+        linkage=linkage,
+        builder_env=builder_env,
+        needs_ca_certificates=needs_ca,
+        findings=tuple(findings),
+        lines=tuple(lines),
+    )
+
+
+def _is_flag_value(args: tuple[str, ...], word: str) -> bool:
+    """True when ``word`` follows a flag that takes a value (``-o app``, ``-ldflags "-s"``)."""
+    takes_value = {"-o", "-ldflags", "-gcflags", "-tags", "-mod", "-p", "-asmflags", "-buildmode"}
+    for i, arg in enumerate(args[1:], start=1):
+        if arg == word and args[i - 1] in takes_value:
+            return True
+    return False
+
+
+def _package_name(packages: list[str], cwd: str) -> str:
+    for pkg in packages:
+        if pkg.endswith(".go"):
+            return posixpath.splitext(posixpath.basename(pkg))[0]
+        if pkg not in {".", "./..."}:
+            return posixpath.basename(pkg.rstrip("/").removesuffix("/..."))
+    return posixpath.basename(cwd.rstrip("/")) or "app"

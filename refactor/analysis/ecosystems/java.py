@@ -1,0 +1,114 @@
+"""Java: Maven, Gradle and plain javac/jar builds; the jar runs on a JRE of the same major."""
+
+from __future__ import annotations
+
+import posixpath
+
+from refactor.analysis.images import interpreter_runtime
+from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from refactor.analysis.program import UNSURE, app_paths, artifacts_from_options
+from refactor.options import Options
+
+MAVEN = {"mvn", "mvnw"}
+GRADLE = {"gradle", "gradlew"}
+BUILD_GOALS = {"package", "install", "verify", "build", "bootJar", "jar", "assemble", "shadowJar"}
+
+
+def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    lines: list[int] = []
+    outputs: list[Artifact] = []
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            cwd = cmd.cwd or step.workdir or facts.workdir
+            line = step.instruction.start_line
+            name = cmd.basename
+            goals = {a.split(":")[-1] for a in cmd.positional}
+            if name in MAVEN and goals & BUILD_GOALS:
+                lines.append(line)
+                path = posixpath.join(cwd, "target", "*.jar")
+                outputs.append(Artifact(path, posixpath.dirname(path) + "/", "glob", line))
+            elif name in GRADLE and goals & BUILD_GOALS:
+                lines.append(line)
+                path = posixpath.join(cwd, "build", "libs", "*.jar")
+                outputs.append(Artifact(path, posixpath.dirname(path) + "/", "glob", line))
+            elif name == "jar":
+                lines.append(line)
+                out = cmd.flag_value("--file", "-f")
+                letters = cmd.args[0] if cmd.args else ""
+                if out is None and "f" in letters and not letters.startswith("-"):
+                    # jar cf app.jar ...: the file follows the option letters.
+                    out = cmd.args[1] if len(cmd.args) > 1 else None
+                if out:
+                    path = facts.resolve(out, cwd)
+                    outputs.append(Artifact(path, path, "jar", line))
+            elif name == "javac":
+                lines.append(line)
+    if not lines:
+        return None
+    last = lines[-1]
+    runtime = options.runtime_image or interpreter_runtime(facts.image, "java")
+    if runtime is None:
+        return BuildInfo(
+            "java",
+            "java.Dockerfile.j2",
+            (),
+            "interpreter",
+            findings=(
+                Finding(
+                    UNSURE,
+                    "warning",
+                    last,
+                    last,
+                    f"the Java version of {facts.image.text} is not known; pass "
+                    "--runtime-image eclipse-temurin:<major>-jre",
+                    flag="--runtime-image",
+                ),
+            ),
+            lines=tuple(lines),
+        )
+    findings: list[Finding] = []
+    argv = facts.program
+    jar = None
+    if "-jar" in argv:
+        index = argv.index("-jar")
+        if index + 1 < len(argv):
+            jar = facts.resolve(argv[index + 1])
+    if options.artifacts:
+        artifacts = artifacts_from_options(facts, options, last)
+    elif jar and "*" not in jar and "$" not in jar:
+        artifacts = [Artifact(jar, jar, "jar", last)]
+    elif outputs:
+        artifacts = outputs[-1:]
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                last,
+                last,
+                f"the image does not name its jar; copying {outputs[-1].path}; "
+                "pass --artifact PATH to name it",
+                flag="--artifact",
+            )
+        )
+    else:
+        artifacts = [Artifact(p, p, "directory", last) for p in app_paths(facts)]
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                last,
+                last,
+                "no jar found; the application folder is copied whole; pass --artifact PATH "
+                "to copy only what runs",
+                flag="--artifact",
+            )
+        )
+    return BuildInfo(
+        ecosystem="java",
+        template="java.Dockerfile.j2",
+        artifacts=tuple(artifacts),
+        linkage="interpreter",
+        runtime_image=runtime,
+        findings=tuple(findings),
+        lines=tuple(sorted(set(lines))),
+    )

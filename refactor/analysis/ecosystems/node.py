@@ -1,0 +1,130 @@
+"""Node.js and TypeScript: npm / yarn / pnpm installs and builds, dev dependencies to prune."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from refactor.analysis.images import interpreter_runtime
+from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from refactor.analysis.packages import package_installs
+from refactor.analysis.program import UNSURE, app_paths, artifacts_from_options, runtime_packages
+from refactor.options import Options
+
+BUILD_COMMANDS = {"tsc", "webpack", "vite", "esbuild", "rollup", "babel", "next", "nest", "swc"}
+
+
+def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    if facts.info.ecosystem != "node" and not _runs_node(facts):
+        return None
+    lines: list[int] = []
+    dev_installs: list[tuple[str, str | None, int]] = []
+    globals_: list[str] = []
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager not in {"npm", "yarn", "pnpm"}:
+                continue
+            line = step.instruction.start_line
+            lines.append(line)
+            if install.global_install:
+                globals_.extend(install.packages)
+            elif install.dev and not install.packages:
+                dev_installs.append((install.manager, install.command.cwd, line))
+        for cmd in step.script.commands:
+            if cmd.basename in BUILD_COMMANDS or (
+                cmd.basename in {"npm", "yarn", "pnpm"} and cmd.subcommand in {"run", "build"}
+            ):
+                lines.append(step.instruction.start_line)
+            if cmd.basename == "npx" and cmd.positional and cmd.positional[0] in BUILD_COMMANDS:
+                lines.append(step.instruction.start_line)
+    if not lines:
+        return None
+    findings: list[Finding] = []
+    runtime = options.runtime_image or interpreter_runtime(facts.image, "node")
+    last = lines[-1]
+    if runtime is None:
+        return BuildInfo(
+            "node",
+            "node.Dockerfile.j2",
+            (),
+            "interpreter",
+            findings=(
+                Finding(
+                    UNSURE,
+                    "warning",
+                    last,
+                    last,
+                    f"no slim Node.js image is known for {facts.image.text}; pass "
+                    "--runtime-image IMAGE",
+                    flag="--runtime-image",
+                ),
+            ),
+            lines=tuple(lines),
+        )
+    exe = facts.executable or ""
+    used_globals = [g for g in globals_ if posixpath.basename(exe) in {g, g.split("@")[0]}]
+    if used_globals:
+        findings.append(
+            Finding(
+                UNSURE,
+                "warning",
+                last,
+                last,
+                f"the image runs the global npm package {used_globals[0]}; global packages "
+                "are not copied: pass --keep /usr/local/lib/node_modules",
+                flag="--keep",
+            )
+        )
+    builder_steps: list[str] = []
+    if dev_installs:
+        manager, cwd, line = dev_installs[-1]
+        prune = _prune_command(manager, facts)
+        if cwd and cwd != facts.workdir:
+            prune = f"cd {cwd} && {prune}"
+        builder_steps.append(
+            "# Drop devDependencies: the runtime stage copies node_modules as it is here.\n"
+            f"RUN {prune}"
+        )
+    if options.artifacts:
+        artifacts = artifacts_from_options(facts, options, last)
+    else:
+        artifacts = [Artifact(p, p, "directory", last) for p in app_paths(facts)]
+    if not artifacts:
+        findings.append(
+            Finding(
+                UNSURE,
+                "warning",
+                last,
+                last,
+                "the application files could not be located (no WORKDIR and no COPY); "
+                "pass --artifact PATH",
+                flag="--artifact",
+            )
+        )
+    packages, unknown = runtime_packages(facts)
+    return BuildInfo(
+        ecosystem="node",
+        template="node.Dockerfile.j2",
+        artifacts=tuple(artifacts),
+        linkage="interpreter",
+        runtime_image=runtime,
+        builder_steps=tuple(builder_steps),
+        runtime_packages=tuple(packages),
+        findings=tuple(findings + unknown),
+        lines=tuple(sorted(set(lines))),
+    )
+
+
+def _runs_node(facts: StageFacts) -> bool:
+    return posixpath.basename(facts.executable or "") in {"node", "npm", "yarn", "pnpm", "npx"}
+
+
+def _prune_command(manager: str, facts: StageFacts) -> str:
+    if manager == "yarn":
+        return "yarn install --production --frozen-lockfile --ignore-scripts --prefer-offline"
+    if manager == "pnpm":
+        return "pnpm prune --prod"
+    version = facts.image.version or ""
+    major = int(version.split(".")[0]) if re.match(r"\d+", version) else 99
+    # npm 7 (Node.js 15+) understands --omit=dev; older npm only --production.
+    return "npm prune --omit=dev" if major >= 15 else "npm prune --production"

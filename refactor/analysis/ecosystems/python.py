@@ -1,0 +1,130 @@
+"""Python: pip / poetry / pipenv installs, compiled extensions, virtual environments."""
+
+from __future__ import annotations
+
+import posixpath
+
+from refactor.analysis.images import interpreter_runtime
+from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from refactor.analysis.packages import package_installs
+from refactor.analysis.program import (
+    UNSURE,
+    app_paths,
+    artifacts_from_options,
+    bare_package,
+    build_packages_installed,
+    runtime_packages,
+)
+from refactor.options import Options
+
+VENV = "/opt/venv"
+INSTALLERS = {"poetry", "pipenv", "uv", "pdm"}
+
+
+def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    lines: list[int] = []
+    venvs: list[str] = []
+    user_installs = False
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager == "pip":
+                lines.append(step.instruction.start_line)
+                if install.command.has_flag("--user"):
+                    user_installs = True
+        for cmd in step.script.commands:
+            cwd = cmd.cwd or step.workdir or facts.workdir
+            if cmd.basename in INSTALLERS and cmd.subcommand in {"install", "sync", "add"}:
+                lines.append(step.instruction.start_line)
+            if cmd.basename.startswith("python") and cmd.args[:2] == ("-m", "venv"):
+                target = [a for a in cmd.args[2:] if not a.startswith("-")]
+                if target:
+                    venvs.append(facts.resolve(target[0], cwd))
+            if cmd.basename in {"virtualenv"} and cmd.positional:
+                venvs.append(facts.resolve(cmd.positional[-1], cwd))
+            if cmd.basename == "uv" and cmd.subcommand == "venv":
+                target = [a for a in cmd.positional[1:]]
+                venvs.append(facts.resolve(target[0] if target else ".venv", cwd))
+    if not lines:
+        return None
+    last = lines[-1]
+    findings: list[Finding] = []
+    apt_python = [
+        p
+        for p in map(bare_package, build_packages_installed(facts))
+        if p.startswith("python3-") and p not in {"python3-dev", "python3-pip", "python3-venv"}
+    ]
+    runtime = options.runtime_image or interpreter_runtime(facts.image, "python")
+    if runtime is None or apt_python:
+        why = (
+            f"Python modules installed as OS packages ({', '.join(apt_python)}) cannot be "
+            "carried into a slim Python image"
+            if apt_python
+            else f"no slim Python image is known for {facts.image.text}; pass --runtime-image IMAGE"
+        )
+        return BuildInfo(
+            "python",
+            "python.Dockerfile.j2",
+            (),
+            "interpreter",
+            findings=(Finding(UNSURE, "warning", last, last, why, flag="--runtime-image"),),
+            lines=tuple(lines),
+        )
+    builder_env: tuple[tuple[str, str], ...] = ()
+    builder_prelude: tuple[str, ...] = ()
+    builder_steps: tuple[str, ...] = ()
+    runtime_env: list[tuple[str, str]] = []
+    artifacts: list[Artifact] = []
+    if venvs:
+        venv = venvs[-1]
+        if not facts.env.get("PATH", "").startswith(venv):
+            runtime_env.append(("PATH", f"{venv}/bin:$PATH"))
+    else:
+        venv = VENV
+        builder_prelude = (
+            "# Install into a virtual environment so the runtime stage can copy it whole.",
+            f"RUN python -m venv {VENV}",
+        )
+        builder_env = (("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH"))
+        builder_steps = (
+            "# pip itself is not needed at run time.\n"
+            f"RUN {VENV}/bin/python -m pip uninstall --yes --quiet pip",
+        )
+        runtime_env += [("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH")]
+    artifacts.append(Artifact(venv, venv, "venv", last))
+    if user_installs:
+        findings.append(
+            Finding(
+                UNSURE,
+                "warning",
+                last,
+                last,
+                "pip install --user puts packages in ~/.local, outside the virtual environment; "
+                "pass --keep /root/.local if the program needs them",
+                flag="--keep",
+            )
+        )
+    if options.artifacts:
+        artifacts += artifacts_from_options(facts, options, last)
+    else:
+        for path in app_paths(facts):
+            if not (path == venv or path.startswith(venv + "/")):
+                artifacts.append(Artifact(path, path, "directory", last))
+    packages, unknown = runtime_packages(facts)
+    return BuildInfo(
+        ecosystem="python",
+        template="python.Dockerfile.j2",
+        artifacts=tuple(artifacts),
+        linkage="interpreter",
+        runtime_image=runtime,
+        builder_env=builder_env,
+        builder_prelude=builder_prelude,
+        builder_steps=builder_steps,
+        runtime_env=tuple(runtime_env),
+        runtime_packages=tuple(packages),
+        findings=tuple(findings + unknown),
+        lines=tuple(sorted(set(lines))),
+    )
+
+
+def venv_python(venv: str) -> str:
+    return posixpath.join(venv, "bin", "python")

@@ -1,0 +1,102 @@
+"""Rust: ``cargo build`` / ``cargo install`` outputs, gnu vs musl targets."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+
+from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from refactor.analysis.program import (
+    artifacts_from_options,
+    installs_ca_certificates,
+    pick_program,
+    runtime_packages,
+    uncertain_findings,
+)
+from refactor.options import Options
+
+_TLS_CRATES = re.compile(r"^\s*(reqwest|hyper-tls|native-tls|openssl|rustls|ureq|surf)\b", re.M)
+_OPENSSL = re.compile(r"^\s*(openssl|native-tls|hyper-tls)\b", re.M)
+
+
+def _crate_name(facts: StageFacts) -> str | None:
+    text = facts.context_files.get("Cargo.toml", "")
+    section = re.search(r"^\[package\](.*?)(^\[|\Z)", text, re.S | re.M)
+    if section:
+        name = re.search(r'^\s*name\s*=\s*"([^"]+)"', section.group(1), re.M)
+        if name:
+            return name.group(1)
+    return None
+
+
+def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    candidates: list[Artifact] = []
+    lines: list[int] = []
+    targets: list[str] = []
+    cargo_home = facts.env.get("CARGO_HOME", "/usr/local/cargo")
+    crate = _crate_name(facts)
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename != "cargo" or cmd.subcommand not in {"build", "install"}:
+                continue
+            cwd = cmd.cwd or step.workdir or facts.workdir
+            line = step.instruction.start_line
+            lines.append(line)
+            target = cmd.flag_value("--target") or step.env.get("CARGO_BUILD_TARGET")
+            if target:
+                targets.append(target)
+            names = [cmd.flag_value("--bin")] if cmd.has_flag("--bin") else []
+            if not names:
+                names = [crate] if crate else [posixpath.basename(cwd.rstrip("/")) or "app"]
+            certain = bool(cmd.has_flag("--bin") or crate)
+            note = None if certain else "the binary name comes from Cargo.toml, which was not read"
+            if cmd.subcommand == "build":
+                profile = "release" if cmd.has_flag("--release", "-r") else "debug"
+                profile = cmd.flag_value("--profile") or profile
+                target_dir = (
+                    cmd.flag_value("--target-dir")
+                    or step.env.get("CARGO_TARGET_DIR")
+                    or posixpath.join(cwd, "target")
+                )
+                base = facts.resolve(target_dir, cwd)
+                if target:
+                    base = posixpath.join(base, target)
+                for name in names:
+                    path = posixpath.join(base, profile, name)
+                    candidates.append(Artifact(path, "", "binary", line, certain, note))
+            else:
+                root = cmd.flag_value("--root") or cargo_home
+                crates = [p for p in cmd.positional[1:]]
+                if crates and not cmd.has_flag("--path"):
+                    names = [posixpath.basename(crates[0])]
+                    certain, note = True, None
+                for name in names:
+                    path = posixpath.join(facts.resolve(root, cwd), "bin", name)
+                    candidates.append(Artifact(path, "", "binary", line, certain, note))
+    if not lines:
+        return None
+    findings: list[Finding] = []
+    if options.artifacts:
+        chosen = artifacts_from_options(facts, options, lines[-1])
+    else:
+        chosen, findings = pick_program(facts, candidates, "cargo")
+    findings += uncertain_findings(chosen)
+    if any("musl" in t for t in targets) or (facts.info.libc == "musl" and not targets):
+        linkage = "static"
+    else:
+        linkage = "glibc"
+    packages, unknown = runtime_packages(facts)
+    cargo_toml = facts.context_files.get("Cargo.toml", "")
+    if _OPENSSL.search(cargo_toml) and "libssl3" not in packages and linkage == "glibc":
+        packages.append("libssl3")
+    needs_ca = bool(_TLS_CRATES.search(cargo_toml)) or installs_ca_certificates(facts)
+    return BuildInfo(
+        ecosystem="rust",
+        template="rust.Dockerfile.j2",
+        artifacts=tuple(chosen),
+        linkage=linkage,
+        runtime_packages=tuple(packages),
+        needs_ca_certificates=needs_ca,
+        findings=tuple(findings + unknown),
+        lines=tuple(lines),
+    )

@@ -1,0 +1,209 @@
+"""What we know about base images: image references, toolchain images, their libc, shell,
+default environment, and the runtime image that matches a builder image."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# Debian releases in the order they appeared; a glibc binary runs on the same or a newer one.
+DEBIAN_CODENAMES = ("buster", "bullseye", "bookworm", "trixie")
+DEFAULT_DEBIAN = "bookworm"
+UBUNTU_CODENAMES = ("bionic", "focal", "jammy", "noble")
+
+DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+# Pinned runtime images the rewriter may choose.
+ALPINE = "alpine:3.20"
+BUSYBOX = "busybox:1.36.1"
+SCRATCH = "scratch"
+DISTROLESS_STATIC = "gcr.io/distroless/static-debian12"
+DISTROLESS_CC = "gcr.io/distroless/cc-debian12"
+
+
+def debian_slim(codename: str = DEFAULT_DEBIAN) -> str:
+    return f"debian:{codename}-slim"
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """A parsed image reference: ``[registry/]repository[:tag][@digest]``."""
+
+    text: str
+    registry: str | None
+    repository: str
+    """Without the registry and the ``library/`` prefix (``golang``, ``bitnami/node``)."""
+    tag: str | None
+    digest: str | None
+
+    @property
+    def name(self) -> str:
+        """The last path component of the repository (``golang``, ``sdk`` for dotnet/sdk)."""
+        return self.repository.rsplit("/", 1)[-1]
+
+    @property
+    def has_variables(self) -> bool:
+        return "$" in self.text
+
+    @property
+    def pinned(self) -> bool:
+        """Has a digest, or a tag other than ``latest``."""
+        return bool(self.digest) or (self.tag is not None and self.tag != "latest")
+
+    @property
+    def version(self) -> str | None:
+        """The leading version of the tag (``3.12`` for ``3.12-slim-bookworm``)."""
+        if not self.tag:
+            return None
+        match = re.match(r"v?(\d+(?:\.\d+)*)", self.tag)
+        return match.group(1) if match else None
+
+    @property
+    def variant_words(self) -> tuple[str, ...]:
+        """The tag split at ``-`` (``("3.12", "slim", "bookworm")``)."""
+        return tuple(self.tag.split("-")) if self.tag else ()
+
+    @property
+    def debian_codename(self) -> str | None:
+        for word in self.variant_words:
+            if word in DEBIAN_CODENAMES:
+                return word
+        return None
+
+    @property
+    def is_alpine(self) -> bool:
+        return self.repository == "alpine" or any(
+            w.startswith("alpine") for w in self.variant_words
+        )
+
+
+def parse_image(text: str) -> ImageRef:
+    rest = text
+    digest = None
+    if "@" in rest:
+        rest, digest = rest.split("@", 1)
+    registry = None
+    first, sep, remainder = rest.partition("/")
+    if sep and ("." in first or ":" in first or first == "localhost"):
+        registry, rest = first, remainder
+    tag = None
+    last_slash = rest.rfind("/")
+    colon = rest.rfind(":")
+    if colon > last_slash:
+        rest, tag = rest[:colon], rest[colon + 1 :]
+    repository = rest.lower()
+    if repository.startswith("library/"):
+        repository = repository[len("library/") :]
+    return ImageRef(text, registry, repository, tag, digest)
+
+
+@dataclass(frozen=True)
+class BaseImageInfo:
+    """Facts about a base image family that matter for the rewrite."""
+
+    ecosystem: str | None
+    """The toolchain it ships (``go``, ``rust``, ``c``, ``python``, ``node``, ``java``, ``dotnet``)
+    or ``None`` for an OS or runtime image."""
+    libc: str
+    """``glibc``, ``musl`` or ``none`` (scratch, distroless/static)."""
+    has_shell: bool
+    env: tuple[tuple[str, str], ...] = ()
+    """Environment the image sets that matters for finding artifacts (GOPATH, CARGO_HOME, PATH)."""
+    is_toolchain: bool = False
+
+
+_GO_ENV = (
+    ("GOPATH", "/go"),
+    ("PATH", "/go/bin:/usr/local/go/bin:" + DEFAULT_PATH),
+)
+_RUST_ENV = (
+    ("CARGO_HOME", "/usr/local/cargo"),
+    ("PATH", "/usr/local/cargo/bin:" + DEFAULT_PATH),
+)
+
+
+def base_image_info(ref: ImageRef) -> BaseImageInfo:
+    """Best knowledge of ``ref``; unknown images are taken as glibc with a shell."""
+    repo = ref.repository
+    name = ref.name
+    libc = "musl" if ref.is_alpine else "glibc"
+    if repo == "scratch":
+        return BaseImageInfo(None, "none", False)
+    if repo in {"busybox"}:
+        return BaseImageInfo(None, "musl" if "musl" in ref.variant_words else "glibc", True)
+    if "distroless" in repo:
+        if name.startswith("static"):
+            return BaseImageInfo(None, "none", "debug" in ref.variant_words)
+        return BaseImageInfo(None, "glibc", "debug" in ref.variant_words)
+    if name in {"golang", "go"}:
+        return BaseImageInfo("go", libc, True, _GO_ENV, True)
+    if name == "rust":
+        return BaseImageInfo("rust", libc, True, _RUST_ENV, True)
+    if name in {"gcc", "clang", "buildpack-deps"}:
+        return BaseImageInfo("c", libc, True, (), True)
+    if name in {"python", "pypy"}:
+        slim = "slim" in ref.variant_words or ref.is_alpine
+        return BaseImageInfo("python", libc, True, (), not slim)
+    if name == "node":
+        slim = "slim" in ref.variant_words or ref.is_alpine
+        return BaseImageInfo("node", libc, True, (), not slim)
+    if name in {"maven", "gradle"}:
+        return BaseImageInfo("java", libc, True, (), True)
+    if name in {"eclipse-temurin", "openjdk", "amazoncorretto", "ibmjava", "sapmachine"}:
+        jdk = not any(w == "jre" or w.startswith("jre") for w in ref.variant_words)
+        return BaseImageInfo("java", libc, True, (), jdk)
+    if repo.endswith("dotnet/sdk") or repo.endswith("dotnet/core/sdk"):
+        return BaseImageInfo("dotnet", libc, True, (), True)
+    return BaseImageInfo(None, libc, True)
+
+
+def java_major(ref: ImageRef) -> str | None:
+    """The Java major version an image ships (``21`` for ``maven:3.9-eclipse-temurin-21``)."""
+    words = ref.variant_words
+    for i, word in enumerate(words):
+        if word in {"temurin", "corretto", "jdk", "openjdk", "sapmachine", "zulu"} and i + 1 < len(
+            words
+        ):
+            match = re.match(r"(\d+)", words[i + 1])
+            if match:
+                return match.group(1)
+        match = re.fullmatch(r"(?:jdk|openjdk|java)(\d+)", word)
+        if match:
+            return match.group(1)
+    if ref.name in {"eclipse-temurin", "openjdk", "amazoncorretto", "sapmachine"} and ref.version:
+        return ref.version.split(".")[0]
+    return None
+
+
+def interpreter_runtime(ref: ImageRef, ecosystem: str) -> str | None:
+    """The slim image of the same interpreter and version as a builder image, or ``None``."""
+    if ecosystem in {"python", "node"} and ref.name in {"python", "node"} and ref.tag:
+        words = [w for w in ref.variant_words if w not in {"slim"}]
+        if not words or not re.match(r"\d", words[0]):
+            return None
+        if ref.is_alpine:
+            return f"{ref.repository}:{'-'.join(words)}"
+        version = words[0]
+        rest = [w for w in words[1:] if w in DEBIAN_CODENAMES]
+        return f"{ref.repository}:{'-'.join([version, 'slim', *rest])}"
+    if ecosystem == "java":
+        major = java_major(ref)
+        if not major:
+            return None
+        suffix = "-alpine" if ref.is_alpine else ""
+        for word in ref.variant_words:
+            if word in UBUNTU_CODENAMES:
+                suffix = f"-{word}"
+        return f"eclipse-temurin:{major}-jre{suffix}"
+    if ecosystem == "dotnet" and ref.tag:
+        prefix = ref.text.split("/sdk")[0] if "/sdk" in ref.text else "mcr.microsoft.com/dotnet"
+        return f"{prefix}/{{flavour}}:{ref.tag}"
+    return None
+
+
+def builder_codename(ref: ImageRef) -> tuple[str, bool]:
+    """The Debian release a builder image is based on, and whether the tag says so."""
+    codename = ref.debian_codename
+    if codename:
+        return codename, True
+    return DEFAULT_DEBIAN, False

@@ -1,0 +1,199 @@
+"""The analyzer's vocabulary: findings, artifacts, runtime needs, what one ecosystem builds,
+and the facts of a stage that detectors and rules read."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from refactor.analysis.images import BaseImageInfo, ImageRef
+from refactor.document import Document, Instruction, Stage
+from refactor.shell import ShellScript
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing the analyzer reports, with a stable code and the lines it is about."""
+
+    code: str
+    severity: str
+    line: int
+    end_line: int
+    message: str
+    fix: str | None = None
+    """What the fix does, when the tool has one."""
+    fix_safe: bool = True
+    """False when the fix may change meaning (it is then not applied by default)."""
+    flag: str | None = None
+    """The command-line flag that settles an open question, when the finding is about one."""
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "line": self.line,
+            "end_line": self.end_line,
+            "message": self.message,
+            "fix": self.fix,
+            "fix_safe": self.fix_safe,
+            "flag": self.flag,
+        }
+
+
+@dataclass(frozen=True)
+class Artifact:
+    """A file or folder the build produces and the runtime stage needs."""
+
+    path: str
+    """Absolute path in the builder stage."""
+    dest: str
+    """Absolute path in the runtime stage."""
+    kind: str
+    """``binary``, ``directory``, ``jar``, ``dll-folder``, ``venv``, ``file``, ``glob``."""
+    line: int
+    """The line of the instruction that produced it (or named it)."""
+    certain: bool = True
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What one ecosystem detector found in the final stage."""
+
+    ecosystem: str
+    """``go``, ``rust``, ``c``, ``node``, ``python``, ``java``, ``dotnet`` or ``generic``."""
+    template: str
+    """Template file name under templates/ (``go.Dockerfile.j2``)."""
+    artifacts: tuple[Artifact, ...]
+    linkage: str
+    """``static``, ``glibc``, ``musl`` or ``interpreter`` (runs on the runtime image's
+    interpreter or VM)."""
+    runtime_image: str | None = None
+    """For interpreters and VMs: the runtime image that keeps the builder's version."""
+    builder_env: tuple[tuple[str, str], ...] = ()
+    """ENV to add at the top of the builder stage (``CGO_ENABLED=0`` to link statically)."""
+    builder_prelude: tuple[str, ...] = ()
+    """Instructions placed right after the builder's FROM, before the ENV (a venv to create)."""
+    builder_steps: tuple[str, ...] = ()
+    """Instructions appended at the end of the builder stage (``RUN npm prune --omit=dev``)."""
+    runtime_env: tuple[tuple[str, str], ...] = ()
+    """ENV the runtime stage needs for the copied artifacts (``PATH`` of a venv)."""
+    runtime_packages: tuple[str, ...] = ()
+    """OS packages the program needs at run time (Debian names)."""
+    needs_ca_certificates: bool = False
+    findings: tuple[Finding, ...] = ()
+    """Notes from the detector, in particular where it is unsure."""
+    lines: tuple[int, ...] = ()
+    """Lines of the build commands it recognised."""
+
+
+@dataclass(frozen=True)
+class RunStep:
+    """A RUN of the stage with its shell view and what is in effect when it runs."""
+
+    instruction: Instruction
+    script: ShellScript
+    workdir: str | None
+    env: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class StageFacts:
+    """Everything detectors and rules read about one stage, resolved once."""
+
+    document: Document
+    stage: Stage
+    image: ImageRef
+    info: BaseImageInfo
+    steps: tuple[RunStep, ...]
+    workdir: str
+    """The WORKDIR in effect at the end of the stage (``/`` by default)."""
+    env: Mapping[str, str]
+    """Base-image environment, ARG defaults and ENV at the end of the stage."""
+    user: str | None
+    entrypoint: Instruction | None
+    cmd: Instruction | None
+    context_files: Mapping[str, str] = field(default_factory=dict)
+    """Small text files of the build context (relative path -> text) when the context is
+    known, for detectors that need a look at sources (go files, Cargo.toml, package.json)."""
+
+    @property
+    def program(self) -> tuple[str, ...]:
+        """The argv the container runs (ENTRYPOINT + CMD in exec form; ``("/bin/sh", "-c",
+        text)`` for shell form), empty when unknown."""
+        argv: list[str] = []
+        entry = self.entrypoint
+        if entry is not None:
+            argv.extend(_argv(entry))
+            if not entry.is_json:
+                return tuple(argv)
+        if self.cmd is not None:
+            argv.extend(_argv(self.cmd))
+        return tuple(argv)
+
+    @property
+    def executable(self) -> str | None:
+        """The program's executable as written (``./app``, ``go-http``, ``java``), following
+        ``sh -c "exec x"`` one level."""
+        argv = self.program
+        if not argv:
+            return None
+        if len(argv) >= 3 and posixpath.basename(argv[0]) in {"sh", "bash"} and argv[1] == "-c":
+            words = argv[2].split()
+            while words and (words[0] == "exec" or "=" in words[0]):
+                words.pop(0)
+            return words[0] if words else None
+        return argv[0]
+
+    @property
+    def path_dirs(self) -> tuple[str, ...]:
+        return tuple(p for p in self.env.get("PATH", "").split(":") if p)
+
+    def resolve(self, path: str, cwd: str | None = None) -> str:
+        """An absolute path for ``path`` as seen from ``cwd`` (default: the final WORKDIR)."""
+        path = expand(path, self.env)
+        if path.startswith("~"):
+            path = "/root" + path[1:]
+        base = cwd if cwd is not None else self.workdir
+        return posixpath.normpath(posixpath.join(base, path))
+
+    def which(self, name: str) -> tuple[str, ...]:
+        """Where ``name`` would be found: itself when it has a slash, else each PATH entry."""
+        if "/" in name:
+            return (self.resolve(name),)
+        return tuple(posixpath.join(d, name) for d in self.path_dirs)
+
+    def instructions(self, keyword: str) -> tuple[Instruction, ...]:
+        return self.stage.all(keyword)
+
+
+def _argv(ins: Instruction) -> list[str]:
+    if ins.json_args is not None:
+        return list(ins.json_args)
+    return ["/bin/sh", "-c", ins.value]
+
+
+_VAR = re.compile(
+    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+)
+
+
+def expand(text: str, env: Mapping[str, str]) -> str:
+    """Expand ``$X``, ``${X}``, ``${X:-default}`` and ``${X:+alt}`` from ``env``; unknown
+    variables are left as written."""
+
+    def replace(match: re.Match[str]) -> str:
+        name = match.group(1) or match.group(4)
+        op, word = match.group(2), match.group(3)
+        value = env.get(name)
+        if op in {":-", "-"}:
+            return value if value else (word or "")
+        if op in {":+", "+"}:
+            return (word or "") if value else ""
+        return value if value is not None else match.group(0)
+
+    return _VAR.sub(replace, text)

@@ -1,0 +1,235 @@
+"""Tie build outputs to the program the image runs: which candidate artifact the command
+names, where it lands in the runtime stage, the application files of interpreted programs, and
+the run-time libraries that build-time ``-dev`` packages stand for."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+
+from refactor.analysis.images import DEFAULT_PATH
+from refactor.analysis.model import Artifact, Finding, StageFacts
+from refactor.analysis.packages import package_installs
+from refactor.options import Options
+
+DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
+UNSURE = "DSR100"
+
+# Debian -dev packages whose run-time library the program needs; packages in every Debian
+# base (zlib1g, libc6) are left out.
+DEV_TO_RUNTIME = {
+    "libssl-dev": "libssl3",
+    "libpq-dev": "libpq5",
+    "libcurl4-openssl-dev": "libcurl4",
+    "libcurl4-gnutls-dev": "libcurl3-gnutls",
+    "libsqlite3-dev": "libsqlite3-0",
+    "libpng-dev": "libpng16-16",
+    "libjpeg-dev": "libjpeg62-turbo",
+    "libjpeg62-turbo-dev": "libjpeg62-turbo",
+    "libxml2-dev": "libxml2",
+    "libxslt1-dev": "libxslt1.1",
+    "libffi-dev": "libffi8",
+    "libyaml-dev": "libyaml-0-2",
+    "libpcre3-dev": "libpcre3",
+    "libpcre2-dev": "libpcre2-8-0",
+    "libmariadb-dev": "libmariadb3",
+    "libmariadb-dev-compat": "libmariadb3",
+    "default-libmysqlclient-dev": "libmariadb3",
+    "libgmp-dev": "libgmp10",
+    "libbz2-dev": "libbz2-1.0",
+    "liblzma-dev": "liblzma5",
+    "libzstd-dev": "libzstd1",
+    "libreadline-dev": "libreadline8",
+    "libncurses-dev": "libncursesw6",
+    "libncurses5-dev": "libncurses6",
+    "libuv1-dev": "libuv1",
+    "libevent-dev": "libevent-2.1-7",
+    "libsodium-dev": "libsodium23",
+    "libmagic-dev": "libmagic1",
+    "libgeos-dev": "libgeos-c1v5",
+    "libwebp-dev": "libwebp7",
+    "libtiff-dev": "libtiff6",
+    "libfreetype6-dev": "libfreetype6",
+    "libfreetype-dev": "libfreetype6",
+    "libldap2-dev": "libldap-2.5-0",
+    "libsasl2-dev": "libsasl2-2",
+    "libkrb5-dev": "libkrb5-3",
+    "libgdbm-dev": "libgdbm6",
+    "libexpat1-dev": "libexpat1",
+    "libonig-dev": "libonig5",
+    "libzip-dev": "libzip4",
+    "libicu-dev": "libicu72",
+    "libprotobuf-dev": "libprotobuf32",
+    "libboost-all-dev": "libboost-all-dev",
+}
+# Present in every Debian image already.
+BASE_PROVIDES = frozenset(
+    {"zlib1g-dev", "libc6-dev", "libc-dev", "linux-libc-dev", "libstdc++-12-dev", "libgcc-12-dev"}
+)
+# -dev packages that are headers or tools only: nothing to carry.
+HEADER_ONLY = frozenset({"python3-dev", "python-dev", "python3-all-dev", "libpython3-dev"})
+
+
+def dest_for(facts: StageFacts, builder_path: str, named: str | None) -> str:
+    """Where an artifact goes in the runtime stage: the same absolute path, except a program
+    started by bare name from a folder outside the default PATH, which goes to
+    ``/usr/local/bin`` so the unchanged command still finds it."""
+    if named and "/" not in named and posixpath.dirname(builder_path) not in DEFAULT_PATH_DIRS:
+        return posixpath.join("/usr/local/bin", posixpath.basename(builder_path))
+    return builder_path
+
+
+def pick_program(
+    facts: StageFacts, candidates: list[Artifact], what: str
+) -> tuple[list[Artifact], list[Finding]]:
+    """Choose the candidates that the image's command runs. Returns the chosen artifacts (with
+    their runtime destination) and findings where the choice is a guess."""
+    if not candidates:
+        return [], []
+    exe = facts.executable
+    line = candidates[-1].line
+    if exe:
+        wanted = set(facts.which(exe))
+        name = posixpath.basename(exe)
+        for cand in candidates:
+            if cand.path in wanted or (
+                "/" not in exe and posixpath.basename(cand.path) == name and cand.certain
+            ):
+                return [_placed(facts, cand, exe, certain=True)], []
+        for cand in candidates:
+            if posixpath.basename(cand.path) == name:
+                return [_placed(facts, cand, exe, certain=True)], []
+        message = (
+            f"the image runs '{exe}', which is not one of the {what} outputs this tool found "
+            f"({', '.join(c.path for c in candidates)}); pass --artifact PATH to name it"
+        )
+        return [], [Finding(UNSURE, "warning", line, line, message, flag="--artifact")]
+    chosen = [_placed(facts, c, None, certain=c.certain) for c in candidates]
+    findings = [
+        Finding(
+            UNSURE,
+            "info",
+            line,
+            line,
+            "the image sets no CMD or ENTRYPOINT; every "
+            f"{what} output is copied to the runtime stage; pass --artifact PATH to choose",
+            flag="--artifact",
+        )
+    ]
+    return chosen, findings
+
+
+def _placed(facts: StageFacts, cand: Artifact, exe: str | None, certain: bool) -> Artifact:
+    return Artifact(
+        path=cand.path,
+        dest=dest_for(facts, cand.path, exe),
+        kind=cand.kind,
+        line=cand.line,
+        certain=certain and cand.certain,
+        note=cand.note,
+    )
+
+
+def uncertain_findings(artifacts: Iterable[Artifact]) -> list[Finding]:
+    return [
+        Finding(
+            UNSURE,
+            "info",
+            a.line,
+            a.line,
+            f"artifact path {a.path} is inferred ({a.note or 'not named in the build command'}); "
+            "pass --artifact PATH if it is elsewhere",
+            flag="--artifact",
+        )
+        for a in artifacts
+        if not a.certain
+    ]
+
+
+def app_paths(facts: StageFacts) -> list[str]:
+    """The folders and files an interpreted program lives in: the final WORKDIR, plus where
+    COPY/ADD put files from the build context outside it."""
+    paths: list[str] = []
+    if facts.workdir != "/":
+        paths.append(facts.workdir)
+    workdir = "/"
+    for ins in facts.stage.instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
+        if ins.keyword not in {"COPY", "ADD"} or ins.flag("from") is not None:
+            continue
+        words = list(ins.json_args) if ins.json_args is not None else ins.value.split()
+        if len(words) < 2 or ins.heredocs:
+            continue
+        dest = facts.resolve(words[-1], workdir)
+        if dest == "/" or any(dest == p or dest.startswith(p.rstrip("/") + "/") for p in paths):
+            continue
+        paths.append(dest)
+    return paths
+
+
+def build_packages_installed(facts: StageFacts) -> list[str]:
+    """OS packages the stage installs (apt, apk, dnf…), as written."""
+    names: list[str] = []
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager in {"apt", "apk", "dnf", "yum", "microdnf", "zypper"}:
+                names.extend(install.packages)
+    return names
+
+
+def bare_package(name: str) -> str:
+    return re.split(r"[=<>~:]", name, maxsplit=1)[0]
+
+
+def runtime_packages(facts: StageFacts) -> tuple[list[str], list[Finding]]:
+    """Debian run-time libraries for the ``-dev`` packages the build installed, and findings
+    for the ones this tool cannot map."""
+    packages: list[str] = []
+    findings: list[Finding] = []
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager != "apt":
+                continue
+            for raw in install.packages:
+                name = bare_package(raw)
+                if name in BASE_PROVIDES or name in HEADER_ONLY:
+                    continue
+                if name in DEV_TO_RUNTIME:
+                    if DEV_TO_RUNTIME[name] not in packages:
+                        packages.append(DEV_TO_RUNTIME[name])
+                elif name.endswith("-dev"):
+                    line = step.instruction.start_line
+                    findings.append(
+                        Finding(
+                            UNSURE,
+                            "warning",
+                            line,
+                            step.instruction.end_line,
+                            f"{name} is a build-time package and this tool does not know its "
+                            "run-time library; add it with --runtime-package NAME",
+                            flag="--runtime-package",
+                        )
+                    )
+    return packages, findings
+
+
+def installs_ca_certificates(facts: StageFacts) -> bool:
+    return any(bare_package(p) == "ca-certificates" for p in build_packages_installed(facts))
+
+
+def parse_path_pair(text: str) -> tuple[str, str]:
+    """``SRC:DEST`` or ``PATH`` (copied to the same place)."""
+    src, sep, dest = text.partition(":")
+    return src, (dest if sep else src)
+
+
+def artifacts_from_options(facts: StageFacts, options: Options, line: int) -> list[Artifact]:
+    result = []
+    for text in options.artifacts:
+        src, dest = parse_path_pair(text)
+        src = facts.resolve(src)
+        dest = facts.resolve(dest)
+        result.append(Artifact(src, dest, "file", line, True, "named with --artifact"))
+    return result

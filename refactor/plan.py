@@ -1,0 +1,614 @@
+"""The stage plan: the builder stage (the user's build steps, in order, with their comments),
+the runtime base that can run the program, what to copy into it and what to carry over."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from refactor.analysis import Analysis
+from refactor.analysis import images as img
+from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from refactor.analysis.packages import cache_cleanups, index_updates
+from refactor.document import Document, Instruction
+from refactor.options import Options
+from refactor.shell import ShellScript, parse_shell
+
+# Moved from the builder into the runtime stage: they describe the image, not the build.
+MOVED = frozenset(
+    {
+        "CMD",
+        "ENTRYPOINT",
+        "EXPOSE",
+        "LABEL",
+        "MAINTAINER",
+        "HEALTHCHECK",
+        "STOPSIGNAL",
+        "VOLUME",
+        "ONBUILD",
+    }
+)
+# Kept in the builder and repeated in the runtime stage.
+REPEATED = frozenset({"WORKDIR", "ENV", "SHELL"})
+LAST_IN_RUNTIME = ("HEALTHCHECK", "ENTRYPOINT", "CMD")
+
+# Environment that only steers a build; an ENV made only of these stays in the builder.
+BUILD_ONLY_ENV = re.compile(
+    r"^(CGO_ENABLED|GO(OS|ARCH|ARM|AMD64|FLAGS|111MODULE|PROXY|PRIVATE|NOSUMDB|CACHE|MODCACHE|"
+    r"TOOLCHAIN)|CC|CXX|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|MAKEFLAGS|CARGO_.*|RUSTFLAGS|RUSTUP_.*|"
+    r"PIP_.*|POETRY_.*|PIPENV_.*|UV_.*|NPM_CONFIG_.*|npm_config_.*|YARN_.*|DEBIAN_FRONTEND|"
+    r"MAVEN_.*|GRADLE_.*|DOTNET_CLI_.*|DOTNET_SKIP_FIRST_TIME_EXPERIENCE|NUGET_.*)$"
+)
+# Commands that change the shell state seen by the commands after them.
+STATEFUL = frozenset(
+    {"cd", "export", "set", "source", ".", "umask", "ulimit", "pushd", "popd", "shopt", "alias"}
+)
+SHELL_BUILTINS = frozenset(
+    {
+        "exec",
+        "echo",
+        "test",
+        "[",
+        "true",
+        "false",
+        "cd",
+        "export",
+        "set",
+        "trap",
+        "sleep",
+        "kill",
+        "printf",
+        "exit",
+        "wait",
+        "read",
+        "eval",
+        "env",
+        "sh",
+        "cat",
+    }
+)
+NON_ROOT = "65534:65534"
+
+
+@dataclass(frozen=True)
+class RuntimeBase:
+    image: str
+    family: str
+    """``alpine``, ``busybox``, ``scratch``, ``distroless``, ``slim``, ``interpreter`` or
+    ``custom``."""
+    has_shell: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class CopyStep:
+    source: str
+    dest: str
+
+
+@dataclass(frozen=True)
+class StagePlan:
+    head: str
+    """Parser directives, global ARGs and comments before the first FROM, as written."""
+    builder_from: str
+    builder_name: str
+    builder_prelude: tuple[str, ...]
+    builder_body: str
+    builder_steps: tuple[str, ...]
+    runtime: RuntimeBase
+    runtime_setup: tuple[str, ...]
+    carried: tuple[str, ...]
+    runtime_env: tuple[tuple[str, str], ...]
+    copies: tuple[CopyStep, ...]
+    user: str | None
+    """A USER line to add (no USER carried from the original, and no --keep-root)."""
+    finale: tuple[str, ...]
+    """HEALTHCHECK / ENTRYPOINT / CMD, as written, in their original order."""
+    tail: str
+    build: BuildInfo
+    escape: str
+    notes: tuple[Finding, ...]
+
+
+class PlanError(Exception):
+    """The rewrite would not give a working image; the message says why."""
+
+
+def _chunks(document: Document, instructions: tuple[Instruction, ...], start_line: int):
+    """Each instruction with the comment and blank lines between it and the one before."""
+    previous_end = start_line
+    for ins in instructions:
+        leading = document.source(previous_end + 1, ins.start_line - 1)
+        yield ins, leading, ins.raw
+        previous_end = ins.end_line
+
+
+def _ensure_newline(text: str) -> str:
+    return text if not text or text.endswith("\n") else text + "\n"
+
+
+def build_plan(analysis: Analysis) -> StagePlan:
+    document, facts, build, options = (
+        analysis.document,
+        analysis.facts,
+        analysis.build,
+        (analysis.options),
+    )
+    if build is None or analysis.leave_alone:
+        raise PlanError(analysis.leave_alone or "nothing to rewrite")
+    stage = facts.stage
+    escape = document.escape
+    name = stage.name or options.stage_name
+    first = stage.from_instruction
+    head = document.source(1, first.start_line - 1)
+    builder_from = _named_from(first, name)
+
+    body: list[str] = []
+    carried: list[str] = []
+    finale: list[str] = []
+    last_user: Instruction | None = None
+    steps_by_line = {s.instruction.start_line: s for s in facts.steps}
+    for ins, leading, raw in _chunks(document, stage.instructions, first.end_line):
+        raw = _ensure_newline(raw)
+        if ins.keyword in MOVED:
+            kept = leading.lstrip("\r\n") + raw
+            (finale if ins.keyword in LAST_IN_RUNTIME else carried).append(kept)
+            continue
+        if ins.keyword == "USER":
+            last_user = ins
+        text = raw
+        if ins.keyword == "RUN" and options.split_chains:
+            step = steps_by_line.get(ins.start_line)
+            pieces = split_chain(ins, step.script if step else None)
+            if pieces:
+                text = "".join(_ensure_newline(p) for p in pieces)
+        body.append(leading + text)
+        if ins.keyword in REPEATED and _runtime_relevant(ins):
+            carried.append(raw)
+    carried = _with_used_args(stage.instructions, carried)
+    tail = document.source(stage.end_line + 1, len(document.lines))
+
+    runtime, notes = choose_runtime(facts, build, options)
+    setup, copies = _runtime_files(facts, build, runtime, options)
+    user_line, user_setup, user_copies, user_note = _user(facts, runtime, last_user, options)
+    if user_line is None and last_user is not None:
+        carried.append(_ensure_newline(last_user.raw))
+    copies += user_copies
+    setup += user_setup
+    if user_note:
+        notes.append(user_note)
+    return StagePlan(
+        head=head,
+        builder_from=builder_from,
+        builder_name=name,
+        builder_prelude=build.builder_prelude
+        + tuple(f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env),
+        builder_body="".join(body),
+        builder_steps=tuple(_escape(s, escape) for s in _strip_steps(facts, build, options))
+        + tuple(_escape(s, escape) for s in build.builder_steps),
+        runtime=runtime,
+        runtime_setup=tuple(_escape(s, escape) for s in setup),
+        carried=tuple(carried),
+        runtime_env=build.runtime_env,
+        copies=tuple(copies),
+        user=user_line,
+        finale=tuple(finale),
+        tail=tail,
+        build=build,
+        escape=escape,
+        notes=tuple(notes),
+    )
+
+
+def _strip_steps(facts: StageFacts, build: BuildInfo, options: Options) -> list[str]:
+    """Symbols and debug info are not needed to run a native program; the glibc toolchain
+    images (golang, rust, gcc) ship binutils' strip."""
+    if not options.strip or build.linkage == "interpreter" or options.artifacts:
+        return []
+    if facts.info.libc != "glibc" or not facts.info.is_toolchain:
+        return []
+    binaries = [a.path for a in build.artifacts if a.kind == "binary"]
+    if not binaries:
+        return []
+    return ["# Symbols are not needed at run time.\nRUN strip " + " ".join(binaries)]
+
+
+def _escape(text: str, escape: str) -> str:
+    return text.replace(" \\\n", f" {escape}\n") if escape != "\\" else text
+
+
+def _quote_env(value: str) -> str:
+    return f'"{value}"' if re.search(r"\s", value) else value
+
+
+def _named_from(ins: Instruction, name: str) -> str:
+    line = ins.raw.rstrip("\r\n")
+    if ins.keyword == "FROM" and re.search(r"\s(as|AS|As|aS)\s+\S+\s*$", line):
+        return line
+    word = "as" if line.lstrip()[:4] == "from" else "AS"
+    return f"{line.rstrip()} {word} {name}"
+
+
+def _runtime_relevant(ins: Instruction) -> bool:
+    if ins.keyword != "ENV":
+        return True
+    from refactor.analysis.facts import env_pairs
+
+    return any(not BUILD_ONLY_ENV.match(k) for k, _ in env_pairs(ins))
+
+
+def _with_used_args(instructions: tuple[Instruction, ...], carried: list[str]) -> list[str]:
+    """Repeat the ARGs that carried instructions refer to (``LABEL version=$VERSION``)."""
+    text = "".join(carried)
+    args = []
+    for ins in instructions:
+        if ins.keyword != "ARG":
+            continue
+        name = ins.value.split("=", 1)[0].strip()
+        if re.search(r"\$\{?" + re.escape(name) + r"\b", text):
+            args.append(_ensure_newline(ins.raw))
+    return args + carried
+
+
+# -- && chains ------------------------------------------------------------------------------
+
+
+def split_chain(ins: Instruction, script: ShellScript | None) -> list[str] | None:
+    """Split a shell-form ``a && b && c`` RUN into one RUN per command. Commands that change
+    the shell's state (``cd``, ``export``, package index updates) stay joined to the command
+    after them; cleanups that only served layer size are dropped. ``None`` when the RUN is
+    not a plain chain (``||``, ``;``, comments, heredocs, exec form, broken shell)."""
+    if script is None or ins.is_json or ins.heredocs or ins.comments or script.has_errors:
+        return None
+    if not script.is_and_chain:
+        return None
+    text = ins.value
+    if script.text != text:
+        script = parse_shell(text, None)
+        if not script.is_and_chain or script.has_errors:
+            return None
+    updates = {c.start for c in index_updates(script)}
+    cleanups = {c.start for c in cache_cleanups(script)}
+    groups: list[list[str]] = []
+    pending: list[str] = []
+    for segment in script.segments:
+        commands = [c for c in script.commands if segment.start <= c.start < segment.end]
+        if commands and all(c.start in cleanups for c in commands):
+            continue
+        pending.append(_collapse(segment.text))
+        first = commands[0] if commands else None
+        binds = first is not None and (
+            first.basename in STATEFUL or first.name == "" or first.start in updates
+        )
+        if not binds:
+            groups.append(pending)
+            pending = []
+    if pending:
+        if groups:
+            groups[-1].extend(pending)
+        else:
+            groups.append(pending)
+    if len(groups) < 2:
+        return None
+    keyword = ins.raw.lstrip()[:3]
+    flags = "".join(f + " " for f in ins.flags)
+    return [f"{keyword} {flags}{' && '.join(group)}" for group in groups]
+
+
+def _collapse(text: str) -> str:
+    """Fold runs of blanks outside quotes (left by joined continuation lines)."""
+    out: list[str] = []
+    quote = ""
+    previous_space = False
+    escaped = False
+    for ch in text:
+        if escaped:
+            out.append(ch)
+            escaped = False
+            continue
+        if ch == "\\" and quote != "'":
+            out.append(ch)
+            escaped = True
+            continue
+        if quote:
+            out.append(ch)
+            if ch == quote:
+                quote = ""
+            continue
+        if ch in "'\"":
+            quote = ch
+        if ch in " \t":
+            if previous_space:
+                continue
+            previous_space = True
+            out.append(" ")
+            continue
+        previous_space = False
+        out.append(ch)
+    return "".join(out).strip()
+
+
+# -- the runtime base -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuntimeNeeds:
+    shell: bool
+    tools: tuple[str, ...]
+    packages: tuple[str, ...]
+    ca: bool
+
+
+def runtime_needs(facts: StageFacts, build: BuildInfo) -> RuntimeNeeds:
+    shell = False
+    tools: list[str] = []
+    programs = {posixpath.basename(a.dest) for a in build.artifacts}
+    for keyword in ("ENTRYPOINT", "CMD", "HEALTHCHECK"):
+        ins = facts.stage.last(keyword)
+        if ins is None:
+            continue
+        if keyword == "ENTRYPOINT" and ins is not facts.entrypoint:
+            continue
+        if keyword == "HEALTHCHECK":
+            words = ins.value.split(None, 1)
+            if not words or words[0].upper() == "NONE":
+                continue
+            rest = words[1] if len(words) > 1 else ""
+            inner = rest.strip()
+            if inner.startswith("["):
+                import json
+
+                try:
+                    argv = json.loads(inner)
+                except ValueError:
+                    argv = []
+                if argv and isinstance(argv, list):
+                    tools.append(posixpath.basename(str(argv[0])))
+                continue
+            shell = True
+            script = parse_shell(inner, None)
+        elif ins.is_json:
+            argv = ins.json_args or ()
+            if argv and posixpath.basename(argv[0]) in {"sh", "bash", "ash"}:
+                shell = True
+                tools.append(posixpath.basename(argv[0]))
+                if len(argv) > 2 and argv[1] == "-c":
+                    script = parse_shell(argv[2], None)
+                    tools.extend(c.basename for c in script.commands)
+            continue
+        else:
+            shell = True
+            script = parse_shell(ins.value, None)
+        tools.extend(c.basename for c in script.commands)
+    exe = facts.executable or ""
+    if exe.endswith(".sh"):
+        shell = True
+    wanted = tuple(
+        dict.fromkeys(
+            t
+            for t in tools
+            if t and t not in SHELL_BUILTINS and t not in programs and t != posixpath.basename(exe)
+        )
+    )
+    return RuntimeNeeds(shell, wanted, build.runtime_packages, build.needs_ca_certificates)
+
+
+def _with_extra_packages(needs: RuntimeNeeds, options: Options) -> RuntimeNeeds:
+    packages = tuple(dict.fromkeys(needs.packages + options.runtime_packages))
+    return RuntimeNeeds(needs.shell, needs.tools, packages, needs.ca)
+
+
+# What each family offers: a shell, tools it has or can install, OS packages.
+_FAMILY_TOOLS = {
+    "alpine": {"sh", "ash", "wget", "nc", "curl", "bash"},
+    "busybox": {"sh", "ash", "wget", "nc"},
+    "scratch": set(),
+    "distroless": set(),
+    "slim": {"sh", "bash", "curl", "wget"},
+}
+_INSTALLABLE = {"alpine": {"curl", "bash"}, "slim": {"curl", "wget"}}
+
+
+def _fits(family: str, needs: RuntimeNeeds, linkage: str) -> str | None:
+    """Why ``family`` cannot run the program, or ``None`` when it can."""
+    if linkage == "glibc" and family in {"alpine", "busybox", "scratch"}:
+        return f"the program links glibc, which {family} does not have"
+    if linkage == "musl" and family != "alpine":
+        return "the program links musl dynamically; only alpine has it"
+    if needs.shell and family in {"scratch", "distroless"}:
+        return f"the image's command needs /bin/sh, which {family} does not have"
+    missing = [t for t in needs.tools if t not in _FAMILY_TOOLS[family]]
+    if missing:
+        return f"the image's command uses {', '.join(missing)}, which {family} does not have"
+    if needs.packages and family != "slim":
+        return f"the program needs {', '.join(needs.packages)}, installable only on Debian"
+    return None
+
+
+_FALLBACKS = {
+    "auto": ("alpine", "distroless", "slim"),
+    "alpine": ("alpine", "slim"),
+    "busybox": ("busybox", "alpine", "slim"),
+    "scratch": ("scratch", "busybox", "alpine", "slim"),
+    "distroless": ("distroless", "busybox", "alpine", "slim"),
+    "slim": ("slim",),
+}
+_GLIBC_FALLBACKS = {
+    "auto": ("distroless", "slim"),
+    "slim": ("slim",),
+}
+
+
+def choose_runtime(
+    facts: StageFacts, build: BuildInfo, options: Options
+) -> tuple[RuntimeBase, list[Finding]]:
+    needs = _with_extra_packages(runtime_needs(facts, build), options)
+    line = facts.stage.from_instruction.start_line
+    notes: list[Finding] = []
+    if options.runtime_image:
+        ref = img.parse_image(options.runtime_image)
+        info = img.base_image_info(ref)
+        family = "custom"
+        return (
+            RuntimeBase(
+                options.runtime_image, family, info.has_shell, "named with --runtime-image"
+            ),
+            notes,
+        )
+    if build.linkage == "interpreter":
+        assert build.runtime_image is not None
+        reason = f"the same interpreter as {facts.image.text}, without its build tools"
+        if options.runtime not in {"auto", "slim"}:
+            notes.append(
+                Finding(
+                    "DSR100",
+                    "info",
+                    line,
+                    line,
+                    f"--runtime {options.runtime} applies to native programs; an interpreted "
+                    f"program keeps its interpreter image ({build.runtime_image})",
+                    flag="--runtime-image",
+                )
+            )
+        return RuntimeBase(build.runtime_image, "interpreter", True, reason), notes
+    if build.linkage == "musl":
+        version = next((w[6:] for w in facts.image.variant_words if w.startswith("alpine")), "")
+        image = f"alpine:{version}" if re.fullmatch(r"\d+\.\d+", version) else img.ALPINE
+        return RuntimeBase(image, "alpine", True, "the program links musl, like its builder"), notes
+    order = (
+        _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
+        if build.linkage == "glibc"
+        else _FALLBACKS[options.runtime]
+    )
+    refused: list[str] = []
+    if options.runtime not in order and options.runtime != "auto":
+        refused.append(f"{options.runtime}: {_fits(options.runtime, needs, build.linkage)}")
+    for family in order:
+        why = _fits(family, needs, build.linkage)
+        if why is None:
+            image = _image_for(family, facts, build)
+            reason = f"{'static' if build.linkage == 'static' else 'glibc-linked'} program"
+            if refused:
+                first_refusal = refused[0].split(": ", 1)[1]
+                notes.append(
+                    Finding(
+                        "DSR100",
+                        "info",
+                        line,
+                        line,
+                        f"runtime {image} instead of {options.runtime}: {first_refusal}",
+                        flag="--runtime",
+                    )
+                )
+            return (
+                RuntimeBase(image, family, family not in {"scratch", "distroless"}, reason),
+                notes,
+            )
+        refused.append(f"{family}: {why}")
+    raise PlanError("no runtime base can run the program: " + "; ".join(refused))
+
+
+def _image_for(family: str, facts: StageFacts, build: BuildInfo) -> str:
+    codename, _ = img.builder_codename(facts.image)
+    if facts.image.repository == "ubuntu" and family == "slim":
+        return facts.image.text  # the same release: its glibc is what the program needs
+    release = {"bullseye": "11", "bookworm": "12", "trixie": "13"}.get(codename, "12")
+    if family == "alpine":
+        return img.ALPINE
+    if family == "busybox":
+        return img.BUSYBOX
+    if family == "scratch":
+        return img.SCRATCH
+    if family == "distroless":
+        kind = "static" if build.linkage == "static" else "cc"
+        return f"gcr.io/distroless/{kind}-debian{release}"
+    return img.debian_slim(codename)
+
+
+def _runtime_files(
+    facts: StageFacts, build: BuildInfo, runtime: RuntimeBase, options: Options
+) -> tuple[list[str], list[CopyStep]]:
+    setup: list[str] = []
+    copies: list[CopyStep] = []
+    needs = _with_extra_packages(runtime_needs(facts, build), options)
+    family = runtime.family
+    tools = [t for t in needs.tools if t in _INSTALLABLE.get(family, set())]
+    if family == "alpine":
+        packages = (["ca-certificates"] if needs.ca else []) + tools
+        if packages:
+            setup.append(f"RUN apk --no-cache add {' '.join(packages)}")
+    elif family in {"slim", "interpreter", "custom"} and runtime.has_shell:
+        packages = list(needs.packages) + (tools if family == "slim" else [])
+        if needs.ca and family == "slim":
+            packages.append("ca-certificates")
+        if packages:
+            setup.append(
+                "RUN apt-get update \\\n"
+                f"    && apt-get install -y --no-install-recommends {' '.join(packages)} \\\n"
+                "    && rm -rf /var/lib/apt/lists/*"
+            )
+    elif needs.ca and family in {"busybox", "scratch"}:
+        copies.append(
+            CopyStep("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt")
+        )
+    for art in build.artifacts:
+        copies.append(CopyStep(art.path, art.dest))
+    for text in options.keep:
+        src, sep, dest = text.partition(":")
+        copies.append(CopyStep(facts.resolve(src), facts.resolve(dest if sep else src)))
+    return setup, copies
+
+
+def _user(
+    facts: StageFacts, runtime: RuntimeBase, last_user: Instruction | None, options: Options
+) -> tuple[str | None, list[str], list[CopyStep], Finding | None]:
+    """The USER of the runtime stage: the original's when it set a non-root one (recreating it
+    where the runtime base lacks it), else a non-root one unless --keep-root."""
+    user = facts.user
+    root = user is None or user.split(":")[0] in {"root", "0"}
+    line = last_user.start_line if last_user else facts.stage.from_instruction.start_line
+    if root:
+        if options.keep_root:
+            return None, [], [], None
+        if runtime.family == "interpreter" and facts.image.name == "node":
+            who, note = "node", "the node images' unprivileged user"
+        else:
+            who, note = NON_ROOT, "nobody"
+        finding = Finding(
+            "DSR104",
+            "info",
+            line,
+            line,
+            f"the runtime stage runs as {who} ({note}) instead of root; if the program writes "
+            "into its folders, give it a writable one or pass --keep-root",
+            flag="--keep-root",
+        )
+        return f"USER {who}", [], [], finding
+    name = user.split(":")[0]
+    if name.isdigit():
+        return None, [], [], None
+    created = _user_creation(facts, name)
+    if not created:
+        return None, [], [], None  # a user of the base image (node, nobody): same family
+    if runtime.family in {"slim", "interpreter", "custom"} and runtime.has_shell:
+        return None, [f"RUN {' && '.join(created)}"], [], None
+    return (
+        None,
+        [],
+        [CopyStep("/etc/passwd", "/etc/passwd"), CopyStep("/etc/group", "/etc/group")],
+        None,
+    )
+
+
+def _user_creation(facts: StageFacts, name: str) -> list[str]:
+    commands = []
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename in {"useradd", "adduser", "groupadd", "addgroup"}:
+                commands.append(cmd.text)
+    return commands if any(name in c for c in commands) else []
+
+
+def artifact_summary(artifacts: tuple[Artifact, ...]) -> str:
+    return ", ".join(a.path for a in artifacts)

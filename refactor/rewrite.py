@@ -1,0 +1,102 @@
+"""The pure core: Dockerfile text in, rewritten text (or the reason to leave it alone) out,
+checked before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from refactor.analysis import Analysis, analyze
+from refactor.analysis.facts import env_pairs
+from refactor.document import DockerfileError, Document, parse
+from refactor.options import Options
+from refactor.plan import BUILD_ONLY_ENV, PlanError, StagePlan, build_plan
+from refactor.render import render
+
+
+class SelfCheckError(Exception):
+    """The rewrite lost something the original image had; nothing is written."""
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    analysis: Analysis
+    plan: StagePlan | None
+    output: str | None
+    """The new Dockerfile, or ``None`` when the file is left alone."""
+    reason: str | None
+    """Why the file is left alone."""
+
+    @property
+    def changed(self) -> bool:
+        return self.output is not None and self.output != self.analysis.document.text()
+
+
+def rewrite(
+    text: str, options: Options | None = None, context_files: Mapping[str, str] | None = None
+) -> Rewrite:
+    """Rewrite Dockerfile ``text``. Raises :class:`DockerfileError` for unreadable input and
+    :class:`SelfCheckError` when the result would drop part of the original image."""
+    options = options or Options()
+    document = parse(text)
+    analysis = analyze(document, options, context_files)
+    if analysis.leave_alone:
+        return Rewrite(analysis, None, None, analysis.leave_alone)
+    try:
+        plan = build_plan(analysis)
+    except PlanError as err:
+        return Rewrite(analysis, None, None, str(err))
+    output = render(plan, document.newline, document.bom)
+    self_check(document, output)
+    return Rewrite(analysis, plan, output, None)
+
+
+def _image_config(document: Document) -> dict[str, object]:
+    """What the final stage gives the image: command, ports, user, workdir, env, labels."""
+    stage = document.stages[-1]
+    config: dict[str, object] = {}
+    for keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"):
+        ins = stage.last(keyword)
+        config[keyword] = (ins.json_args or ins.value) if ins else None
+    config["EXPOSE"] = sorted(w for i in stage.all("EXPOSE") for w in i.value.split())
+    config["LABEL"] = sorted(p for i in stage.all("LABEL") for p in env_pairs(i))
+    config["VOLUME"] = sorted(i.value for i in stage.all("VOLUME"))
+    config["ENV"] = sorted(
+        p for i in stage.all("ENV") for p in env_pairs(i) if not BUILD_ONLY_ENV.match(p[0])
+    )
+    workdirs = stage.all("WORKDIR")
+    config["WORKDIR"] = [w.value for w in workdirs]
+    user = stage.last("USER")
+    config["USER"] = user.value if user else None
+    return config
+
+
+def self_check(original: Document, output: str) -> None:
+    """Guard before writing: the output parses and its final stage keeps the original's CMD,
+    ENTRYPOINT, EXPOSE, WORKDIR, ENV, LABEL, HEALTHCHECK and a non-root or the same USER."""
+    try:
+        rewritten = parse(output)
+    except DockerfileError as err:
+        raise SelfCheckError(
+            f"the rewrite does not parse (line {err.line}: {err.message})"
+        ) from err
+    before, after = _image_config(original), _image_config(rewritten)
+    lost = []
+    for key, value in before.items():
+        if key == "USER":
+            if value not in (None, "root", "0", "0:0", "root:root") and after[key] != value:
+                lost.append(f"USER {value}")
+            continue
+        if key == "ENV":
+            missing = [f"{k}={v}" for k, v in value if (k, v) not in after[key]]  # type: ignore[union-attr]
+            if missing:
+                lost.append("ENV " + " ".join(missing))
+            continue
+        if key == "WORKDIR":
+            if value and (not after[key] or after[key][-1] != value[-1]):  # type: ignore[index]
+                lost.append(f"WORKDIR {value[-1]}")  # type: ignore[index]
+            continue
+        if value != after[key]:
+            lost.append(f"{key} {value}")
+    if lost:
+        raise SelfCheckError("the rewrite would change the image's " + "; ".join(lost))
