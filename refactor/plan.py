@@ -95,14 +95,14 @@ class StagePlan:
     builder_name: str
     builder_prelude: tuple[str, ...]
     builder_body: str
-    builder_steps: tuple[str, ...]
     runtime: RuntimeBase
     runtime_setup: tuple[str, ...]
     carried: tuple[str, ...]
     runtime_env: tuple[tuple[str, str], ...]
     copies: tuple[CopyStep, ...]
     user: str | None
-    """A USER line to add (no USER carried from the original, and no --keep-root)."""
+    """The runtime stage's USER line: the original's last non-root USER, or an added
+    non-root one (unless --keep-root)."""
     finale: tuple[str, ...]
     """HEALTHCHECK / ENTRYPOINT / CMD, as written, in their original order."""
     tail: str
@@ -147,8 +147,12 @@ def build_plan(analysis: Analysis) -> StagePlan:
     body: list[str] = []
     carried: list[str] = []
     finale: list[str] = []
+    workdirs: list[str] = []
     last_user: Instruction | None = None
     steps_by_line = {s.instruction.start_line: s for s in facts.steps}
+    extra_steps = [_escape(s, escape) for s in _strip_steps(facts, build, options)]
+    extra_steps += [_escape(s, escape) for s in build.builder_steps]
+    after_line = max(build.lines) if build.lines else stage.end_line
     for ins, leading, raw in _chunks(document, stage.instructions, first.end_line):
         raw = _ensure_newline(raw)
         if ins.keyword in MOVED:
@@ -164,8 +168,20 @@ def build_plan(analysis: Analysis) -> StagePlan:
             if pieces:
                 text = "".join(_ensure_newline(p) for p in pieces)
         body.append(leading + text)
-        if ins.keyword in REPEATED and _runtime_relevant(ins):
+        if ins.start_line <= after_line <= ins.end_line and extra_steps:
+            # Right after the build, before a later USER could take away root.
+            body.append("".join(_ensure_newline(s) for s in extra_steps))
+            extra_steps = []
+        if ins.keyword == "WORKDIR":
+            if ins.value.strip().strip("\"'").startswith("/"):
+                workdirs = []
+            workdirs.append(raw)
+        elif ins.keyword in REPEATED and _runtime_relevant(ins):
             carried.append(raw)
+    if extra_steps:
+        body.append("".join(_ensure_newline(s) for s in extra_steps))
+    # Only the WORKDIRs from the last absolute one on decide the final folder.
+    carried = workdirs + carried
     carried = _with_used_args(stage.instructions, carried)
     tail = document.source(stage.end_line + 1, len(document.lines))
 
@@ -173,7 +189,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     setup, copies = _runtime_files(facts, build, runtime, options)
     user_line, user_setup, user_copies, user_note = _user(facts, runtime, last_user, options)
     if user_line is None and last_user is not None:
-        carried.append(_ensure_newline(last_user.raw))
+        user_line = last_user.raw.rstrip("\r\n")
     copies += user_copies
     setup += user_setup
     if user_note:
@@ -185,8 +201,6 @@ def build_plan(analysis: Analysis) -> StagePlan:
         builder_prelude=build.builder_prelude
         + tuple(f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env),
         builder_body="".join(body),
-        builder_steps=tuple(_escape(s, escape) for s in _strip_steps(facts, build, options))
-        + tuple(_escape(s, escape) for s in build.builder_steps),
         runtime=runtime,
         runtime_setup=tuple(_escape(s, escape) for s in setup),
         carried=tuple(carried),

@@ -4,7 +4,7 @@ over the final stage, decides whether a rewrite pays off, and collects every rul
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from refactor.analysis.benefit import leave_alone_reason, toolchain_evidence
 from refactor.analysis.ecosystems import detect
@@ -41,6 +41,10 @@ def analyze(
     build = detect(facts, options) if len(document.stages) == 1 else None
     toolchain = toolchain_evidence(facts)
     reason = leave_alone_reason(document, facts, build, toolchain)
+    if reason and build is not None and build.artifacts:
+        # Left alone for a reason of its own (a toolchain image…): the detector's notes about
+        # how it would have rewritten the file would only mislead.
+        build = replace(build, findings=())
     partial = Analysis(document, facts, build, toolchain, reason, (), options)
     findings = run_rules(partial)
     return Analysis(document, facts, build, toolchain, reason, findings, options)

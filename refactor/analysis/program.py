@@ -100,6 +100,13 @@ def pick_program(
         for cand in candidates:
             if posixpath.basename(cand.path) == name:
                 return [_placed(facts, cand, exe, certain=True)], []
+        for cand in candidates:
+            # A guessed name in the right folder: the command names the file exactly.
+            if not cand.certain and "/" in exe:
+                path = facts.resolve(exe)
+                if posixpath.dirname(path) == posixpath.dirname(cand.path):
+                    named = Artifact(path, path, cand.kind, cand.line)
+                    return [_placed(facts, named, exe, certain=True)], []
         message = (
             f"the image runs '{exe}', which is not one of the {what} outputs this tool found "
             f"({', '.join(c.path for c in candidates)}); pass --artifact PATH to name it"

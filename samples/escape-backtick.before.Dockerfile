@@ -1,0 +1,7 @@
+# escape=`
+FROM rust:1.79
+WORKDIR /src
+COPY . .
+RUN cargo build --release `
+    && cargo test --release
+CMD ["/src/target/release/tool"]

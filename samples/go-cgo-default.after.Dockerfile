@@ -1,0 +1,27 @@
+FROM golang:1.22-bookworm AS builder
+ENV CGO_ENABLED=0
+
+RUN apt-get update && apt-get install -y git make
+
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+
+# A default build: cgo is on in the golang images, so net links glibc.
+RUN go build -o /usr/local/bin/api ./cmd/api
+# Symbols are not needed at run time.
+RUN strip /usr/local/bin/api
+
+ENV PORT=8080
+
+# Runtime: a static Go binary needs no libc, only what is copied below.
+FROM alpine:3.20
+RUN apk --no-cache add ca-certificates
+WORKDIR /src
+ENV PORT=8080
+EXPOSE 8080
+COPY --from=builder /usr/local/bin/api /usr/local/bin/api
+USER 65534:65534
+HEALTHCHECK --interval=30s CMD ["api", "-healthcheck"]
+ENTRYPOINT ["api"]

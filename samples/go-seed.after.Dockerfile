@@ -1,0 +1,17 @@
+# The href-counter example that multi-stage builds were made for:
+# one image that compiles and ships the Go toolchain.
+FROM golang:1.7.3 AS builder
+WORKDIR /go/src/github.com/alexellis/href-counter/
+COPY app.go .
+RUN go get -d -v golang.org/x/net/html
+RUN CGO_ENABLED=0 GOOS=linux go build -a -installsuffix cgo -o app .
+# Symbols are not needed at run time.
+RUN strip /go/src/github.com/alexellis/href-counter/app
+
+# Runtime: a static Go binary needs no libc, only what is copied below.
+FROM alpine:3.20
+RUN apk --no-cache add ca-certificates
+WORKDIR /go/src/github.com/alexellis/href-counter/
+COPY --from=builder /go/src/github.com/alexellis/href-counter/app /go/src/github.com/alexellis/href-counter/app
+USER 65534:65534
+CMD ["./app"]

@@ -1,0 +1,23 @@
+# syntax=docker/dockerfile:1
+FROM golang:1.22 AS builder
+WORKDIR /src
+COPY . .
+RUN <<EOF
+set -e
+go vet ./...
+CGO_ENABLED=0 go build -o /bin/server ./cmd/server
+EOF
+# Symbols are not needed at run time.
+RUN strip /bin/server
+COPY <<-EOT /etc/server.conf
+	listen=:9000
+	EOT
+
+# Runtime: a static Go binary needs no libc, only what is copied below.
+FROM alpine:3.20
+RUN apk --no-cache add ca-certificates
+WORKDIR /src
+EXPOSE 9000
+COPY --from=builder /bin/server /bin/server
+USER 65534:65534
+ENTRYPOINT ["/bin/server", "-config", "/etc/server.conf"]

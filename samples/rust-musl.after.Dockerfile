@@ -1,0 +1,16 @@
+FROM rust:1.79-bookworm AS builder
+RUN rustup target add x86_64-unknown-linux-musl
+RUN apt-get update && apt-get install -y musl-tools
+WORKDIR /app
+COPY . .
+RUN cargo build --release --locked --target x86_64-unknown-linux-musl --bin fetcher
+# Symbols are not needed at run time.
+RUN strip /app/target/x86_64-unknown-linux-musl/release/fetcher
+USER 1000
+
+# Runtime: a static (musl) Rust binary needs no libc.
+FROM alpine:3.20
+WORKDIR /app
+COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/fetcher /app/target/x86_64-unknown-linux-musl/release/fetcher
+USER 1000
+ENTRYPOINT ["/app/target/x86_64-unknown-linux-musl/release/fetcher"]
