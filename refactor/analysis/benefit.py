@@ -6,7 +6,7 @@ from __future__ import annotations
 import posixpath
 
 from refactor.analysis.model import BuildInfo, StageFacts
-from refactor.analysis.packages import is_build_package, package_installs
+from refactor.analysis.packages import kept_build_packages
 from refactor.document import Document
 
 COMPILERS = frozenset(
@@ -67,10 +67,9 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
         evidence.append((line, f"base image {facts.image.text} is a toolchain image"))
     for step in facts.steps:
         line = step.instruction.start_line
-        for install in package_installs(step.script):
-            build = [p for p in install.packages if is_build_package(p)]
-            if build and install.manager in {"apt", "apk", "dnf", "yum", "microdnf", "zypper"}:
-                evidence.append((line, "installs build packages: " + ", ".join(build)))
+        build = kept_build_packages(step.script)
+        if build:
+            evidence.append((line, "installs build packages: " + ", ".join(build)))
         for cmd in step.script.commands:
             if cmd.basename in COMPILERS and cmd.basename not in {"dotnet"}:
                 evidence.append((line, f"runs {cmd.basename}"))

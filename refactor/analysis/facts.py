@@ -58,7 +58,8 @@ def global_arg_defaults(document: Document) -> dict[str, str]:
     values: dict[str, str] = {}
     for ins in document.global_args:
         for key, value in env_pairs(ins):
-            values[key] = value
+            if value:  # ``ARG X`` without a default stays unknown: --build-arg may set it
+                values[key] = value
     return values
 
 
@@ -67,7 +68,13 @@ def stage_facts(
 ) -> StageFacts:
     global_args = global_arg_defaults(document)
     image = parse_image(expand(stage.base, global_args))
-    parent = document.stages[stage.parent] if stage.parent is not None else None
+    parent_index = stage.parent
+    if parent_index is None:
+        # FROM ${STAGE}: the stage is known only once the global ARGs are expanded.
+        named = document.stage_by_name(image.text) if image.text else None
+        if named is not None and named.index < stage.index:
+            parent_index = named.index
+    parent = document.stages[parent_index] if parent_index is not None else None
     info = base_image_info(image)
     env: dict[str, str] = {"PATH": DEFAULT_PATH}
     env.update(dict(info.env))

@@ -190,10 +190,14 @@ def expand(text: str, env: Mapping[str, str]) -> str:
         name = match.group(1) or match.group(4)
         op, word = match.group(2), match.group(3)
         value = env.get(name)
-        if op in {":-", "-"}:
+        if op == ":-":
             return value if value else (word or "")
-        if op in {":+", "+"}:
+        if op == "-":
+            return value if value is not None else (word or "")
+        if op == ":+":
             return (word or "") if value else ""
+        if op == "+":
+            return (word or "") if value is not None else ""
         return value if value is not None else match.group(0)
 
     return _VAR.sub(replace, text)

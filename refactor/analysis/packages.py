@@ -112,6 +112,11 @@ _VERSION_SUFFIX = re.compile(r"-\d+(?:\.\d+)*$")
 _DEV_SUFFIXES = ("-dev", "-devel", "-headers")
 
 
+def bare_package(name: str) -> str:
+    """A package name without its version pin or architecture (``gcc=12.*`` -> ``gcc``)."""
+    return _PIN.split(name.strip(), maxsplit=1)[0]
+
+
 def is_build_package(name: str) -> bool:
     """True for an OS package that exists only to build (compilers, ``-dev`` headers, build
     tools). Version pins (``gcc=12.*``, ``gcc~12``, ``gcc>=1``) and architecture qualifiers
@@ -604,3 +609,61 @@ def cache_cleanups(script: ShellScript) -> tuple[Command, ...]:
     ``/tmp/*``, ``$GOPATH/pkg/mod`` …), ``apt-get clean``, ``apk cache clean``, ``yum``/``dnf
     clean all``, ``npm``/``yarn cache clean``, ``pip cache purge``, ``go clean -cache``…"""
     return tuple(call.command for call in _calls(script) if _is_cleanup(call))
+
+
+# How each OS package manager removes packages: tool names and subcommands.
+_REMOVERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "apt": (frozenset({"apt-get", "apt", "aptitude"}), frozenset({"remove", "purge"})),
+    "apk": (frozenset({"apk"}), frozenset({"del"})),
+    "dnf": (frozenset({"dnf", "dnf5", "yum", "microdnf"}), frozenset({"remove", "erase"})),
+    "yum": (frozenset({"yum", "dnf"}), frozenset({"remove", "erase"})),
+    "microdnf": (frozenset({"microdnf"}), frozenset({"remove"})),
+    "zypper": (frozenset({"zypper"}), frozenset({"remove", "rm"})),
+}
+
+
+def kept_build_packages(script: ShellScript) -> list[str]:
+    """Build-only OS packages a RUN installs and does not remove again in the same RUN (a
+    removal in a later RUN does not shrink the earlier layer)."""
+    kept: list[str] = []
+    for install in package_installs(script):
+        if install.manager not in OS_MANAGERS:
+            continue
+        removed = _removed_later(install, script)
+        for package in install.packages:
+            if (
+                is_build_package(package)
+                and bare_package(package) not in removed
+                and package not in kept
+            ):
+                kept.append(package)
+    return kept
+
+
+def _removed_later(install: PackageInstall, script: ShellScript) -> set[str]:
+    """Packages of ``install`` (bare names) that a later command of the same RUN removes."""
+    tools, subcommands = _REMOVERS.get(install.manager, (frozenset(), frozenset()))
+    group = install.command.flag_value("--virtual", "-t") if install.manager == "apk" else None
+    removed: set[str] = set()
+    for cmd in script.commands:
+        if cmd.start <= install.command.start:
+            continue
+        names = {bare_package(n) for n in _removal_targets(cmd, tools, subcommands)}
+        if group is not None and group in names:
+            return {bare_package(p) for p in install.packages}
+        removed |= names
+    return removed
+
+
+def _removal_targets(
+    cmd: Command, tools: frozenset[str], subcommands: frozenset[str]
+) -> tuple[str, ...]:
+    """The packages ``cmd`` removes (``sudo apt-get purge -y gcc`` gives ``("gcc",)``)."""
+    words = (cmd.name, *cmd.args)
+    for i, word in enumerate(words):
+        if word.rsplit("/", 1)[-1] in tools:
+            rest = [w for w in words[i + 1 :] if not w.startswith("-")]
+            if rest and rest[0] in subcommands:
+                return tuple(rest[1:])
+            return ()
+    return ()

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from refactor.analysis.images import DEFAULT_PATH
 from refactor.analysis.model import Artifact, Finding, StageFacts
-from refactor.analysis.packages import package_installs
+from refactor.analysis.packages import bare_package, package_installs
 from refactor.options import Options
 
 DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
@@ -184,10 +184,6 @@ def build_packages_installed(facts: StageFacts) -> list[str]:
             if install.manager in {"apt", "apk", "dnf", "yum", "microdnf", "zypper"}:
                 names.extend(install.packages)
     return names
-
-
-def bare_package(name: str) -> str:
-    return re.split(r"[=<>~:]", name, maxsplit=1)[0]
 
 
 def runtime_packages(facts: StageFacts) -> tuple[list[str], list[Finding]]:

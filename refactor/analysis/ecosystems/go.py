@@ -123,6 +123,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 "the golang images ship gcc, so a default build links glibc when it imports "
                 f"net or os/user; the builder sets CGO_ENABLED=0 to get a static binary ({seen}). "
                 "Pass --linkage dynamic to keep cgo",
+                fix_safe=False,  # the pure-Go DNS resolver and user lookup replace glibc's
                 flag="--linkage",
             )
         )

@@ -1,0 +1,146 @@
+"""DSR001 single-stage-toolchain: a one-stage build whose final image keeps the toolchain."""
+
+from __future__ import annotations
+
+import pytest
+
+from refactor.rules import dsr001_single_stage_toolchain as rule
+
+CARGO_TOML = {"Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n'}
+GO_BUILD = """
+FROM golang:1.22
+WORKDIR /src
+COPY . .
+RUN go build -o /usr/local/bin/app .
+CMD ["app"]
+"""
+
+NOT_REPORTED = [
+    pytest.param(
+        """
+        FROM golang:1.22 AS builder
+        WORKDIR /src
+        COPY . .
+        RUN go build -o /out/app .
+        FROM gcr.io/distroless/static-debian12
+        COPY --from=builder /out/app /app
+        CMD ["/app"]
+        """,
+        id="already-multi-stage",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm-slim
+        COPY app /usr/local/bin/app
+        CMD ["app"]
+        """,
+        id="nothing-built-no-toolchain",
+    ),
+    pytest.param(
+        """
+        FROM golang:1.22
+        WORKDIR /src
+        COPY . .
+        RUN go build ./...
+        CMD ["go", "test", "./..."]
+        """,
+        id="image-runs-the-toolchain",
+    ),
+    pytest.param(
+        """
+        FROM gcc:13
+        COPY . /src
+        CMD ["bash"]
+        """,
+        id="toolchain-image-without-build",
+    ),
+    pytest.param(
+        """
+        FROM golang:1.22
+        WORKDIR /src
+        COPY . .
+        RUN go build -o /out/app .
+        CMD ["/usr/local/bin/other"]
+        """,
+        id="left-alone-output-not-found",
+    ),
+]
+
+REPORTED = [
+    pytest.param(GO_BUILD, None, [("DSR001", 1, 1)], id="go-build-on-golang-image"),
+    pytest.param(
+        """
+        ARG GO_VERSION=1.22
+        FROM \\
+            golang:${GO_VERSION}
+        WORKDIR /src
+        COPY . .
+        RUN go build -o /usr/local/bin/app .
+        CMD ["app"]
+        """,
+        None,
+        [("DSR001", 2, 3)],
+        id="span-is-the-from-with-continuation",
+    ),
+    pytest.param(
+        """
+        FROM rust:1.79
+        WORKDIR /src
+        COPY . .
+        RUN cargo build --release
+        CMD ["/src/target/release/app"]
+        """,
+        CARGO_TOML,
+        [("DSR001", 1, 1)],
+        id="rust-release-build",
+    ),
+    pytest.param(
+        """
+        FROM debian:bookworm
+        RUN apt-get update && apt-get install -y gcc make
+        WORKDIR /src
+        COPY . .
+        RUN make && make install
+        CMD ["tally"]
+        """,
+        None,
+        [("DSR001", 1, 1)],
+        id="build-packages-on-os-image",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", NOT_REPORTED)
+def test_does_not_report(spans, text: str) -> None:
+    assert spans(rule, text) == []
+
+
+@pytest.mark.parametrize(("text", "context", "expected"), REPORTED)
+def test_reports(spans, text: str, context: dict[str, str] | None, expected: list) -> None:
+    assert spans(rule, text, context_files=context) == expected
+
+
+def test_message_names_ecosystem_evidence_and_command(check) -> None:
+    (finding,) = check(rule, GO_BUILD)
+    assert "single-stage Go build" in finding.message
+    assert "base image golang:1.22 is a toolchain image" in finding.message
+    assert "dockerslim-refactor FILE -o OUT" in finding.message
+    assert (finding.severity, finding.fix, finding.fix_safe, finding.flag) == (
+        "warning",
+        "Convert to multi-stage build",
+        False,
+        None,
+    )
+
+
+def test_evidence_is_the_first_toolchain_item(check) -> None:
+    text = """
+    FROM debian:bookworm
+    RUN apt-get update && apt-get install -y gcc make
+    WORKDIR /src
+    COPY . .
+    RUN make && make install
+    CMD ["tally"]
+    """
+    (finding,) = check(rule, text)
+    assert "installs build packages: gcc, make" in finding.message
