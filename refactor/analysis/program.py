@@ -5,7 +5,6 @@ the run-time libraries that build-time ``-dev`` packages stand for."""
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Iterable
 
 from refactor.analysis.images import DEFAULT_PATH
