@@ -252,6 +252,8 @@ def write_atomically(path: Path, text: str, newline_bytes: bytes | None = None) 
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except PermissionError:
         raise UsageError(f"{path}: permission denied (cannot write in {folder})") from None
+    except OSError as err:
+        raise UsageError(f"{path}: cannot write: {err.strerror or err}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(text.encode("utf-8"))
@@ -264,10 +266,21 @@ def write_atomically(path: Path, text: str, newline_bytes: bytes | None = None) 
             os.umask(umask)
             os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as err:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(err, OSError):
+            raise UsageError(f"{path}: cannot write: {err.strerror or err}") from None
         raise
+
+
+def _check_output_target(path: Path) -> None:
+    """Fail before any work when ``-o`` cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"{path}: folder {folder} does not exist")
+    if path.is_dir():
+        raise UsageError(f"{path}: is a folder")
 
 
 def _same_file(a: str, b: str) -> bool:
@@ -317,6 +330,8 @@ def run_rewrite(argv: Sequence[str]) -> int:
         raise UsageError(f"{PROG}: --backup goes with --in-place")
     if args.output and args.file != "-" and _same_file(args.output, args.file):
         raise UsageError(f"{args.output}: -o is the input file; use --in-place to replace it")
+    if args.output:
+        _check_output_target(Path(args.output))
     text = read_dockerfile(args.file)
     options = options_from(args)
     try:

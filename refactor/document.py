@@ -253,11 +253,9 @@ def _split_words(value: str) -> list[str]:
 
 def _continues(content: str, escape: str) -> tuple[bool, str]:
     """Whether a line ends in the escape character (trailing blanks allowed), and the line
-    without it."""
+    without it. An escaped escape character (``C:\\\\``) ends the instruction, as in BuildKit."""
     stripped = content.rstrip(" \t")
-    if stripped.endswith(escape):
-        # An escaped escape character (``\\``) at the end is still a continuation for
-        # BuildKit, which only looks at the last character.
+    if stripped.endswith(escape) and not stripped.endswith(escape * 2):
         return True, stripped[: -len(escape)]
     return False, content
 
