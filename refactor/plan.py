@@ -33,12 +33,12 @@ MOVED = frozenset(
 REPEATED = frozenset({"WORKDIR", "ENV", "SHELL"})
 LAST_IN_RUNTIME = ("HEALTHCHECK", "ENTRYPOINT", "CMD")
 
-# Environment that only steers a build; an ENV made only of these stays in the builder.
+# Environment that only steers a compiler; an ENV made only of these stays in the builder.
+# Package-manager settings (NPM_CONFIG_*, PIP_*) are carried: `npm start` reads them at run time.
 BUILD_ONLY_ENV = re.compile(
-    r"^(CGO_ENABLED|GO(OS|ARCH|ARM|AMD64|FLAGS|111MODULE|PROXY|PRIVATE|NOSUMDB|CACHE|MODCACHE|"
-    r"TOOLCHAIN)|CC|CXX|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|MAKEFLAGS|CARGO_.*|RUSTFLAGS|RUSTUP_.*|"
-    r"PIP_.*|POETRY_.*|PIPENV_.*|UV_.*|NPM_CONFIG_.*|npm_config_.*|YARN_.*|DEBIAN_FRONTEND|"
-    r"MAVEN_.*|GRADLE_.*|DOTNET_CLI_.*|DOTNET_SKIP_FIRST_TIME_EXPERIENCE|NUGET_.*)$"
+    r"^(CGO_ENABLED|CGO_[A-Z]+FLAGS|GO(OS|ARCH|ARM|AMD64|FLAGS|111MODULE|PROXY|PRIVATE|NOSUMDB|"
+    r"CACHE|MODCACHE|TOOLCHAIN)|CC|CXX|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|MAKEFLAGS|CARGO_.*|"
+    r"RUSTFLAGS|RUSTUP_.*|DEBIAN_FRONTEND)$"
 )
 # Commands that change the shell state seen by the commands after them.
 STATEFUL = frozenset(

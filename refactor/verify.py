@@ -586,6 +586,8 @@ def _verify(report: Report, opts: argparse.Namespace, workdir: Path, status: Sta
     rewritten = Path(opts.rewritten) if opts.rewritten else None
     if rewritten is None:
         rewrite_args = [word for value in opts.rewrite_arg for word in shlex.split(value)]
+        if opts.context and not any(a.split("=")[0] == "--context" for a in rewrite_args):
+            rewrite_args += ["--context", opts.context]  # the rewrite reads the same sources
         status.say(f"rewriting {dockerfile} {shlex.join(rewrite_args)}".rstrip())
         rewritten = produce_rewrite(dockerfile, rewrite_args, workdir)
         report.rewritten = "(in-process rewrite)"

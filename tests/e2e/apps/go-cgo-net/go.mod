@@ -1,0 +1,3 @@
+module example.com/netcheck
+
+go 1.19
