@@ -582,6 +582,8 @@ def _user(
     user = facts.user
     root = user is None or user.split(":")[0] in {"root", "0"}
     line = last_user.start_line if last_user else facts.stage.from_instruction.start_line
+    if root and last_user is not None:
+        return None, [], [], None  # the original asked for root: its USER is carried as is
     if root:
         if options.keep_root:
             return None, [], [], None
