@@ -286,23 +286,26 @@ def split_chain(ins: Instruction, script: ShellScript | None) -> list[str] | Non
     cleanups = {c.start for c in cache_cleanups(script)}
     groups: list[list[str]] = []
     pending: list[str] = []
+    stateful = False
+    only_state = True  # the pending group changes state and does nothing else
     for segment in script.segments:
         commands = [c for c in script.commands if segment.start <= c.start < segment.end]
         if commands and all(c.start in cleanups for c in commands):
             continue
         pending.append(_collapse(segment.text))
         first = commands[0] if commands else None
-        binds = first is not None and (
-            first.basename in STATEFUL or first.name == "" or first.start in updates
-        )
-        if not binds:
+        # cd, export or an assignment change what every later command sees: from there on
+        # the chain stays one RUN. An index update only needs the install right after it.
+        changes_state = first is not None and (first.basename in STATEFUL or first.name == "")
+        stateful = stateful or changes_state
+        only_state = only_state and changes_state
+        if not stateful and not (first is not None and first.start in updates):
             groups.append(pending)
-            pending = []
-    if pending:
-        if groups:
-            groups[-1].extend(pending)
-        else:
-            groups.append(pending)
+            pending, only_state = [], True
+    if pending and groups and only_state:
+        groups[-1].extend(pending)  # a trailing cd or export has no command to serve
+    elif pending:
+        groups.append(pending)
     if len(groups) < 2:
         return None
     keyword = ins.raw.lstrip()[:3]
@@ -489,12 +492,39 @@ def choose_runtime(
     if build.linkage == "musl":
         version = next((w[6:] for w in facts.image.variant_words if w.startswith("alpine")), "")
         image = f"alpine:{version}" if re.fullmatch(r"\d+\.\d+", version) else img.ALPINE
+        if options.runtime not in {"auto", "alpine"}:
+            notes.append(
+                Finding(
+                    "DSR100",
+                    "info",
+                    line,
+                    line,
+                    f"runtime {image} instead of {options.runtime}: the program links musl "
+                    "dynamically, which only alpine has",
+                    flag="--runtime",
+                )
+            )
         return RuntimeBase(image, "alpine", True, "the program links musl, like its builder"), notes
-    order = (
-        _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
-        if build.linkage == "glibc"
-        else _FALLBACKS[options.runtime]
-    )
+    if build.linkage == "glibc":
+        order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
+        if facts.image.repository == "ubuntu":
+            order = ("slim",)  # the builder's own release: its glibc is what the program needs
+        codename, named = img.builder_codename(facts.image)
+        if not named and facts.image.repository != "ubuntu":
+            notes.append(
+                Finding(
+                    "DSR100",
+                    "info",
+                    line,
+                    line,
+                    f"assumed {facts.image.text} is built on Debian {codename}: the runtime "
+                    "keeps the same glibc. If the builder is on a newer release, pass "
+                    "--runtime-image (e.g. debian:trixie-slim)",
+                    flag="--runtime-image",
+                )
+            )
+    else:
+        order = _FALLBACKS[options.runtime]
     refused: list[str] = []
     if options.runtime not in order and options.runtime != "auto":
         refused.append(f"{options.runtime}: {_fits(options.runtime, needs, build.linkage)}")

@@ -14,7 +14,7 @@ RUN mkdir -p /opt/runtime-libs \
     && ldd /usr/local/bin/crc32sum | awk '$3 ~ "^/usr/local/" {print $3}' \
      | xargs -r cp -L -t /opt/runtime-libs
 
-# Runtime: the program links glibc dynamically, so the base keeps glibc.
+# Runtime: the program links glibc dynamically, so the base keeps it.
 FROM gcr.io/distroless/cc-debian12
 WORKDIR /usr/src/crc32sum
 ENV LD_LIBRARY_PATH=/usr/local/lib

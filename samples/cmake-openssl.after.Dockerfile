@@ -14,7 +14,8 @@ RUN mkdir -p /opt/runtime-libs \
     && ldd /usr/local/bin/tlsecho | awk '$3 ~ "^/usr/local/" {print $3}' \
      | xargs -r cp -L -t /opt/runtime-libs
 
-# Runtime: the program links glibc dynamically, so the base keeps glibc# and the run-time libraries of the -dev packages.
+# Runtime: the program links glibc dynamically, so the base keeps glibc,
+# plus the run-time libraries of the -dev packages the build used.
 FROM debian:bookworm-slim
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libssl3 \

@@ -11,7 +11,7 @@ RUN mkdir -p /opt/runtime-libs \
      | xargs -r cp -L -t /opt/runtime-libs
 
 # Runtime: only what `make install` put in place; the build tools stay in the builder.
-FROM gcr.io/distroless/cc-debian12
+FROM ubuntu:22.04
 WORKDIR /opt/src/lz
 ENV LD_LIBRARY_PATH=/usr/local/lib
 COPY --from=builder /usr/local/bin/lzpack /usr/local/bin/lzpack

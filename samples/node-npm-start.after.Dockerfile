@@ -7,7 +7,7 @@ RUN npm prune --omit=dev
 COPY . .
 
 # Runtime: the same Node.js without build tools; the app with production dependencies.
-FROM node:18-slim-bookworm
+FROM node:18-bookworm-slim
 WORKDIR /srv/app
 EXPOSE 8080
 COPY --from=builder /srv/app /srv/app

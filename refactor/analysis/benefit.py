@@ -95,11 +95,12 @@ def leave_alone_reason(
             f"the image runs {program}: it is a builder, CI or development image whose purpose "
             "is the toolchain"
         )
+    dev = _development_command(argv)
+    if dev:
+        return f"the image runs '{dev}': the toolchain is needed at run time"
     if build is None:
         if not toolchain:
             return "nothing is built here: the image only copies or installs prebuilt files"
-        if program and len(argv) > 1 and argv[1] in {"run", "test", "watch", "dev"}:
-            return f"the image runs '{program} {argv[1]}': the toolchain is needed at run time"
         return "no build step this tool recognises (see the findings); nothing was changed"
     if not build.artifacts:
         unsure = [f for f in build.findings if f.severity == "warning"]
@@ -107,6 +108,37 @@ def leave_alone_reason(
         return f"not rewritten, to keep the image working: {detail}"
     if not toolchain and build.linkage == "interpreter":
         return f"already on a runtime image ({facts.image.text}) with no build tools"
+    return None
+
+
+# Commands that run sources through the toolchain rather than a built program.
+_DEV_VERBS = {
+    "go": {"run", "test"},
+    "cargo": {"run", "test", "watch"},
+    "dotnet": {"run", "watch", "test"},
+    "npm": {"test", "t"},
+    "yarn": {"dev", "test", "watch", "start:dev"},
+    "pnpm": {"dev", "test", "watch"},
+    "mvn": {"spring-boot:run", "test", "quarkus:dev"},
+    "gradle": {"bootRun", "run", "test"},
+    "gradlew": {"bootRun", "run", "test"},
+}
+_DEV_SCRIPTS = {"dev", "watch", "test", "start:dev", "serve:dev"}
+
+
+def _development_command(argv: tuple[str, ...]) -> str | None:
+    """``npm run dev``, ``go run .``, ``dotnet watch``: the image runs sources, not a build."""
+    words = list(argv)
+    if len(words) >= 3 and posixpath.basename(words[0]) in {"sh", "bash"} and words[1] == "-c":
+        words = words[2].split()
+    if len(words) < 2:
+        return None
+    program, verb = posixpath.basename(words[0]), words[1]
+    if verb in _DEV_VERBS.get(program, set()):
+        return f"{program} {verb}"
+    script = words[2] if len(words) > 2 else None
+    if program in {"npm", "yarn", "pnpm"} and verb == "run" and script in _DEV_SCRIPTS:
+        return f"{program} run {script}"
     return None
 
 

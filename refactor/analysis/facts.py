@@ -12,6 +12,8 @@ from refactor.analysis.model import RunStep, StageFacts, expand
 from refactor.document import Document, Instruction, Stage, _split_words
 from refactor.shell import parse_shell
 
+SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
+
 
 def unquote(word: str) -> str:
     if len(word) >= 2 and word[0] == word[-1] and word[0] in "'\"":
@@ -40,12 +42,12 @@ def script_text(ins: Instruction) -> str:
     """The shell text a RUN executes: its heredoc bodies, the ``sh -c`` string of an exec form,
     or the shell form's value."""
     if ins.heredocs:
-        head = ins.value
         bodies = "\n".join(h.body for h in ins.heredocs)
-        words = head.split()
-        if words and words[0].startswith("<<"):
-            return bodies
-        return head + "\n" + bodies
+        words = [w for w in ins.value.split() if "<<" not in w and not w.startswith(">")]
+        if not words or (posixpath.basename(words[0]) in SHELLS and "-c" not in words):
+            return bodies  # RUN <<EOF, or RUN bash <<EOF: the body is the script
+        # RUN python3 <<EOF, cat <<EOF > file: the body is data, not shell.
+        return " ".join(words)
     if ins.json_args is not None:
         args = list(ins.json_args)
         if len(args) >= 3 and posixpath.basename(args[0]) in {"sh", "bash"} and args[1] == "-c":

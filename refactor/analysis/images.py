@@ -161,9 +161,15 @@ def java_major(ref: ImageRef) -> str | None:
     """The Java major version an image ships (``21`` for ``maven:3.9-eclipse-temurin-21``)."""
     words = ref.variant_words
     for i, word in enumerate(words):
-        if word in {"temurin", "corretto", "jdk", "openjdk", "sapmachine", "zulu"} and i + 1 < len(
-            words
-        ):
+        if word in {
+            "temurin",
+            "corretto",
+            "amazoncorretto",
+            "jdk",
+            "openjdk",
+            "sapmachine",
+            "zulu",
+        } and i + 1 < len(words):
             match = re.match(r"(\d+)", words[i + 1])
             if match:
                 return match.group(1)
@@ -177,7 +183,7 @@ def java_major(ref: ImageRef) -> str | None:
 
 def interpreter_runtime(ref: ImageRef, ecosystem: str) -> str | None:
     """The slim image of the same interpreter and version as a builder image, or ``None``."""
-    if ecosystem in {"python", "node"} and ref.name in {"python", "node"} and ref.tag:
+    if ecosystem in {"python", "node"} and ref.name == ecosystem and ref.tag:
         words = [w for w in ref.variant_words if w not in {"slim"}]
         if not words or not re.match(r"\d", words[0]):
             return None
@@ -185,7 +191,9 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str) -> str | None:
             return f"{ref.repository}:{'-'.join(words)}"
         version = words[0]
         rest = [w for w in words[1:] if w in DEBIAN_CODENAMES]
-        return f"{ref.repository}:{'-'.join([version, 'slim', *rest])}"
+        # python:3.12-slim-bookworm, but node:20-bookworm-slim.
+        parts = [version, "slim", *rest] if ecosystem == "python" else [version, *rest, "slim"]
+        return f"{ref.repository}:{'-'.join(parts)}"
     if ecosystem == "java":
         major = java_major(ref)
         if not major:

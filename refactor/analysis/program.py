@@ -92,6 +92,10 @@ def pick_program(
         wanted = set(facts.which(exe))
         name = posixpath.basename(exe)
         for cand in candidates:
+            if cand.path in wanted and "/" in exe:
+                # The command names the file exactly: the guess is confirmed.
+                named = Artifact(cand.path, cand.dest, cand.kind, cand.line, True)
+                return [_placed(facts, named, exe, certain=True)], []
             if cand.path in wanted or (
                 "/" not in exe and posixpath.basename(cand.path) == name and cand.certain
             ):

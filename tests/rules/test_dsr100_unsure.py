@@ -46,7 +46,7 @@ REPORTED = [
         WORKDIR /src/server
         COPY . .
         RUN go build
-        CMD ["/src/server/server"]
+        CMD ["server"]
         """,
         [("DSR100", 4, 4, "info", "--artifact")],
         id="inferred-artifact-path",

@@ -23,8 +23,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             cwd = cmd.cwd or step.workdir or facts.workdir
             line = step.instruction.start_line
             lines.append(line)
-            if cmd.has_flag("--self-contained", "--sc") or cmd.has_flag("-r", "--runtime"):
-                self_contained = cmd.flag_value("--self-contained") not in {"false"}
+            explicit = cmd.flag_value("--self-contained")
+            if cmd.has_flag("--self-contained", "--sc"):
+                self_contained = explicit not in {"false"}
+            elif cmd.has_flag("-r", "--runtime") and _sdk_major(facts) < 8:
+                self_contained = True  # before .NET 8 a runtime identifier implied it
             out = cmd.flag_value("-o", "--output")
             if out:
                 path = facts.resolve(out, cwd)
@@ -57,7 +60,12 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             )
         )
         return BuildInfo(
-            "dotnet", "dotnet.Dockerfile.j2", (), "interpreter", findings=tuple(findings)
+            "dotnet",
+            "dotnet.Dockerfile.j2",
+            (),
+            "interpreter",
+            findings=tuple(findings),
+            lines=tuple(lines),
         )
     findings.append(
         Finding(
@@ -66,11 +74,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             last,
             last,
             f"runs on the {flavour} image "
-            + (
-                "(the image exposes a port or sets ASPNETCORE_*, so it is taken for a web app)"
-                if flavour == "aspnet"
-                else "(no port or ASPNETCORE_* setting, so it is taken for a console app)"
-            )
+            + {
+                "aspnet": "(the image exposes a port or sets ASPNETCORE_*: a web app)",
+                "runtime": "(no port or ASPNETCORE_* setting: a console app)",
+                "runtime-deps": "(a self-contained publish brings its own runtime)",
+            }[flavour]
             + "; pass --runtime-image to choose another",
             flag="--runtime-image",
         )
@@ -99,6 +107,6 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     )
 
 
-def sdk_version(tag: str) -> str | None:
-    match = re.match(r"(\d+\.\d+)", tag)
-    return match.group(1) if match else None
+def _sdk_major(facts: StageFacts) -> int:
+    match = re.match(r"(\d+)", facts.image.tag or "")
+    return int(match.group(1)) if match else 99

@@ -23,6 +23,9 @@ _TLS_CLIENT = re.compile(
 )
 
 
+TOOL = "a tool installed with go install PKG@VERSION"
+
+
 def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     candidates: list[Artifact] = []
     lines: list[int] = []
@@ -62,7 +65,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                     if "@" in pkg:
                         # go install tool@version: a build-time tool unless the image runs it.
                         name = posixpath.basename(pkg.split("@", 1)[0])
-                        candidates.append(Artifact(posixpath.join(gobin, name), "", "binary", line))
+                        path = posixpath.join(gobin, name)
+                        candidates.append(Artifact(path, "", "binary", line, note=TOOL))
                     else:
                         name = _package_name([pkg], cwd)
                         candidates.append(
@@ -81,6 +85,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     if options.artifacts:
         chosen = artifacts_from_options(facts, options, lines[-1])
     else:
+        programs = [c for c in candidates if c.note != TOOL]
+        if facts.executable is None and programs:
+            candidates = programs  # without a command, the tools are build helpers
         chosen, findings = pick_program(facts, candidates, "go build")
     findings += uncertain_findings(chosen)
 

@@ -5,6 +5,7 @@ the shared libraries the build installed next to it."""
 from __future__ import annotations
 
 import posixpath
+import re
 
 from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from refactor.analysis.program import (
@@ -17,17 +18,32 @@ from refactor.analysis.program import (
 )
 from refactor.options import Options
 
+_CMAKE_PREFIX = re.compile(r"-DCMAKE_INSTALL_PREFIX(?::\w+)?=(.+)")
 COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "tcc"})
 BUILD_TOOLS = frozenset({"make", "gmake", "cmake", "meson", "ninja", "configure", "autoreconf"})
 
 
-def _prefix(cmd, env) -> str:
+def _prefix(cmd, env, configured: str | None) -> str:
+    """The install prefix: given to the install command, else set when the build was
+    configured (``./configure --prefix``, ``-DCMAKE_INSTALL_PREFIX``, ``meson --prefix``)."""
     for arg in cmd.args:
         for key in ("PREFIX=", "prefix="):
             if arg.startswith(key):
                 return arg[len(key) :]
-    value = cmd.flag_value("--prefix") or env.get("PREFIX")
+    value = cmd.flag_value("--prefix") or configured or env.get("PREFIX")
     return value or "/usr/local"
+
+
+def _configured_prefix(cmd) -> str | None:
+    name = cmd.basename
+    if name.endswith("configure") or (name == "meson" and cmd.subcommand in {"setup", None}):
+        return cmd.flag_value("--prefix")
+    if name == "cmake":
+        for arg in cmd.args:
+            match = _CMAKE_PREFIX.match(arg)
+            if match:
+                return match.group(1)
+    return None
 
 
 def _builds_in_tree(name: str, cmd) -> bool:
@@ -42,6 +58,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     compiled = False
     exe = facts.executable
     exe_name = posixpath.basename(exe) if exe else None
+    configured: str | None = None
     for step in facts.steps:
         if "-static" in step.env.get("LDFLAGS", ""):
             static_seen = True
@@ -56,12 +73,14 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 if "-static" in words:
                     static_seen = True
                 out = cmd.flag_value("-o")
-                if out and not cmd.has_flag("-c"):
+                # Compilers take single-dash long options (-static): look for -c exactly.
+                if out and "-c" not in cmd.args:
                     path = facts.resolve(out, cwd)
                     candidates.append(Artifact(path, "", "binary", line))
                 continue
             if name not in BUILD_TOOLS and not name.endswith("configure"):
                 continue
+            configured = _configured_prefix(cmd) or configured
             if name != "make":
                 compiled = True
             lines.append(line)
@@ -73,7 +92,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 or (name == "meson" and cmd.subcommand == "install")
             )
             if installing:
-                prefix = facts.resolve(_prefix(cmd, step.env), cwd)
+                prefix = facts.resolve(_prefix(cmd, step.env, configured), cwd)
                 destdir = next((a[8:] for a in cmd.args if a.startswith("DESTDIR=")), "")
                 root = posixpath.normpath(destdir + prefix) if destdir else prefix
                 install_prefixes.append(root)

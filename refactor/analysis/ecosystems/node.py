@@ -11,6 +11,7 @@ from refactor.analysis.packages import package_installs
 from refactor.analysis.program import UNSURE, app_paths, artifacts_from_options, runtime_packages
 from refactor.options import Options
 
+NODE_TOOLS = frozenset({"node", "npm", "npx", "yarn", "pnpm", "corepack"})
 BUILD_COMMANDS = {"tsc", "webpack", "vite", "esbuild", "rollup", "babel", "next", "nest", "swc"}
 
 
@@ -62,7 +63,10 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             lines=tuple(lines),
         )
     exe = facts.executable or ""
-    used_globals = [g for g in globals_ if posixpath.basename(exe) in {g, g.split("@")[0]}]
+    exe_name = posixpath.basename(exe)
+    # A global package's commands need not share its name (pm2 gives pm2-runtime).
+    runs_global = exe_name and "/" not in exe and exe_name not in NODE_TOOLS
+    used_globals = globals_ if runs_global else []
     if used_globals:
         findings.append(
             Finding(
@@ -70,11 +74,22 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 "warning",
                 last,
                 last,
-                f"the image runs the global npm package {used_globals[0]}; global packages "
-                "are not copied: pass --keep /usr/local/lib/node_modules",
-                flag="--keep",
+                f"the image runs '{exe_name}', which may come from the global npm package "
+                f"{used_globals[0]}; global packages are not copied: pass --artifact for each "
+                "path the program needs",
+                flag="--artifact",
             )
         )
+        if not options.artifacts:
+            return BuildInfo(
+                "node",
+                "node.Dockerfile.j2",
+                (),
+                "interpreter",
+                runtime_image=runtime,
+                findings=tuple(findings),
+                lines=tuple(lines),
+            )
     builder_steps: list[str] = []
     if dev_installs:
         manager, cwd, line = dev_installs[-1]

@@ -90,23 +90,28 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"RUN {VENV}/bin/python -m pip uninstall --yes --quiet pip",
         )
         runtime_env += [("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH")]
-    artifacts.append(Artifact(venv, venv, "venv", last))
-    if user_installs:
-        findings.append(
-            Finding(
-                UNSURE,
-                "warning",
-                last,
-                last,
-                "pip install --user puts packages in ~/.local, outside the virtual environment; "
-                "pass --keep /root/.local if the program needs them",
-                flag="--keep",
-            )
+    if user_installs and not venvs:
+        # pip refuses --user inside a virtual environment, so the usual rewrite would break
+        # the build; leave it to the author.
+        message = (
+            "pip install --user puts packages in ~/.local, outside a virtual environment; "
+            "pass --runtime-image and --artifact /root/.local to rewrite it anyway"
         )
+        return BuildInfo(
+            "python",
+            "python.Dockerfile.j2",
+            (),
+            "interpreter",
+            findings=(Finding(UNSURE, "warning", last, last, message, flag="--artifact"),),
+            lines=tuple(lines),
+        )
+    app = [] if options.artifacts else app_paths(facts)
+    if not any(venv == p or venv.startswith(p.rstrip("/") + "/") for p in app):
+        artifacts.append(Artifact(venv, venv, "venv", last))
     if options.artifacts:
         artifacts += artifacts_from_options(facts, options, last)
     else:
-        for path in app_paths(facts):
+        for path in app:
             if not (path == venv or path.startswith(venv + "/")):
                 artifacts.append(Artifact(path, path, "directory", last))
     packages, unknown = runtime_packages(facts)

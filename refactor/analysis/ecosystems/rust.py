@@ -42,7 +42,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             cwd = cmd.cwd or step.workdir or facts.workdir
             line = step.instruction.start_line
             lines.append(line)
-            target = cmd.flag_value("--target") or step.env.get("CARGO_BUILD_TARGET")
+            target = (
+                cmd.flag_value("--target")
+                or cmd.env_value("CARGO_BUILD_TARGET")
+                or step.env.get("CARGO_BUILD_TARGET")
+            )
             if target:
                 targets.append(target)
             names = [cmd.flag_value("--bin")] if cmd.has_flag("--bin") else []
@@ -55,6 +59,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 profile = cmd.flag_value("--profile") or profile
                 target_dir = (
                     cmd.flag_value("--target-dir")
+                    or cmd.env_value("CARGO_TARGET_DIR")
                     or step.env.get("CARGO_TARGET_DIR")
                     or posixpath.join(cwd, "target")
                 )

@@ -1,0 +1,195 @@
+"""The .NET detector: ``dotnet publish`` output and the ASP.NET Core, .NET or runtime-deps
+image of the SDK's version."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from refactor.analysis.ecosystems import dotnet
+from refactor.analysis.facts import stage_facts
+from refactor.analysis.model import BuildInfo
+from refactor.document import parse
+from refactor.options import Options
+from refactor.rewrite import rewrite
+
+
+def detect(text: str, options: Options | None = None) -> BuildInfo | None:
+    document = parse(dedent(text).lstrip("\n"))
+    facts = stage_facts(document, document.stages[-1])
+    return dotnet.detect(facts, options or Options())
+
+
+def summary(build: BuildInfo) -> dict[str, object]:
+    return {
+        "ecosystem": build.ecosystem,
+        "artifacts": [(a.path, a.dest) for a in build.artifacts],
+        "linkage": build.linkage,
+        "runtime_image": build.runtime_image,
+        "findings": sorted((f.code, f.flag) for f in build.findings),
+    }
+
+
+SDK = "mcr.microsoft.com/dotnet/sdk:8.0"
+
+
+def dotnet_file(
+    run: str, extra: str = "", entry: str = '["dotnet", "/app/App.dll"]', image: str = SDK
+) -> str:
+    return f"FROM {image}\nWORKDIR /src\nCOPY . .\nRUN {run}\n{extra}ENTRYPOINT {entry}\n"
+
+
+IMAGE_NOTE = [("DSR100", "--runtime-image")]
+
+
+# --------------------------------------------------------------------------------------------
+# Must not detect / must not change
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            dotnet_file("dotnet restore && dotnet build", entry='["dotnet", "run"]'),
+            id="build-without-publish",
+        ),
+        pytest.param(dotnet_file("dotnet test"), id="test"),
+        pytest.param(
+            "FROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY out/ /app/\n"
+            'ENTRYPOINT ["dotnet", "/app/App.dll"]\n',
+            id="prebuilt-output",
+        ),
+    ],
+)
+def test_not_detected(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            dotnet_file("dotnet publish -c Release -o /app", image="mcr.microsoft.com/dotnet/sdk"),
+            id="untagged-sdk",
+        ),
+        pytest.param(
+            dotnet_file("dotnet restore && dotnet build", entry='["dotnet", "run"]'),
+            id="runs-dotnet-run",
+        ),
+    ],
+)
+def test_left_alone(text: str) -> None:
+    result = rewrite(text)
+    assert result.output is None
+    assert result.reason
+
+
+def test_untagged_sdk_asks_for_runtime_image() -> None:
+    build = detect(
+        dotnet_file("dotnet publish -c Release -o /app", image="mcr.microsoft.com/dotnet/sdk")
+    )
+    assert build is not None
+    assert build.artifacts == ()
+    assert summary(build)["findings"] == IMAGE_NOTE
+
+
+# --------------------------------------------------------------------------------------------
+# Detects
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "fragment"),
+    [
+        pytest.param(
+            dotnet_file("dotnet publish -c Release -o /app", "EXPOSE 8080\n"),
+            {
+                "artifacts": [("/app", "/app")],
+                "runtime_image": "mcr.microsoft.com/dotnet/aspnet:8.0",
+                "findings": IMAGE_NOTE,
+            },
+            "web app",
+            id="exposed-port-aspnet",
+        ),
+        pytest.param(
+            dotnet_file("dotnet publish -c Release -o /app", "ENV ASPNETCORE_HTTP_PORTS=8080\n"),
+            {"runtime_image": "mcr.microsoft.com/dotnet/aspnet:8.0"},
+            "web app",
+            id="aspnetcore-env-aspnet",
+        ),
+        pytest.param(
+            dotnet_file("dotnet publish -c Release -o /app"),
+            {
+                "artifacts": [("/app", "/app")],
+                "runtime_image": "mcr.microsoft.com/dotnet/runtime:8.0",
+                "findings": IMAGE_NOTE,
+            },
+            "console app",
+            id="console-runtime",
+        ),
+        pytest.param(
+            dotnet_file(
+                "dotnet publish -c Release -r linux-x64 --self-contained true -o /app",
+                entry='["/app/App"]',
+            ),
+            {"runtime_image": "mcr.microsoft.com/dotnet/runtime-deps:8.0"},
+            "runtime-deps",
+            id="self-contained-runtime-deps",
+        ),
+        pytest.param(
+            dotnet_file("dotnet publish -c Release -r linux-x64 --self-contained false -o /app"),
+            {"runtime_image": "mcr.microsoft.com/dotnet/runtime:8.0"},
+            "console app",
+            id="framework-dependent-with-rid",
+        ),
+        pytest.param(
+            dotnet_file(
+                "dotnet publish -c Release --output out",
+                "EXPOSE 80\n",
+                '["dotnet", "out/App.dll"]',
+                "mcr.microsoft.com/dotnet/sdk:8.0-alpine",
+            ),
+            {
+                "artifacts": [("/src/out", "/src/out")],
+                "runtime_image": "mcr.microsoft.com/dotnet/aspnet:8.0-alpine",
+            },
+            "web app",
+            id="relative-output-alpine",
+        ),
+        pytest.param(
+            dotnet_file(
+                "dotnet publish -c Release",
+                entry='["dotnet", "bin/Release/net8.0/publish/App.dll"]',
+            ),
+            {
+                "artifacts": [("/src/bin/Release", "/src/bin/Release")],
+                "findings": sorted(IMAGE_NOTE + [("DSR100", "--artifact")]),
+            },
+            "console app",
+            id="no-output-folder-is-a-guess",
+        ),
+    ],
+)
+def test_detects(text: str, expected: dict[str, object], fragment: str) -> None:
+    build = detect(text)
+    assert build is not None
+    got = summary(build)
+    assert (got["ecosystem"], got["linkage"]) == ("dotnet", "interpreter")
+    assert {key: got[key] for key in expected} == expected
+    image_notes = [f.message for f in build.findings if f.flag == "--runtime-image"]
+    assert any(fragment in message for message in image_notes)
+
+
+def test_runtime_image_option_wins() -> None:
+    build = detect(
+        dotnet_file("dotnet publish -c Release -o /app", "EXPOSE 8080\n"),
+        Options(runtime_image="mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled"),
+    )
+    assert build is not None
+    assert build.runtime_image == "mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled"
+
+
+def test_runtime_identifier_alone_is_framework_dependent_on_sdk_8() -> None:
+    build = detect(dotnet_file("dotnet publish -c Release -r linux-x64 -o /app"))
+    assert build is not None
+    assert build.runtime_image == "mcr.microsoft.com/dotnet/runtime:8.0"

@@ -1,0 +1,231 @@
+"""The Java detector: Maven, Gradle and jar outputs, the jar the command names, and a JRE of the
+builder's Java major version."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from refactor.analysis.ecosystems import java
+from refactor.analysis.facts import stage_facts
+from refactor.analysis.model import BuildInfo
+from refactor.document import parse
+from refactor.options import Options
+from refactor.rewrite import rewrite
+
+
+def detect(text: str, options: Options | None = None) -> BuildInfo | None:
+    document = parse(dedent(text).lstrip("\n"))
+    facts = stage_facts(document, document.stages[-1])
+    return java.detect(facts, options or Options())
+
+
+def summary(build: BuildInfo) -> dict[str, object]:
+    return {
+        "ecosystem": build.ecosystem,
+        "artifacts": [(a.path, a.dest, a.kind) for a in build.artifacts],
+        "linkage": build.linkage,
+        "runtime_image": build.runtime_image,
+        "findings": sorted((f.code, f.flag) for f in build.findings),
+    }
+
+
+def java_file(run: str, cmd: str, image: str = "maven:3.9-eclipse-temurin-21") -> str:
+    return f"FROM {image}\nWORKDIR /app\nCOPY . .\nRUN {run}\nCMD {cmd}\n"
+
+
+NAMED = [("DSR100", "--artifact")]
+
+
+# --------------------------------------------------------------------------------------------
+# Must not detect / must not change
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            java_file("mvn dependency:go-offline", '["mvn", "spring-boot:run"]'),
+            id="maven-without-a-build-goal",
+        ),
+        pytest.param(java_file("mvn test", '["mvn", "test"]'), id="maven-test"),
+        pytest.param(
+            'FROM eclipse-temurin:21-jre\nCOPY app.jar /app.jar\nCMD ["java", "-jar", '
+            '"/app.jar"]\n',
+            id="prebuilt-jar",
+        ),
+        pytest.param(
+            java_file("gradle dependencies", '["gradle", "run"]', "gradle:8.7-jdk21"),
+            id="gradle-without-a-build-task",
+        ),
+    ],
+)
+def test_not_detected(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(java_file("mvn -B package", '["mvn", "spring-boot:run"]'), id="runs-maven"),
+        pytest.param(
+            java_file("mvn -B package", '["java", "-jar", "target/app.jar"]', "maven:3.9"),
+            id="unknown-java-version",
+        ),
+    ],
+)
+def test_left_alone(text: str) -> None:
+    result = rewrite(text)
+    assert result.output is None
+    assert result.reason
+
+
+def test_unknown_java_version_asks_for_runtime_image() -> None:
+    build = detect(java_file("mvn -B package", '["java", "-jar", "target/app.jar"]', "maven:3.9"))
+    assert build is not None
+    assert build.artifacts == ()
+    assert summary(build)["findings"] == [("DSR100", "--runtime-image")]
+    assert "eclipse-temurin:<major>-jre" in build.findings[0].message
+
+
+# --------------------------------------------------------------------------------------------
+# Detects
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            java_file("mvn -B package -DskipTests", '["java", "-jar", "target/app.jar"]'),
+            {
+                "artifacts": [("/app/target/app.jar", "/app/target/app.jar", "jar")],
+                "runtime_image": "eclipse-temurin:21-jre",
+                "findings": [],
+            },
+            id="maven-jar-named-by-command",
+        ),
+        pytest.param(
+            java_file("mvn -B package -DskipTests", "java -jar target/*.jar"),
+            {
+                "artifacts": [("/app/target/*.jar", "/app/target/", "glob")],
+                "findings": NAMED,
+            },
+            id="maven-glob",
+        ),
+        pytest.param(
+            java_file(
+                "mvn -B clean package",
+                '["sh", "-c", "java -jar target/*.jar"]',
+                "maven:3.9-eclipse-temurin-17-alpine",
+            ),
+            {
+                "artifacts": [("/app/target/*.jar", "/app/target/", "glob")],
+                "runtime_image": "eclipse-temurin:17-jre-alpine",
+            },
+            id="maven-alpine",
+        ),
+        pytest.param(
+            java_file(
+                "./mvnw package",
+                '["java", "-jar", "target/app.jar"]',
+                "eclipse-temurin:21-jdk-jammy",
+            ),
+            {
+                "artifacts": [("/app/target/app.jar", "/app/target/app.jar", "jar")],
+                "runtime_image": "eclipse-temurin:21-jre-jammy",
+            },
+            id="maven-wrapper-on-jdk-image",
+        ),
+        pytest.param(
+            java_file(
+                "gradle bootJar --no-daemon",
+                '["java", "-jar", "build/libs/app.jar"]',
+                "gradle:8.7-jdk21",
+            ),
+            {
+                "artifacts": [("/app/build/libs/app.jar", "/app/build/libs/app.jar", "jar")],
+                "runtime_image": "eclipse-temurin:21-jre",
+                "findings": [],
+            },
+            id="gradle-boot-jar",
+        ),
+        pytest.param(
+            java_file(
+                "./gradlew build", '["java", "-cp", "build/libs/*", "Main"]', "gradle:8.7-jdk17"
+            ),
+            {
+                "artifacts": [("/app/build/libs/*.jar", "/app/build/libs/", "glob")],
+                "runtime_image": "eclipse-temurin:17-jre",
+                "findings": NAMED,
+            },
+            id="gradle-output-folder",
+        ),
+        pytest.param(
+            java_file(
+                "javac -d out Main.java && jar cfe app.jar Main -C out .",
+                '["java", "-cp", "/app/app.jar", "Main"]',
+                "eclipse-temurin:21-jdk",
+            ),
+            {
+                "artifacts": [("/app/app.jar", "/app/app.jar", "jar")],
+                "findings": NAMED,
+            },
+            id="jar-tool-output",
+        ),
+        pytest.param(
+            java_file(
+                "javac -d out Main.java && jar --create --file /opt/app.jar -C out .",
+                '["java", "-cp", "/opt/app.jar", "Main"]',
+                "eclipse-temurin:21-jdk",
+            ),
+            {"artifacts": [("/opt/app.jar", "/opt/app.jar", "jar")]},
+            id="jar-tool-long-file-flag",
+        ),
+        pytest.param(
+            java_file(
+                "mvn -B package && cp target/app-1.0.jar /srv/service.jar",
+                '["java", "-jar", "/srv/service.jar"]',
+            ),
+            {
+                "artifacts": [("/srv/service.jar", "/srv/service.jar", "jar")],
+                "findings": [],
+            },
+            id="jar-path-from-command-wins",
+        ),
+        pytest.param(
+            java_file("javac Main.java", '["java", "Main"]', "openjdk:17"),
+            {
+                "artifacts": [("/app", "/app", "directory")],
+                "runtime_image": "eclipse-temurin:17-jre",
+                "findings": NAMED,
+            },
+            id="javac-only-copies-the-app-folder",
+        ),
+    ],
+)
+def test_detects(text: str, expected: dict[str, object]) -> None:
+    build = detect(text)
+    assert build is not None
+    got = summary(build)
+    assert (got["ecosystem"], got["linkage"]) == ("java", "interpreter")
+    assert {key: got[key] for key in expected} == expected
+
+
+def test_runtime_image_option_settles_an_unknown_version() -> None:
+    build = detect(
+        java_file("mvn -B package", '["java", "-jar", "target/app.jar"]', "maven:3.9"),
+        Options(runtime_image="eclipse-temurin:21-jre"),
+    )
+    assert build is not None
+    assert build.runtime_image == "eclipse-temurin:21-jre"
+    assert summary(build)["artifacts"] == [("/app/target/app.jar", "/app/target/app.jar", "jar")]
+
+
+def test_artifact_option_replaces_the_jar() -> None:
+    build = detect(
+        java_file("mvn -B package", "java -jar target/*.jar"),
+        Options(artifacts=("target/app.jar:/app.jar",)),
+    )
+    assert build is not None
+    assert [(a.path, a.dest) for a in build.artifacts] == [("/app/target/app.jar", "/app.jar")]

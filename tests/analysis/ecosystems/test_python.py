@@ -1,0 +1,264 @@
+"""The Python detector: pip / poetry installs into a virtual environment the runtime stage
+copies whole, the slim image of the same Python, and what it cannot carry."""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from refactor.analysis.ecosystems import python
+from refactor.analysis.facts import stage_facts
+from refactor.analysis.model import BuildInfo
+from refactor.document import parse
+from refactor.options import Options
+from refactor.rewrite import rewrite
+
+
+def detect(text: str, options: Options | None = None) -> BuildInfo | None:
+    document = parse(dedent(text).lstrip("\n"))
+    facts = stage_facts(document, document.stages[-1])
+    return python.detect(facts, options or Options())
+
+
+def summary(build: BuildInfo) -> dict[str, object]:
+    return {
+        "ecosystem": build.ecosystem,
+        "artifacts": [(a.path, a.dest) for a in build.artifacts],
+        "linkage": build.linkage,
+        "runtime_image": build.runtime_image,
+        "builder_env": build.builder_env,
+        "builder_prelude": [line for line in build.builder_prelude if not line.startswith("#")],
+        "builder_steps": [s.splitlines()[-1] for s in build.builder_steps],
+        "runtime_env": build.runtime_env,
+        "runtime_packages": build.runtime_packages,
+        "findings": sorted((f.code, f.flag) for f in build.findings),
+    }
+
+
+def py_file(run: str, image: str = "python:3.12", cmd: str = '["python", "app.py"]') -> str:
+    return f"FROM {image}\nWORKDIR /app\nCOPY . .\nRUN {run}\nCMD {cmd}\n"
+
+
+VENV_ENV = (("VIRTUAL_ENV", "/opt/venv"), ("PATH", "/opt/venv/bin:$PATH"))
+VENV_PRELUDE = ["RUN python -m venv /opt/venv"]
+UNINSTALL_PIP = ["RUN /opt/venv/bin/python -m pip uninstall --yes --quiet pip"]
+VENV_AND_APP = [("/opt/venv", "/opt/venv"), ("/app", "/app")]
+
+
+# --------------------------------------------------------------------------------------------
+# Must not detect / must not change
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            'FROM python:3.12\nWORKDIR /app\nCOPY . .\nCMD ["python", "app.py"]\n',
+            id="no-install",
+        ),
+        pytest.param(py_file("pip list && pip freeze"), id="pip-without-install"),
+        pytest.param(py_file("python -m compileall ."), id="compileall"),
+        pytest.param(
+            'FROM node:20\nRUN npm ci\nCMD ["node", "a.js"]\n',
+            id="node",
+        ),
+    ],
+)
+def test_not_detected(text: str) -> None:
+    assert detect(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        pytest.param(
+            py_file(
+                "apt-get update && apt-get install -y python3 python3-pip python3-numpy "
+                "&& pip3 install --break-system-packages flask",
+                "debian:bookworm",
+                '["python3", "app.py"]',
+            ),
+            "python3-numpy",
+            id="os-python-packages-on-debian",
+        ),
+        pytest.param(
+            py_file("apt-get update && apt-get install -y python3-numpy && pip install -r r.txt"),
+            "python3-numpy",
+            id="os-python-packages-on-python-image",
+        ),
+        pytest.param(
+            py_file("pip install -r r.txt", "python:latest"), "python:latest", id="latest"
+        ),
+        pytest.param(
+            py_file("pip install -r r.txt", "python:3.12-slim"),
+            "runtime image",
+            id="already-slim-without-compilers",
+        ),
+    ],
+)
+def test_left_alone(text: str, why: str) -> None:
+    result = rewrite(text)
+    assert result.output is None
+    assert result.reason is not None and why in result.reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            py_file("apt-get update && apt-get install -y python3-numpy && pip install -r r.txt"),
+            id="os-python-packages",
+        ),
+        pytest.param(py_file("pip install -r r.txt", "python:latest"), id="unknown-slim-image"),
+    ],
+)
+def test_what_cannot_be_carried_has_no_artifacts_and_asks_for_runtime_image(text: str) -> None:
+    build = detect(text)
+    assert build is not None
+    assert build.artifacts == ()
+    assert summary(build)["findings"] == [("DSR100", "--runtime-image")]
+
+
+# --------------------------------------------------------------------------------------------
+# Detects
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param(
+            py_file("pip install -r requirements.txt"),
+            {
+                "artifacts": VENV_AND_APP,
+                "runtime_image": "python:3.12-slim",
+                "builder_prelude": VENV_PRELUDE,
+                "builder_env": VENV_ENV,
+                "builder_steps": UNINSTALL_PIP,
+                "runtime_env": VENV_ENV,
+                "findings": [],
+            },
+            id="venv-injected",
+        ),
+        pytest.param(
+            py_file("pip install poetry && poetry install --no-root"),
+            {"artifacts": VENV_AND_APP, "builder_prelude": VENV_PRELUDE},
+            id="poetry-into-injected-venv",
+        ),
+        pytest.param(
+            py_file("python -m venv /opt/env && /opt/env/bin/pip install -r requirements.txt"),
+            {
+                "artifacts": [("/opt/env", "/opt/env"), ("/app", "/app")],
+                "builder_prelude": [],
+                "builder_env": (),
+                "builder_steps": [],
+                "runtime_env": (("PATH", "/opt/env/bin:$PATH"),),
+            },
+            id="existing-venv-reused",
+        ),
+        pytest.param(
+            """
+            FROM python:3.12
+            ENV VIRTUAL_ENV=/opt/venv
+            RUN python -m venv $VIRTUAL_ENV
+            ENV PATH="$VIRTUAL_ENV/bin:$PATH"
+            WORKDIR /app
+            COPY . .
+            RUN pip install -r requirements.txt
+            CMD ["python", "app.py"]
+            """,
+            {
+                "artifacts": VENV_AND_APP,
+                "builder_prelude": [],
+                "builder_env": (),
+                "runtime_env": (),
+            },
+            id="existing-venv-already-on-path",
+        ),
+        pytest.param(
+            py_file("pip install --user -r requirements.txt"),
+            {"artifacts": [], "findings": [("DSR100", "--artifact")]},
+            id="pip-user-install-is-not-rewritten",
+        ),
+        pytest.param(
+            py_file("apt-get update && apt-get install -y gcc libpq-dev && pip install -r r.txt"),
+            {"runtime_packages": ("libpq5",), "findings": []},
+            id="dev-package-to-runtime-library",
+        ),
+        pytest.param(
+            py_file("apt-get update && apt-get install -y python3-dev && pip install -r r.txt"),
+            {"runtime_packages": (), "findings": []},
+            id="header-only-dev-package",
+        ),
+        pytest.param(
+            py_file("pip install -r requirements.txt"),
+            {"runtime_image": "python:3.12-slim"},
+            id="tag-3.12",
+        ),
+        pytest.param(
+            py_file("pip install -r requirements.txt", "python:3.11-bookworm"),
+            {"runtime_image": "python:3.11-slim-bookworm"},
+            id="tag-3.11-bookworm",
+        ),
+        pytest.param(
+            py_file("pip install -r requirements.txt", "python:3.12-alpine"),
+            {"runtime_image": "python:3.12-alpine"},
+            id="tag-alpine-kept",
+        ),
+        pytest.param(
+            py_file("pip install -r requirements.txt", "python:3.12-alpine3.19"),
+            {"runtime_image": "python:3.12-alpine3.19"},
+            id="tag-alpine-release-kept",
+        ),
+        pytest.param(
+            py_file(
+                "apt-get update && apt-get install -y gcc && pip install -r r.txt",
+                "python:3.12-slim-bookworm",
+            ),
+            {"runtime_image": "python:3.12-slim-bookworm"},
+            id="tag-slim-with-compiler-kept",
+        ),
+    ],
+)
+def test_detects(text: str, expected: dict[str, object]) -> None:
+    build = detect(dedent(text).lstrip("\n"))
+    assert build is not None
+    got = summary(build)
+    assert (got["ecosystem"], got["linkage"]) == ("python", "interpreter")
+    assert {key: got[key] for key in expected} == expected
+
+
+def test_runtime_image_option_wins() -> None:
+    build = detect(
+        py_file("pip install -r r.txt", "python:latest"), Options(runtime_image="python:3.13-slim")
+    )
+    assert build is not None
+    assert build.runtime_image == "python:3.13-slim"
+    assert summary(build)["artifacts"] == VENV_AND_APP
+
+
+def test_artifact_option_adds_to_the_venv() -> None:
+    build = detect(py_file("pip install -r r.txt"), Options(artifacts=("/app/src",)))
+    assert build is not None
+    assert summary(build)["artifacts"] == [("/opt/venv", "/opt/venv"), ("/app/src", "/app/src")]
+
+
+def test_injected_venv_comes_with_a_comment() -> None:
+    build = detect(py_file("pip install -r r.txt"))
+    assert build is not None
+    assert build.builder_prelude[0].startswith("# ")
+    assert build.builder_steps[0].startswith("# ")
+
+
+def test_venv_inside_the_app_folder_is_copied_once() -> None:
+    build = detect(
+        py_file(
+            "python -m venv .venv && .venv/bin/pip install -r requirements.txt",
+            cmd='["/app/.venv/bin/python", "app.py"]',
+        )
+    )
+    assert build is not None
+    paths = [a.path for a in build.artifacts]
+    assert "/app" in paths
+    nested = [(p, q) for p in paths for q in paths if p != q and p.startswith(q + "/")]
+    assert nested == []

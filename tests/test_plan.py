@@ -1,0 +1,796 @@
+"""refactor.plan: the runtime base chosen for what the program needs, && chains split into
+builder steps, the runtime USER, and what the runtime stage carries over."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+from textwrap import dedent
+from typing import Any
+
+import pytest
+
+from refactor.analysis import Analysis, analyze
+from refactor.document import parse
+from refactor.options import Options
+from refactor.plan import (
+    PlanError,
+    RuntimeBase,
+    StagePlan,
+    build_plan,
+    choose_runtime,
+    runtime_needs,
+    split_chain,
+)
+from refactor.rewrite import rewrite
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+
+
+def analysis(text: str, options: Options | None = None) -> Analysis:
+    return analyze(parse(dedent(text).lstrip("\n")), options or Options())
+
+
+def plan(text: str, options: Options | None = None) -> StagePlan:
+    return build_plan(analysis(text, options))
+
+
+def output(text: str, options: Options | None = None) -> str:
+    result = rewrite(dedent(text).lstrip("\n"), options)
+    assert result.output is not None, result.reason
+    return result.output
+
+
+def go_program(
+    cmd: str = '["app"]', healthcheck: str | None = None, image: str = "golang:1.22"
+) -> str:
+    """A static Go build of /usr/local/bin/app with the given command and health check."""
+    text = f"FROM {image}\nWORKDIR /src\nCOPY . .\n"
+    text += "RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .\n"
+    if healthcheck:
+        text += f"HEALTHCHECK {healthcheck}\n"
+    return text + f"CMD {cmd}\n"
+
+
+def runtime_for(
+    linkage: str,
+    *,
+    cmd: str = '["app"]',
+    healthcheck: str | None = None,
+    packages: tuple[str, ...] = (),
+    ca: bool = False,
+    options: Options | None = None,
+    image: str = "golang:1.22",
+) -> tuple[RuntimeBase, list[str]]:
+    """The runtime chosen for a program of ``linkage`` with the given needs; note messages."""
+    options = options or Options()
+    found = analysis(go_program(cmd, healthcheck, image), options)
+    assert found.build is not None
+    build = replace(
+        found.build, linkage=linkage, runtime_packages=packages, needs_ca_certificates=ca
+    )
+    runtime, notes = choose_runtime(found.facts, build, options)
+    assert all(n.code == "DSR100" for n in notes)
+    return runtime, [n.message for n in notes]
+
+
+SHELL_CMD = "app --serve"
+CURL_SHELL = "CMD curl -f http://localhost:8080/ || exit 1"
+CURL_EXEC = 'CMD ["curl", "-f", "http://localhost:8080/"]'
+WGET_SHELL = "CMD wget -q -O- http://localhost:8080/ || exit 1"
+DISTROLESS_STATIC = "gcr.io/distroless/static-debian12"
+DISTROLESS_CC = "gcr.io/distroless/cc-debian12"
+SLIM = "debian:bookworm-slim"
+
+
+# --------------------------------------------------------------------------------------------
+# The runtime base
+
+
+@pytest.mark.parametrize(
+    ("cmd", "healthcheck", "shell", "tools"),
+    [
+        pytest.param('["app"]', None, False, (), id="exec-form"),
+        pytest.param("app --serve", None, True, (), id="shell-form"),
+        pytest.param('["sh", "-c", "exec app"]', None, True, (), id="exec-form-sh-c"),
+        pytest.param('["app"]', 'CMD ["app", "-health"]', False, (), id="health-runs-the-program"),
+        pytest.param('["app"]', CURL_EXEC, False, ("curl",), id="health-exec-curl"),
+        pytest.param('["app"]', CURL_SHELL, True, ("curl",), id="health-shell-curl"),
+        pytest.param('["app"]', "NONE", False, (), id="health-none"),
+        pytest.param(
+            '["app"]',
+            "--interval=30s CMD wget -q -O- http://x/",
+            True,
+            ("wget",),
+            id="health-with-options",
+        ),
+    ],
+)
+def test_runtime_needs(
+    cmd: str, healthcheck: str | None, shell: bool, tools: tuple[str, ...]
+) -> None:
+    found = analysis(go_program(cmd, healthcheck))
+    assert found.build is not None
+    needs = runtime_needs(found.facts, found.build)
+    assert (needs.shell, needs.tools) == (shell, tools)
+
+
+@pytest.mark.parametrize(
+    ("linkage", "needs", "runtime", "image", "note"),
+    [
+        # static programs
+        pytest.param("static", {}, "auto", "alpine:3.20", None, id="static-auto"),
+        pytest.param("static", {"ca": True}, "auto", "alpine:3.20", None, id="static-ca"),
+        pytest.param(
+            "static", {"cmd": SHELL_CMD}, "auto", "alpine:3.20", None, id="static-shell-form"
+        ),
+        pytest.param(
+            "static",
+            {"packages": ("libpq5",)},
+            "auto",
+            SLIM,
+            "needs libpq5, installable only on Debian",
+            id="static-packages",
+        ),
+        pytest.param("static", {}, "scratch", "scratch", None, id="static-scratch"),
+        pytest.param("static", {"ca": True}, "scratch", "scratch", None, id="static-scratch-ca"),
+        pytest.param(
+            "static",
+            {"cmd": SHELL_CMD},
+            "scratch",
+            "busybox:1.36.1",
+            "needs /bin/sh, which scratch does not have",
+            id="static-scratch-shell",
+        ),
+        pytest.param(
+            "static",
+            {"healthcheck": CURL_EXEC},
+            "scratch",
+            "alpine:3.20",
+            "uses curl, which scratch does not have",
+            id="static-scratch-curl",
+        ),
+        pytest.param("static", {}, "busybox", "busybox:1.36.1", None, id="static-busybox"),
+        pytest.param(
+            "static",
+            {"healthcheck": WGET_SHELL},
+            "busybox",
+            "busybox:1.36.1",
+            None,
+            id="static-busybox-wget",
+        ),
+        pytest.param(
+            "static",
+            {"healthcheck": CURL_SHELL},
+            "busybox",
+            "alpine:3.20",
+            "uses curl, which busybox does not have",
+            id="static-busybox-curl",
+        ),
+        pytest.param("static", {}, "distroless", DISTROLESS_STATIC, None, id="static-distroless"),
+        pytest.param(
+            "static",
+            {"cmd": SHELL_CMD},
+            "distroless",
+            "busybox:1.36.1",
+            "needs /bin/sh, which distroless does not have",
+            id="static-distroless-shell",
+        ),
+        pytest.param("static", {}, "slim", SLIM, None, id="static-slim"),
+        pytest.param("static", {}, "alpine", "alpine:3.20", None, id="static-alpine"),
+        pytest.param(
+            "static",
+            {"packages": ("libpq5",)},
+            "alpine",
+            SLIM,
+            "instead of alpine: the program needs libpq5",
+            id="static-alpine-packages",
+        ),
+        # glibc programs
+        pytest.param("glibc", {}, "auto", DISTROLESS_CC, None, id="glibc-auto"),
+        pytest.param("glibc", {"ca": True}, "auto", DISTROLESS_CC, None, id="glibc-ca"),
+        pytest.param(
+            "glibc",
+            {"cmd": SHELL_CMD},
+            "auto",
+            SLIM,
+            "needs /bin/sh, which distroless does not have",
+            id="glibc-shell-form",
+        ),
+        pytest.param(
+            "glibc",
+            {"packages": ("libssl3",)},
+            "auto",
+            SLIM,
+            "needs libssl3, installable only on Debian",
+            id="glibc-packages",
+        ),
+        pytest.param(
+            "glibc",
+            {"healthcheck": CURL_SHELL},
+            "auto",
+            SLIM,
+            "needs /bin/sh",
+            id="glibc-curl-healthcheck",
+        ),
+        pytest.param(
+            "glibc",
+            {},
+            "alpine",
+            DISTROLESS_CC,
+            "links glibc, which alpine does not have",
+            id="glibc-alpine",
+        ),
+        pytest.param(
+            "glibc",
+            {},
+            "busybox",
+            DISTROLESS_CC,
+            "links glibc, which busybox does not have",
+            id="glibc-busybox",
+        ),
+        pytest.param(
+            "glibc",
+            {},
+            "scratch",
+            DISTROLESS_CC,
+            "links glibc, which scratch does not have",
+            id="glibc-scratch",
+        ),
+        pytest.param(
+            "glibc",
+            {"cmd": SHELL_CMD},
+            "scratch",
+            SLIM,
+            "links glibc, which scratch does not have",
+            id="glibc-scratch-shell",
+        ),
+        pytest.param("glibc", {}, "distroless", DISTROLESS_CC, None, id="glibc-distroless"),
+        pytest.param("glibc", {}, "slim", SLIM, None, id="glibc-slim"),
+        # musl programs
+        pytest.param("musl", {}, "auto", "alpine:3.20", None, id="musl-auto"),
+    ],
+)
+def test_runtime_choice(
+    linkage: str, needs: dict[str, Any], runtime: str, image: str, note: str | None
+) -> None:
+    chosen, notes = runtime_for(linkage, options=Options(runtime=runtime), **needs)
+    assert chosen.image == image
+    # The builder names no Debian release: every glibc choice says which one it assumed.
+    assumed = [n for n in notes if n.startswith("assumed ")]
+    assert len(assumed) == (1 if linkage == "glibc" else 0)
+    notes = [n for n in notes if not n.startswith("assumed ")]
+    if note is None:
+        assert notes == []
+    else:
+        assert len(notes) == 1 and note in notes[0]
+
+
+@pytest.mark.parametrize("runtime", ["auto", "alpine", "busybox", "scratch", "distroless", "slim"])
+@pytest.mark.parametrize(
+    "needs",
+    [
+        pytest.param({}, id="exec-form"),
+        pytest.param({"cmd": SHELL_CMD}, id="shell-form"),
+        pytest.param({"ca": True}, id="ca"),
+        pytest.param({"healthcheck": CURL_EXEC}, id="curl"),
+    ],
+)
+def test_glibc_never_on_a_base_without_glibc(runtime: str, needs: dict[str, Any]) -> None:
+    chosen, _ = runtime_for("glibc", options=Options(runtime=runtime), **needs)
+    assert chosen.family not in {"alpine", "busybox", "scratch"}
+    assert chosen.image.split(":")[0] not in {"alpine", "busybox", "scratch"}
+
+
+@pytest.mark.parametrize("runtime", ["auto", "alpine", "busybox", "scratch", "distroless", "slim"])
+@pytest.mark.parametrize("linkage", ["static", "glibc"])
+@pytest.mark.parametrize(
+    "needs",
+    [
+        pytest.param({"cmd": SHELL_CMD}, id="shell-form-cmd"),
+        pytest.param({"healthcheck": CURL_SHELL}, id="shell-form-healthcheck"),
+        pytest.param({"cmd": '["sh", "-c", "exec app"]'}, id="exec-form-sh"),
+    ],
+)
+def test_shell_needed_never_on_scratch_or_distroless(
+    runtime: str, linkage: str, needs: dict[str, Any]
+) -> None:
+    chosen, _ = runtime_for(linkage, options=Options(runtime=runtime), **needs)
+    assert chosen.family not in {"scratch", "distroless"}
+    assert chosen.has_shell
+
+
+def test_builder_release_decides_the_debian_runtime() -> None:
+    chosen, _ = runtime_for("glibc", image="golang:1.22-bullseye")
+    assert chosen.image == "gcr.io/distroless/cc-debian11"
+    chosen, _ = runtime_for("glibc", cmd=SHELL_CMD, image="golang:1.22-bullseye")
+    assert chosen.image == "debian:bullseye-slim"
+
+
+def test_glibc_program_from_a_newer_ubuntu_is_not_put_on_an_older_glibc() -> None:
+    found = analysis("""
+        FROM ubuntu:24.04
+        RUN apt-get update && apt-get install -y gcc
+        WORKDIR /src
+        COPY . .
+        RUN gcc -O2 -o /usr/local/bin/app main.c
+        CMD ["app"]
+        """)
+    assert found.build is not None and found.build.linkage == "glibc"
+    chosen, _ = choose_runtime(found.facts, found.build, Options())
+    assert chosen.image in {
+        "ubuntu:24.04",
+        "gcr.io/distroless/cc-debian13",
+        "debian:trixie-slim",
+    }
+
+
+def test_ubuntu_builder_with_shell_keeps_its_release() -> None:
+    found = analysis("""
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y gcc
+        RUN gcc -O2 -o /usr/local/bin/app main.c
+        CMD app --serve
+        """)
+    assert found.build is not None
+    chosen, _ = choose_runtime(found.facts, found.build, Options())
+    assert chosen.image == "ubuntu:22.04"
+
+
+def test_runtime_image_option_wins() -> None:
+    chosen, notes = runtime_for(
+        "glibc",
+        cmd=SHELL_CMD,
+        options=Options(runtime="scratch", runtime_image="registry.example.com/base:1"),
+    )
+    assert (chosen.image, chosen.family, chosen.reason) == (
+        "registry.example.com/base:1",
+        "custom",
+        "named with --runtime-image",
+    )
+    assert notes == []
+
+
+def test_runtime_image_option_wins_in_the_plan() -> None:
+    built = plan(go_program(), Options(runtime_image="gcr.io/distroless/static-debian12:nonroot"))
+    assert built.runtime.image == "gcr.io/distroless/static-debian12:nonroot"
+
+
+@pytest.mark.parametrize(
+    ("runtime", "note"),
+    [
+        pytest.param("auto", None, id="auto"),
+        pytest.param("slim", None, id="slim"),
+        pytest.param("alpine", "keeps its interpreter image (python:3.12-slim)", id="alpine"),
+        pytest.param("scratch", "--runtime scratch applies to native programs", id="scratch"),
+    ],
+)
+def test_interpreter_keeps_its_image(runtime: str, note: str | None) -> None:
+    built = plan(
+        """
+        FROM python:3.12
+        WORKDIR /app
+        COPY . .
+        RUN pip install -r requirements.txt
+        CMD ["python", "app.py"]
+        """,
+        Options(runtime=runtime),
+    )
+    assert (built.runtime.image, built.runtime.family) == ("python:3.12-slim", "interpreter")
+    messages = [n.message for n in built.notes if n.code == "DSR100"]
+    if note is None:
+        assert messages == []
+    else:
+        assert len(messages) == 1 and note in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("image", "runtime"),
+    [
+        pytest.param("golang:1.22-alpine3.19", "alpine:3.19", id="alpine-release-kept"),
+        pytest.param("golang:1.22-alpine", "alpine:3.20", id="unversioned-alpine"),
+    ],
+)
+def test_musl_builder_runs_on_alpine_of_the_same_version(image: str, runtime: str) -> None:
+    built = plan(
+        f"FROM {image}\nWORKDIR /src\n"
+        "RUN apk add gcc musl-dev && CGO_ENABLED=1 go build -o /usr/local/bin/app .\n"
+        'CMD ["app"]\n'
+    )
+    assert built.build.linkage == "musl"
+    assert (built.runtime.image, built.runtime.family) == (runtime, "alpine")
+
+
+def test_musl_program_says_why_the_runtime_preference_is_not_used() -> None:
+    chosen, notes = runtime_for("musl", options=Options(runtime="distroless"))
+    assert chosen.family == "alpine"
+    assert len(notes) == 1 and "musl" in notes[0]
+
+
+def test_no_base_can_run_it() -> None:
+    # A glibc program whose health check runs a tool no glibc base has or installs.
+    with pytest.raises(PlanError, match="no runtime base can run the program"):
+        runtime_for("glibc", healthcheck='CMD ["jq", "--version"]')
+
+
+# --------------------------------------------------------------------------------------------
+# Runtime setup: packages, CA certificates, tools
+
+
+@pytest.mark.parametrize(
+    ("text", "options", "setup", "copies"),
+    [
+        pytest.param(
+            go_program(healthcheck=CURL_SHELL),
+            Options(runtime="slim"),
+            ["apt-get install -y --no-install-recommends curl ca-certificates"],
+            [],
+            id="slim-installs-curl-and-ca",
+        ),
+        pytest.param(
+            go_program(healthcheck=CURL_SHELL),
+            Options(),
+            ["apk --no-cache add ca-certificates curl"],
+            [],
+            id="alpine-installs-curl-and-ca",
+        ),
+        pytest.param(
+            go_program(),
+            Options(runtime="scratch"),
+            [],
+            ["/etc/ssl/certs/ca-certificates.crt"],
+            id="scratch-copies-the-ca-bundle",
+        ),
+        pytest.param(
+            go_program(),
+            Options(runtime="busybox"),
+            [],
+            ["/etc/ssl/certs/ca-certificates.crt"],
+            id="busybox-copies-the-ca-bundle",
+        ),
+        pytest.param(
+            go_program(),
+            Options(runtime="distroless"),
+            [],
+            [],
+            id="distroless-has-ca",
+        ),
+        pytest.param(
+            go_program(),
+            Options(runtime_packages=("tzdata",)),
+            ["apt-get install -y --no-install-recommends tzdata ca-certificates"],
+            [],
+            id="extra-runtime-package-means-debian",
+        ),
+    ],
+)
+def test_runtime_setup(text: str, options: Options, setup: list[str], copies: list[str]) -> None:
+    built = plan(text, options)
+    for fragment in setup:
+        assert any(fragment in line for line in built.runtime_setup), built.runtime_setup
+    if not setup:
+        assert built.runtime_setup == ()
+    sources = [c.source for c in built.copies]
+    assert [s for s in sources if s.startswith("/etc/ssl")] == copies
+    assert "/usr/local/bin/app" in sources
+
+
+def test_keep_option_adds_a_copy() -> None:
+    built = plan(go_program(), Options(keep=("/src/static:/srv/static", "/src/templates")))
+    pairs = [(c.source, c.dest) for c in built.copies]
+    assert ("/src/static", "/srv/static") in pairs
+    assert ("/src/templates", "/src/templates") in pairs
+
+
+# --------------------------------------------------------------------------------------------
+# split_chain
+
+
+def split(run: str) -> list[str] | None:
+    """``split_chain`` on the one RUN of a small Dockerfile."""
+    found = analysis("FROM debian:bookworm\n" + run + '\nCMD ["true"]\n')
+    ins = found.facts.stage.instructions[0]
+    step = found.facts.steps[0] if found.facts.steps else None
+    return split_chain(ins, step.script if step else None)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        pytest.param("RUN make || true", id="or"),
+        pytest.param("RUN make; make install", id="semicolon"),
+        pytest.param("RUN make && make install || echo failed", id="and-then-or"),
+        pytest.param("RUN make \\\n  # build it\n  && make install", id="comment-inside"),
+        pytest.param("RUN <<EOF\nmake && make install\nEOF", id="heredoc"),
+        pytest.param('RUN ["sh", "-c", "make && make install"]', id="exec-form"),
+        pytest.param("RUN make", id="single-command"),
+        pytest.param("RUN make && (", id="broken-shell"),
+        pytest.param("RUN export CC=clang && make", id="state-then-one-command"),
+        pytest.param(
+            "RUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*",
+            id="update-install-cleanup-is-one-step",
+        ),
+        pytest.param("RUN make && cd /x", id="trailing-cd"),
+        pytest.param("RUN cd /src && make", id="cd-joins-its-only-command"),
+    ],
+)
+def test_split_chain_leaves(run: str) -> None:
+    assert split(run) is None
+
+
+@pytest.mark.parametrize(
+    ("run", "pieces"),
+    [
+        pytest.param("RUN make && make install", ["RUN make", "RUN make install"], id="two"),
+        pytest.param(
+            "run make && make install", ["run make", "run make install"], id="keyword-case-kept"
+        ),
+        pytest.param(
+            "RUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/* && make",
+            ["RUN apt-get update && apt-get install -y gcc", "RUN make"],
+            id="index-update-stays-cleanup-dropped",
+        ),
+        pytest.param(
+            "RUN make && go clean -cache && make install",
+            ["RUN make", "RUN make install"],
+            id="cache-cleanup-dropped",
+        ),
+        pytest.param(
+            "RUN --mount=type=cache,target=/root/.cache/go-build go mod download "
+            "&& go build -o /app .",
+            [
+                "RUN --mount=type=cache,target=/root/.cache/go-build go mod download",
+                "RUN --mount=type=cache,target=/root/.cache/go-build go build -o /app .",
+            ],
+            id="mount-flag-repeated",
+        ),
+        pytest.param(
+            "RUN --mount=type=cache,target=/a --network=none make && make install",
+            [
+                "RUN --mount=type=cache,target=/a --network=none make",
+                "RUN --mount=type=cache,target=/a --network=none make install",
+            ],
+            id="all-flags-repeated",
+        ),
+        pytest.param(
+            "RUN make \\\n      all    \\\n  && echo 'a   b'",
+            ["RUN make all", "RUN echo 'a   b'"],
+            id="continuation-blanks-folded-quoted-kept",
+        ),
+        pytest.param(
+            'RUN echo "x  y" && make   all',
+            ['RUN echo "x  y"', "RUN make all"],
+            id="double-quoted-blanks-kept",
+        ),
+        pytest.param(
+            "RUN FOO=1 make && make install",
+            ["RUN FOO=1 make", "RUN make install"],
+            id="env-prefix-is-per-command",
+        ),
+        pytest.param(
+            "RUN if true; then make; fi && make install",
+            ["RUN if true; then make; fi", "RUN make install"],
+            id="compound-command",
+        ),
+        pytest.param("RUN a | b && c", ["RUN a | b", "RUN c"], id="pipeline"),
+    ],
+)
+def test_split_chain_splits(run: str, pieces: list[str] | None) -> None:
+    assert split(run) == pieces
+
+
+def test_cd_stays_with_the_next_command() -> None:
+    pieces = split("RUN make deps && cd /src && make")
+    assert pieces == ["RUN make deps", "RUN cd /src && make"]
+
+
+@pytest.mark.parametrize(
+    ("run", "state"),
+    [
+        pytest.param("RUN cd /src && make && make install", "cd /src && ", id="cd"),
+        pytest.param(
+            "RUN export CGO_ENABLED=0 && go vet ./... && go build -o /app .",
+            "export CGO_ENABLED=0 && ",
+            id="export",
+        ),
+    ],
+)
+def test_state_reaches_every_later_command(run: str, state: str) -> None:
+    pieces = split(run)
+    assert pieces is None or all(p.startswith("RUN " + state) for p in pieces)
+
+
+def test_no_split_option_keeps_chains() -> None:
+    text = go_program().replace(
+        "RUN CGO_ENABLED=0 go build", "RUN go mod download && CGO_ENABLED=0 go build"
+    )
+    assert "RUN go mod download\n" in plan(text).builder_body
+    assert (
+        "RUN go mod download && CGO_ENABLED=0"
+        in plan(text, Options(split_chains=False)).builder_body
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# USER
+
+
+def test_root_becomes_nobody() -> None:
+    built = plan(go_program())
+    assert built.user == "USER 65534:65534"
+    assert [n.flag for n in built.notes if n.code == "DSR104"] == ["--keep-root"]
+
+
+@pytest.mark.parametrize("user", ["root", "0", "0:0"])
+def test_explicit_root_is_carried_as_written(user: str) -> None:
+    built = plan(go_program().replace("CMD", f"USER {user}\nCMD"))
+    assert built.user == f"USER {user}"
+    assert not [n for n in built.notes if n.code == "DSR104"]
+
+
+def test_node_image_runs_as_node() -> None:
+    built = plan('FROM node:20\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "i.js"]\n')
+    assert built.user == "USER node"
+
+
+def test_keep_root() -> None:
+    built = plan(go_program(), Options(keep_root=True))
+    assert built.user is None
+    assert not [n for n in built.notes if n.code == "DSR104"]
+    assert "\nUSER " not in output(go_program(), Options(keep_root=True))
+
+
+@pytest.mark.parametrize("user", ["1000:1000", "node", "nobody"])
+def test_non_root_user_kept(user: str) -> None:
+    text = go_program().replace("CMD", f"USER {user}\nCMD")
+    built = plan(text)
+    assert built.user == f"USER {user}"
+    assert built.runtime_setup == () or "useradd" not in "".join(built.runtime_setup)
+    assert not [n for n in built.notes if n.code == "DSR104"]
+
+
+USERADD = (
+    go_program()
+    .replace("WORKDIR /src", "RUN useradd -r -u 10001 appuser\nWORKDIR /src")
+    .replace("CMD", "USER appuser\nCMD")
+)
+
+
+def test_created_user_is_recreated_on_debian() -> None:
+    built = plan(USERADD, Options(runtime="slim"))
+    assert built.runtime.family == "slim"
+    assert "RUN useradd -r -u 10001 appuser" in built.runtime_setup
+    assert built.user == "USER appuser"
+    assert "/etc/passwd" not in [c.source for c in built.copies]
+
+
+@pytest.mark.parametrize("runtime", ["busybox", "scratch"])
+def test_created_user_is_copied_where_it_cannot_be_created(runtime: str) -> None:
+    built = plan(USERADD, Options(runtime=runtime))
+    assert built.runtime.family == runtime
+    pairs = [(c.source, c.dest) for c in built.copies]
+    assert ("/etc/passwd", "/etc/passwd") in pairs
+    assert ("/etc/group", "/etc/group") in pairs
+    assert built.user == "USER appuser"
+    assert not any("useradd" in s for s in built.runtime_setup)
+
+
+def test_user_line_comes_after_the_copies() -> None:
+    text = output(go_program())
+    runtime = text.split("\nFROM ", 1)[1]
+    assert runtime.index("COPY --from=builder") < runtime.index("USER 65534:65534")
+    assert runtime.index("USER 65534:65534") < runtime.index("CMD")
+
+
+# --------------------------------------------------------------------------------------------
+# Comments, ENV, ARG
+
+
+COMMENTED = """
+# syntax=docker/dockerfile:1
+# What this image is.
+ARG GO_VERSION=1.22
+FROM golang:${GO_VERSION}
+# Sources live here.
+WORKDIR /src
+COPY . .
+RUN go mod download \\
+    # modules first, for the cache
+    && go build -o /usr/local/bin/app .
+# The port.
+EXPOSE 8080
+
+# Start it.
+CMD ["app"]
+# Trailing note.
+"""
+
+
+def _comment_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip().startswith("#")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [pytest.param(COMMENTED, id="inline")]
+    + [
+        pytest.param(path.read_text(encoding="utf-8"), id=path.name.split(".")[0])
+        for path in sorted(SAMPLES.glob("*.before.Dockerfile"))
+        if not path.name.startswith("leave-")
+    ],
+)
+def test_every_comment_line_is_kept(text: str) -> None:
+    result = rewrite(dedent(text).lstrip("\n"))
+    if result.output is None:
+        pytest.skip(f"left alone: {result.reason}")
+    produced = _comment_lines(result.output)
+    missing = [c for c in _comment_lines(dedent(text)) if c not in produced]
+    assert missing == []
+
+
+ENVS = """
+FROM golang:1.22
+ENV CGO_ENABLED=0 DEBIAN_FRONTEND=noninteractive
+ENV GOFLAGS=-trimpath
+ENV APP_MODE=production
+ENV PORT=8080 GOPROXY=direct
+WORKDIR /src
+COPY . .
+RUN go build -o /usr/local/bin/app .
+CMD ["app"]
+"""
+
+
+def test_build_only_env_stays_in_the_builder() -> None:
+    built = plan(ENVS)
+    carried = "".join(built.carried)
+    assert "CGO_ENABLED" not in carried
+    assert "DEBIAN_FRONTEND" not in carried
+    assert "GOFLAGS" not in carried
+    assert "ENV CGO_ENABLED=0 DEBIAN_FRONTEND=noninteractive" in built.builder_body
+
+
+def test_runtime_env_is_carried() -> None:
+    carried = "".join(plan(ENVS).carried)
+    assert "ENV APP_MODE=production\n" in carried
+    # A line mixing both kinds is carried whole: the runtime value must not be lost.
+    assert "ENV PORT=8080 GOPROXY=direct\n" in carried
+
+
+def test_workdir_from_the_last_absolute_one_on_is_carried() -> None:
+    built = plan(go_program().replace("WORKDIR /src", "WORKDIR /tmp\nWORKDIR /src\nWORKDIR app"))
+    assert [w for w in built.carried if w.startswith("WORKDIR")] == [
+        "WORKDIR /src\n",
+        "WORKDIR app\n",
+    ]
+
+
+LABELLED = """
+FROM golang:1.22
+ARG VERSION=dev
+ARG COMMIT
+ARG UNUSED=1
+LABEL org.opencontainers.image.version=$VERSION org.opencontainers.image.revision=${COMMIT}
+WORKDIR /src
+COPY . .
+RUN go build -ldflags "-X main.v=${VERSION} -X main.u=${UNUSED}" -o /usr/local/bin/app .
+CMD ["app"]
+"""
+
+
+def test_arg_used_by_a_carried_label_is_repeated() -> None:
+    carried = plan(LABELLED).carried
+    assert "ARG VERSION=dev\n" in carried
+    assert "ARG COMMIT\n" in carried
+    assert not [c for c in carried if c.startswith("ARG UNUSED")]
+    args = [i for i, c in enumerate(carried) if c.startswith("ARG ")]
+    label = next(i for i, c in enumerate(carried) if "LABEL" in c)
+    assert max(args) < label
+
+
+def test_moved_instructions_leave_the_builder() -> None:
+    built = plan(LABELLED.replace("CMD", "EXPOSE 8080\nSTOPSIGNAL SIGINT\nCMD"))
+    for keyword in ("LABEL", "EXPOSE", "STOPSIGNAL", "CMD"):
+        assert not re.search(rf"^{keyword}\b", built.builder_body, re.M)
+    assert built.finale == ('CMD ["app"]\n',)
