@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 RUNTIME_CHOICES = ("auto", "alpine", "busybox", "scratch", "distroless", "slim")
 LINKAGE_CHOICES = ("auto", "static", "dynamic")
+RESERVED_STAGE_NAMES = frozenset({"scratch", "context"})
+
+
+class OptionError(ValueError):
+    """Options that contradict each other or the file; a usage error, not a rewrite reason."""
 
 
 @dataclass(frozen=True)
@@ -29,3 +35,23 @@ class Options:
     split_chains: bool = True
     """Split ``&&`` chains into separate RUN lines in the builder stage."""
     disabled_rules: frozenset[str] = frozenset()
+    test_stage: str | None = None
+    """A command for a ``test`` stage built FROM the builder (``docker build --target test``)."""
+    debug_stage: bool = False
+    """Add a ``debug`` stage: the runtime image plus a static busybox shell and tools."""
+    buildkit: bool = False
+    """Use BuildKit-only syntax: cache and bind mounts, ``COPY --link``, a ``# syntax=`` line."""
+
+    def check_stage_name(self, name: str) -> None:
+        """Stage names are lower case, unique and not reserved words (``name`` may come from
+        the file's own ``AS`` instead of ``stage_name``)."""
+        if not re.fullmatch(r"[a-z][a-z0-9._-]*", name) or name in RESERVED_STAGE_NAMES:
+            raise OptionError(
+                f"stage name {name!r}: use lower-case letters, digits, '.', '_' or '-', "
+                "starting with a letter, and not 'scratch' or 'context'"
+            )
+        recipes = (["test"] if self.test_stage else []) + (
+            ["runtime", "debug"] if self.debug_stage else []
+        )
+        if name in recipes:
+            raise OptionError(f"stage name {name!r} is taken by the {name} stage; pick another")

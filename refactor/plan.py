@@ -7,6 +7,7 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from refactor import buildkit
 from refactor.analysis import Analysis
 from refactor.analysis import images as img
 from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
@@ -105,6 +106,10 @@ class StagePlan:
     non-root one (unless --keep-root)."""
     finale: tuple[str, ...]
     """HEALTHCHECK / ENTRYPOINT / CMD, as written, in their original order."""
+    copy_flags: str
+    """Flags for the runtime stage's ``COPY --from`` lines (``--link `` with --buildkit)."""
+    test_stage: str | None
+    debug_stage: bool
     tail: str
     build: BuildInfo
     escape: str
@@ -150,11 +155,24 @@ def build_plan(analysis: Analysis) -> StagePlan:
     workdirs: list[str] = []
     last_user: Instruction | None = None
     steps_by_line = {s.instruction.start_line: s for s in facts.steps}
+    instructions = list(stage.instructions)
+    bind_next: list[str] = []
+    uses_apt_cache = False
     extra_steps = [_escape(s, escape) for s in _strip_steps(facts, build, options)]
     extra_steps += [_escape(s, escape) for s in build.builder_steps]
     after_line = max(build.lines) if build.lines else stage.end_line
-    for ins, leading, raw in _chunks(document, stage.instructions, first.end_line):
+    for index, (ins, leading, raw) in enumerate(
+        _chunks(document, stage.instructions, first.end_line)
+    ):
         raw = _ensure_newline(raw)
+        if options.buildkit and ins.keyword == "COPY":
+            following = instructions[index + 1] if index + 1 < len(instructions) else None
+            files = buildkit.bindable_copy(ins, following, instructions[index + 2 :])
+            if files:
+                # The next RUN only reads these files and a later COPY brings them again.
+                bind_next = buildkit.bind_flags(files)
+                body.append(leading)
+                continue
         if ins.keyword in MOVED:
             kept = leading.lstrip("\r\n") + raw
             (finale if ins.keyword in LAST_IN_RUNTIME else carried).append(kept)
@@ -167,6 +185,12 @@ def build_plan(analysis: Analysis) -> StagePlan:
             pieces = split_chain(ins, step.script if step else None)
             if pieces:
                 text = "".join(_ensure_newline(p) for p in pieces)
+        if options.buildkit and ins.keyword == "RUN":
+            step = steps_by_line.get(ins.start_line)
+            kinds = buildkit.managers(step) if step else []
+            uses_apt_cache = uses_apt_cache or "apt" in kinds
+            text = buildkit.with_flags(text, buildkit.cache_flags(kinds) + bind_next)
+            bind_next = []
         body.append(leading + text)
         if ins.start_line <= after_line <= ins.end_line and extra_steps:
             # Right after the build, before a later USER could take away root.
@@ -194,12 +218,20 @@ def build_plan(analysis: Analysis) -> StagePlan:
     setup += user_setup
     if user_note:
         notes.append(user_note)
+    prelude = build.builder_prelude + tuple(
+        f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env
+    )
+    if options.buildkit:
+        if document.directive("syntax") is None:
+            head = buildkit.SYNTAX + document.newline + head
+        if uses_apt_cache:
+            prelude = (_escape(buildkit.APT_KEEP, escape), *prelude)
+    options.check_stage_name(name)
     return StagePlan(
         head=head,
         builder_from=builder_from,
         builder_name=name,
-        builder_prelude=build.builder_prelude
-        + tuple(f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env),
+        builder_prelude=prelude,
         builder_body="".join(body),
         runtime=runtime,
         runtime_setup=tuple(_escape(s, escape) for s in setup),
@@ -212,6 +244,9 @@ def build_plan(analysis: Analysis) -> StagePlan:
         build=build,
         escape=escape,
         notes=tuple(notes),
+        copy_flags="--link " if options.buildkit else "",
+        test_stage=options.test_stage,
+        debug_stage=options.debug_stage,
     )
 
 

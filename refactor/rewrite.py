@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from refactor.analysis import Analysis, analyze
 from refactor.analysis.facts import env_pairs
-from refactor.document import DockerfileError, Document, parse
+from refactor.document import DockerfileError, Document, Instruction, parse
 from refactor.options import Options
 from refactor.plan import BUILD_ONLY_ENV, PlanError, StagePlan, build_plan
 from refactor.render import render
@@ -51,22 +51,37 @@ def rewrite(
     return Rewrite(analysis, plan, output, None)
 
 
+def _lineage(document: Document) -> list[Instruction]:
+    """The final stage's instructions, after those of the stages it is built ``FROM``."""
+    chain = [document.stages[-1]]
+    while chain[-1].parent is not None:
+        chain.append(document.stages[chain[-1].parent])
+    return [ins for stage in reversed(chain) for ins in stage.instructions]
+
+
 def _image_config(document: Document) -> dict[str, object]:
     """What the final stage gives the image: command, ports, user, workdir, env, labels."""
-    stage = document.stages[-1]
+    instructions = _lineage(document)
+
+    def every(keyword: str) -> list[Instruction]:
+        return [i for i in instructions if i.keyword == keyword]
+
+    def last(keyword: str) -> Instruction | None:
+        found = every(keyword)
+        return found[-1] if found else None
+
     config: dict[str, object] = {}
     for keyword in ("CMD", "ENTRYPOINT", "HEALTHCHECK", "STOPSIGNAL"):
-        ins = stage.last(keyword)
+        ins = last(keyword)
         config[keyword] = (ins.json_args or ins.value) if ins else None
-    config["EXPOSE"] = sorted(w for i in stage.all("EXPOSE") for w in i.value.split())
-    config["LABEL"] = sorted(p for i in stage.all("LABEL") for p in env_pairs(i))
-    config["VOLUME"] = sorted(i.value for i in stage.all("VOLUME"))
+    config["EXPOSE"] = sorted(w for i in every("EXPOSE") for w in i.value.split())
+    config["LABEL"] = sorted(p for i in every("LABEL") for p in env_pairs(i))
+    config["VOLUME"] = sorted(i.value for i in every("VOLUME"))
     config["ENV"] = sorted(
-        p for i in stage.all("ENV") for p in env_pairs(i) if not BUILD_ONLY_ENV.match(p[0])
+        p for i in every("ENV") for p in env_pairs(i) if not BUILD_ONLY_ENV.match(p[0])
     )
-    workdirs = stage.all("WORKDIR")
-    config["WORKDIR"] = [w.value for w in workdirs]
-    user = stage.last("USER")
+    config["WORKDIR"] = [w.value for w in every("WORKDIR")]
+    user = last("USER")
     config["USER"] = user.value if user else None
     return config
 
