@@ -462,6 +462,11 @@ _FAMILY_TOOLS = {
 _INSTALLABLE = {"alpine": {"curl", "bash"}, "slim": {"curl", "wget"}}
 
 
+def _note(line: int, message: str, *, flag: str) -> Finding:
+    """A DSR100 note: what the planner decided on its own, and the flag that overrides it."""
+    return Finding("DSR100", "info", line, line, message, flag=flag)
+
+
 def _fits(family: str, needs: RuntimeNeeds, linkage: str) -> str | None:
     """Why ``family`` cannot run the program, or ``None`` when it can."""
     if linkage == "glibc" and family in {"alpine", "busybox", "scratch"}:
@@ -513,10 +518,7 @@ def choose_runtime(
         reason = f"the same interpreter as {facts.image.text}, without its build tools"
         if options.runtime not in {"auto", "slim"}:
             notes.append(
-                Finding(
-                    "DSR100",
-                    "info",
-                    line,
+                _note(
                     line,
                     f"--runtime {options.runtime} applies to native programs; an interpreted "
                     f"program keeps its interpreter image ({build.runtime_image})",
@@ -529,10 +531,7 @@ def choose_runtime(
         image = f"alpine:{version}" if re.fullmatch(r"\d+\.\d+", version) else img.ALPINE
         if options.runtime not in {"auto", "alpine"}:
             notes.append(
-                Finding(
-                    "DSR100",
-                    "info",
-                    line,
+                _note(
                     line,
                     f"runtime {image} instead of {options.runtime}: the program links musl "
                     "dynamically, which only alpine has",
@@ -547,10 +546,7 @@ def choose_runtime(
         codename, named = img.builder_codename(facts.image)
         if not named and facts.image.repository != "ubuntu":
             notes.append(
-                Finding(
-                    "DSR100",
-                    "info",
-                    line,
+                _note(
                     line,
                     f"assumed {facts.image.text} is built on Debian {codename}: the runtime "
                     "keeps the same glibc. If the builder is on a newer release, pass "
@@ -571,10 +567,7 @@ def choose_runtime(
             if refused:
                 first_refusal = refused[0].split(": ", 1)[1]
                 notes.append(
-                    Finding(
-                        "DSR100",
-                        "info",
-                        line,
+                    _note(
                         line,
                         f"runtime {image} instead of {options.runtime}: {first_refusal}",
                         flag="--runtime",

@@ -27,6 +27,14 @@ def all_rules() -> tuple[ModuleType, ...]:
     return tuple(sorted(modules, key=lambda m: m.CODE))
 
 
+def detector_notes(analysis: Analysis, code: str) -> tuple[Finding, ...]:
+    """The findings an ecosystem detector made under ``code``: rules DSR100-DSR103 document
+    them and pass them through, the detectors being the ones that know."""
+    if analysis.build is None:
+        return ()
+    return tuple(f for f in analysis.build.findings if f.code == code)
+
+
 def run_rules(analysis: Analysis) -> tuple[Finding, ...]:
     disabled = analysis.options.disabled_rules
     findings: list[Finding] = []

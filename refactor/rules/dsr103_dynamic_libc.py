@@ -38,6 +38,7 @@ from collections.abc import Iterable
 
 from refactor.analysis import Analysis
 from refactor.analysis.model import Finding
+from refactor.rules import detector_notes
 
 CODE = "DSR103"
 NAME = "dynamic-libc"
@@ -47,6 +48,4 @@ FIX_SAFE = True
 
 
 def check(analysis: Analysis) -> Iterable[Finding]:
-    if analysis.build is None:
-        return ()
-    return tuple(f for f in analysis.build.findings if f.code == CODE)
+    return detector_notes(analysis, CODE)

@@ -6,11 +6,10 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
+from ecosystem_cases import run_detector
 
 from refactor.analysis.ecosystems import go
-from refactor.analysis.facts import stage_facts
 from refactor.analysis.model import BuildInfo
-from refactor.document import parse
 from refactor.options import Options
 from refactor.rewrite import rewrite
 
@@ -18,9 +17,7 @@ from refactor.rewrite import rewrite
 def detect(
     text: str, options: Options | None = None, context_files: dict[str, str] | None = None
 ) -> BuildInfo | None:
-    document = parse(dedent(text).lstrip("\n"))
-    facts = stage_facts(document, document.stages[-1], context_files)
-    return go.detect(facts, options or Options())
+    return run_detector(go.detect, text, options, context_files)
 
 
 def summary(build: BuildInfo) -> dict[str, object]:

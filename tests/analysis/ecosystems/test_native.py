@@ -6,19 +6,16 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
+from ecosystem_cases import run_detector
 
 from refactor.analysis.ecosystems import native
-from refactor.analysis.facts import stage_facts
 from refactor.analysis.model import BuildInfo
-from refactor.document import parse
 from refactor.options import Options
 from refactor.rewrite import rewrite
 
 
 def detect(text: str, options: Options | None = None) -> BuildInfo | None:
-    document = parse(dedent(text).lstrip("\n"))
-    facts = stage_facts(document, document.stages[-1])
-    return native.detect(facts, options or Options())
+    return run_detector(native.detect, text, options)
 
 
 def summary(build: BuildInfo) -> dict[str, object]:
