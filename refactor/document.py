@@ -34,6 +34,8 @@ HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 JSON_FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 
+STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*")
+"""What BuildKit accepts as a stage name (after lower-casing)."""
 _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]+)$")
 
@@ -359,7 +361,7 @@ def _parse_from(ins: Instruction, index: int, names: dict[str, int]) -> Stage:
     name = None
     if len(words) == 3 and words[1].lower() == "as":
         name = words[2].lower()
-        if not re.fullmatch(r"[a-z][a-z0-9._-]*", name):
+        if not STAGE_NAME.fullmatch(name):
             raise DockerfileError(ins.start_line, f"invalid stage name: {words[2]}")
     elif len(words) != 1:
         raise DockerfileError(

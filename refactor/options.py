@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 RUNTIME_CHOICES = ("auto", "alpine", "busybox", "scratch", "distroless", "slim")
@@ -45,7 +44,9 @@ class Options:
     def check_stage_name(self, name: str) -> None:
         """Stage names are lower case, unique and not reserved words (``name`` may come from
         the file's own ``AS`` instead of ``stage_name``)."""
-        if not re.fullmatch(r"[a-z][a-z0-9._-]*", name) or name in RESERVED_STAGE_NAMES:
+        from refactor.document import STAGE_NAME
+
+        if not STAGE_NAME.fullmatch(name) or name in RESERVED_STAGE_NAMES:
             raise OptionError(
                 f"stage name {name!r}: use lower-case letters, digits, '.', '_' or '-', "
                 "starting with a letter, and not 'scratch' or 'context'"
