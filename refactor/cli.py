@@ -1,24 +1,33 @@
-"""Command line: arguments, exit codes, reading and atomically writing files, output formats.
-No analysis logic lives here."""
+"""Command line: arguments, exit codes, reading and atomically writing files, runs over many
+files with configuration files, inline pragmas and output formats applied. No analysis logic
+lives here."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import stat
 import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from refactor import __version__
 from refactor.options import LINKAGE_CHOICES, RUNTIME_CHOICES, Options
 
+if TYPE_CHECKING:
+    from refactor.analysis.model import Finding
+    from refactor.config import Config, ConfigFinder, Settings
+    from refactor.document import Document
+    from refactor.formats import FileResult
+    from refactor.rewrite import Rewrite
+
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 PROG = "dockerslim-refactor"
-SUBCOMMANDS = ("analyze", "verify")
+SUBCOMMANDS = ("analyze", "verify", "merge", "wizard", "lsp")
+STDIN_NAME = "<stdin>"
 
 # Build-context files detectors may read (cgo imports, crate name, TLS crates).
 CONTEXT_SUFFIXES = (".go",)
@@ -31,12 +40,23 @@ class UsageError(Exception):
     """Bad input or arguments: printed as one line, exit 2."""
 
 
+class InputError(UsageError):
+    """One file (a Dockerfile, or the configuration that applies to it) that cannot be used:
+    ``path[:line]: message``. A run over many files reports it and goes on with the others."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        super().__init__(f"{path}:{line}: {message}" if line else f"{path}: {message}")
+        self.path = path
+        self.message = message
+        self.line = line
+
+
 def _add_rewrite_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("rewrite choices")
     group.add_argument(
         "--runtime",
         choices=RUNTIME_CHOICES,
-        default="auto",
+        default=None,
         help="preferred runtime base; a base that cannot run the program is never chosen "
         "(default: auto, alpine for static binaries)",
     )
@@ -44,7 +64,7 @@ def _add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         "--runtime-image", metavar="IMAGE", help="use exactly this runtime image (you vouch for it)"
     )
     group.add_argument(
-        "--stage-name", default="builder", metavar="NAME", help="builder stage name (builder)"
+        "--stage-name", default=None, metavar="NAME", help="builder stage name (builder)"
     )
     group.add_argument(
         "--keep",
@@ -74,7 +94,10 @@ def _add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         help="static: link native programs statically; dynamic: keep the build as written",
     )
     group.add_argument(
-        "--keep-root", action="store_true", help="do not add a non-root USER to the runtime stage"
+        "--keep-root",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="do not add a non-root USER to the runtime stage",
     )
     group.add_argument(
         "--no-strip",
@@ -86,6 +109,22 @@ def _add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="keep && chains in the builder stage as they are",
     )
+    recipes = parser.add_argument_group("stage recipes and BuildKit")
+    recipes.add_argument(
+        "--test-stage",
+        metavar="CMD",
+        help="add a 'test' stage FROM the builder that runs CMD (docker build --target test)",
+    )
+    recipes.add_argument(
+        "--debug-stage",
+        action="store_true",
+        help="add a 'debug' stage: the runtime image plus a busybox shell (--target debug)",
+    )
+    recipes.add_argument(
+        "--buildkit",
+        action="store_true",
+        help="use BuildKit-only syntax: cache and bind mounts, COPY --link, # syntax=",
+    )
     group.add_argument(
         "--context",
         metavar="DIR",
@@ -96,68 +135,153 @@ def _add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         action="append",
         default=[],
         metavar="CODE",
-        help="do not report this rule (repeatable, e.g. DSR002)",
+        help="do not report this rule (repeatable, e.g. DSR002; added to the configuration's)",
     )
 
 
-def rewrite_parser() -> argparse.ArgumentParser:
+def _add_config_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "configuration",
+        "Settings are read from .dockerslim-refactor.toml or [tool.dockerslim-refactor] in "
+        "pyproject.toml, the nearest above each Dockerfile; flags win over them.",
+    )
+    choice = group.add_mutually_exclusive_group()
+    choice.add_argument(
+        "--config", metavar="FILE", help="read settings from this file only, for every input"
+    )
+    choice.add_argument("--no-config", action="store_true", help="read no configuration file")
+
+
+def rewrite_parser(many: bool = False) -> argparse.ArgumentParser:
+    """The rewrite command's arguments; ``many`` takes PATH... (files and folders) and the
+    configuration flags instead of one FILE."""
     parser = argparse.ArgumentParser(
         prog=PROG,
         description="Rewrite a single-stage Dockerfile into a builder stage and a minimal "
-        "runtime stage. Subcommands: analyze FILE (findings), verify FILE (build and compare "
-        "on a Docker engine).",
+        "runtime stage. Subcommands: analyze PATH... (findings), verify FILE (build and compare "
+        "on a Docker engine), merge BUILD RUNTIME (one file from a legacy builder pattern), "
+        "wizard FILE (answer questions instead of passing flags; also --interactive), lsp "
+        "(language server on stdio).",
     )
-    parser.add_argument("file", metavar="FILE", help="the Dockerfile, or - for standard input")
+    if many:
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="the Dockerfile, or - for standard input; with --check, --diff or --in-place "
+            "also several files and folders (searched for Dockerfile, Containerfile, "
+            "*.Dockerfile, Dockerfile.*, skipping what git ignores)",
+        )
+    else:
+        parser.add_argument("file", metavar="FILE", help="the Dockerfile, or - for standard input")
     parser.add_argument("-o", "--output", metavar="OUT", help="write the rewrite here")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff, write nothing")
     mode.add_argument(
-        "--check", action="store_true", help="exit 1 if the file would be rewritten, write nothing"
+        "--check",
+        action="store_true",
+        help="exit 1 if a file would be rewritten, write nothing (one line per such file)",
     )
-    mode.add_argument("--in-place", action="store_true", help="replace FILE (atomically)")
+    mode.add_argument(
+        "--in-place", action="store_true", help="replace each file with its rewrite (atomically)"
+    )
     parser.add_argument(
         "--backup", action="store_true", help="with --in-place: keep the original as FILE.orig"
     )
     parser.add_argument("-q", "--quiet", action="store_true", help="print errors only")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     _add_rewrite_options(parser)
+    if many:
+        _add_config_options(parser)
     return parser
 
 
 def analyze_parser() -> argparse.ArgumentParser:
+    from refactor.formats import FORMATS
+    from refactor.ruleset import CURRENT, FAIL_LEVELS, RULE_SETS
+
     parser = argparse.ArgumentParser(
-        prog=f"{PROG} analyze", description="Report findings for a Dockerfile."
+        prog=f"{PROG} analyze",
+        description="Report findings for Dockerfiles. Exit 0 when no finding fails (see "
+        "--fail-level), 1 when one does, 2 when a file or the configuration cannot be read "
+        "(the other files are still reported).",
     )
-    parser.add_argument("file", metavar="FILE", help="the Dockerfile, or - for standard input")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="Dockerfiles, folders to search for them (Dockerfile, Containerfile, "
+        "*.Dockerfile, Dockerfile.*, skipping what git ignores), or - for standard input",
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json (one object for one FILE, else a list), sarif (2.1.0), "
+        "github (workflow annotations), gitlab (Code Quality)",
+    )
+    parser.add_argument(
+        "--fail-level",
+        choices=FAIL_LEVELS,
+        default=None,
+        help="exit 1 when a finding of this severity or higher is reported (default: none, "
+        "always 0)",
+    )
+    parser.add_argument(
+        "--rules-version",
+        type=int,
+        choices=sorted(RULE_SETS),
+        default=None,
+        metavar="N",
+        help=f"only rules of set N can fail (default: the current set, {CURRENT}); others are "
+        "still reported",
+    )
+    parser.add_argument(
+        "--warn-unused-ignores",
+        action="store_true",
+        help="report ignore pragmas that ignore nothing (DSR900)",
+    )
     _add_rewrite_options(parser)
+    _add_config_options(parser)
     return parser
 
 
-def options_from(args: argparse.Namespace) -> Options:
+def options_from(args: argparse.Namespace, settings: Settings | None = None) -> Options:
+    """The rewrite choices of ``args``; a choice left unset there comes from ``settings`` (a
+    configuration file), then the default. Disabled rules add up."""
+    runtime = args.runtime or (settings.runtime if settings else None) or "auto"
+    stage_name = args.stage_name or (settings.stage_name if settings else None) or "builder"
+    keep_root = args.keep_root
+    if keep_root is None:
+        keep_root = bool(settings.keep_root) if settings else False
+    disabled = {code.upper() for code in args.disable}
+    if settings and settings.disable:
+        disabled.update(settings.disable)
     return Options(
-        runtime=args.runtime,
+        runtime=runtime,
         runtime_image=args.runtime_image,
-        stage_name=_stage_name(args.stage_name),
+        stage_name=_stage_name(stage_name),
         keep=tuple(args.keep),
         artifacts=tuple(args.artifact),
         runtime_packages=tuple(args.runtime_package),
-        keep_root=args.keep_root,
+        keep_root=keep_root,
         linkage=args.linkage,
         split_chains=not args.no_split,
         strip=not args.no_strip,
-        disabled_rules=frozenset(code.upper() for code in args.disable),
+        disabled_rules=frozenset(disabled),
+        test_stage=args.test_stage,
+        debug_stage=args.debug_stage,
+        buildkit=args.buildkit,
     )
 
 
 def _stage_name(name: str) -> str:
-    import re
+    from refactor.options import OptionError, Options
 
-    if not re.fullmatch(r"[a-z][a-z0-9._-]*", name):
-        raise UsageError(
-            f"{PROG}: --stage-name {name!r}: use lower-case letters, digits, '.', '_' or '-', "
-            "starting with a letter"
-        )
+    try:
+        Options().check_stage_name(name)
+    except OptionError as err:
+        raise UsageError(f"{PROG}: --{err}") from None
     return name
 
 
@@ -165,33 +289,33 @@ def _stage_name(name: str) -> str:
 
 
 def read_dockerfile(path: str) -> str:
-    """Read and decode a Dockerfile; raises :class:`UsageError` with ``path[:line]: message``."""
+    """Read and decode a Dockerfile; raises :class:`InputError` with ``path[:line]: message``."""
     if path == "-":
         data = sys.stdin.buffer.read()
-        shown = "<stdin>"
+        shown = STDIN_NAME
     else:
         shown = path
         target = Path(path)
         if target.is_dir():
-            raise UsageError(f"{shown}: is a folder, not a Dockerfile")
+            raise InputError(shown, "is a folder, not a Dockerfile")
         try:
             data = target.read_bytes()
         except FileNotFoundError:
-            raise UsageError(f"{shown}: no such file") from None
+            raise InputError(shown, "no such file") from None
         except PermissionError:
-            raise UsageError(f"{shown}: permission denied") from None
+            raise InputError(shown, "permission denied") from None
         except OSError as err:
-            raise UsageError(f"{shown}: cannot read: {err.strerror or err}") from None
+            raise InputError(shown, f"cannot read: {err.strerror or err}") from None
     if b"\0" in data:
         line = data[: data.index(b"\0")].count(b"\n") + 1
-        raise UsageError(f"{shown}:{line}: binary file (NUL byte), not a Dockerfile")
+        raise InputError(shown, "binary file (NUL byte), not a Dockerfile", line)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
         line = data[: err.start].count(b"\n") + 1
-        raise UsageError(f"{shown}:{line}: not UTF-8 text (byte 0x{data[err.start]:02x})") from None
+        raise InputError(shown, f"not UTF-8 text (byte 0x{data[err.start]:02x})", line) from None
     if not text.lstrip("\ufeff").strip():
-        raise UsageError(f"{shown}:1: empty file")
+        raise InputError(shown, "empty file", 1)
     return text
 
 
@@ -226,12 +350,64 @@ def context_files(root: Path | None) -> dict[str, str]:
 
 
 def _context_root(args: argparse.Namespace) -> Path | None:
-    if args.context:
-        root = Path(args.context)
+    return _context_root_for(args.context, args.file)
+
+
+def _context_root_for(context: str | None, path: str) -> Path | None:
+    if context:
+        root = Path(context)
         if not root.is_dir():
-            raise UsageError(f"{args.context}: --context is not a folder")
+            raise UsageError(f"{context}: --context is not a folder")
         return root
-    return Path(args.file).resolve().parent if args.file != "-" else None
+    return Path(path).resolve().parent if path != "-" else None
+
+
+class Batch:
+    """One run over many files: the arguments, and the configuration files and build contexts
+    that files in the same folders share."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self._explicit: Config | None = None
+        self._finder: ConfigFinder | None = None
+        self._contexts: dict[Path | None, dict[str, str]] = {}
+        if getattr(args, "no_config", False):
+            return
+        from refactor.config import ConfigError, ConfigFinder, load
+
+        if getattr(args, "config", None):
+            try:
+                self._explicit = load(args.config)
+            except ConfigError as err:
+                raise UsageError(str(err)) from None
+        else:
+            self._finder = ConfigFinder()
+
+    def settings(self, path: str) -> Settings:
+        """The configuration's settings for ``path``; raises :class:`InputError` for a
+        configuration file that cannot be used."""
+        from refactor.config import ConfigError, Settings
+
+        config = self._explicit
+        if self._finder is not None:
+            try:
+                config = self._finder.find(path)
+            except ConfigError as err:
+                raise InputError(err.path, err.message, err.line) from None
+        if config is None:
+            return Settings()
+        return config.settings if path == "-" else config.settings_for(path)
+
+    def options(self, path: str) -> tuple[Options, Settings]:
+        settings = self.settings(path)
+        return options_from(self.args, settings), settings
+
+    def context(self, path: str) -> dict[str, str]:
+        root = _context_root_for(self.args.context, path)
+        key = root.resolve() if root is not None else None
+        if key not in self._contexts:
+            self._contexts[key] = context_files(root)
+        return self._contexts[key]
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -301,61 +477,135 @@ def _finding_line(shown: str, finding) -> str:
 # -- commands ----------------------------------------------------------------------------------
 
 
+def _shown(path: str) -> str:
+    return STDIN_NAME if path == "-" else path
+
+
+def _rewrite_text(
+    batch: Batch, path: str, text: str
+) -> tuple[Document, Rewrite | None, str | None]:
+    """Parse and rewrite one file: (document, the rewrite or ``None`` when an ignore pragma
+    stops it, that pragma's reason). Raises :class:`InputError`."""
+    from refactor.document import DockerfileError, parse
+    from refactor.options import OptionError
+    from refactor.pragmas import rewrite_blocker
+    from refactor.rewrite import SelfCheckError, rewrite
+
+    shown = _shown(path)
+    options, _ = batch.options(path)
+    try:
+        document = parse(text)
+    except DockerfileError as err:
+        raise InputError(shown, err.message, err.line) from None
+    blocker = rewrite_blocker(document)
+    if blocker:
+        return document, None, blocker
+    try:
+        result = rewrite(text, options, batch.context(path))
+    except OptionError as err:
+        raise UsageError(f"{PROG}: {err}") from None
+    except DockerfileError as err:
+        raise InputError(shown, err.message, err.line) from None
+    except SelfCheckError as err:
+        raise InputError(shown, f"refused, nothing written: {err}") from None
+    return document, result, None
+
+
 def rewrite_file(path: str, options_argv: Sequence[str] = ()) -> str:
     """The rewrite of ``path`` as text (the original when it is left alone); used by verify.
     Raises :class:`UsageError` for bad input."""
-    from refactor.document import DockerfileError
-    from refactor.rewrite import SelfCheckError, rewrite
-
-    args = rewrite_parser().parse_args([path, *options_argv])
+    args = rewrite_parser(many=True).parse_intermixed_args([path, *options_argv])
+    batch = Batch(args)
     text = read_dockerfile(path)
-    try:
-        result = rewrite(text, options_from(args), context_files(_context_root(args)))
-    except DockerfileError as err:
-        raise UsageError(f"{path}:{err.line}: {err.message}") from None
-    except SelfCheckError as err:
-        raise UsageError(f"{path}: {err}") from None
-    return result.output if result.output is not None else text
+    _, result, _ = _rewrite_text(batch, path, text)
+    if result is None or result.output is None:
+        return text
+    return result.output
+
+
+def _notes(document: Document, findings: Sequence[Finding]) -> list[Finding]:
+    """The rewrite's notes (DSR1xx) that no ignore pragma hides."""
+    from refactor.pragmas import apply
+
+    return list(apply(document, [f for f in findings if f.code.startswith("DSR1")]).findings)
 
 
 def run_rewrite(argv: Sequence[str]) -> int:
-    from refactor.document import DockerfileError
-    from refactor.rewrite import SelfCheckError, rewrite
+    from refactor.discovery import discover
 
-    args = rewrite_parser().parse_args(argv)
-    shown = "<stdin>" if args.file == "-" else args.file
-    if args.in_place and args.file == "-":
+    args = rewrite_parser(many=True).parse_intermixed_args(argv)
+    paths: list[str] = args.paths
+    if args.in_place and "-" in paths:
         raise UsageError(f"{PROG}: --in-place needs a file, not standard input")
     if args.backup and not args.in_place:
         raise UsageError(f"{PROG}: --backup goes with --in-place")
-    if args.output and args.file != "-" and _same_file(args.output, args.file):
+    _check_flags(args)
+    found = discover(paths)
+    single = len(paths) == 1 and not found.folders
+    to_stdout = not (args.check or args.diff or args.in_place or args.output)
+    if not single and (args.output or to_stdout):
+        what = "-o writes one file" if args.output else "standard output takes one file"
+        if len(paths) == 1:
+            raise UsageError(f"{paths[0]}: is a folder; {what}: use --check, --diff or --in-place")
+        raise UsageError(f"{PROG}: several paths; {what}: use --check, --diff or --in-place")
+    if args.output and paths[0] != "-" and _same_file(args.output, paths[0]):
         raise UsageError(f"{args.output}: -o is the input file; use --in-place to replace it")
     if args.output:
         _check_output_target(Path(args.output))
-    text = read_dockerfile(args.file)
-    options = options_from(args)
-    try:
-        result = rewrite(text, options, context_files(_context_root(args)))
-    except DockerfileError as err:
-        raise UsageError(f"{shown}:{err.line}: {err.message}") from None
-    except SelfCheckError as err:
-        raise UsageError(f"{shown}: refused, nothing written: {err}") from None
-
+    batch = Batch(args)
     if not args.quiet:
-        for finding in result.analysis.findings:
-            if finding.code.startswith("DSR1"):
-                _eprint(_finding_line(shown, finding))
+        for folder in found.empty:
+            _eprint(f"{folder}: no Dockerfile found")
+    if single:
+        return _rewrite_one(batch, paths[0], single=True)
+    changed = failed = False
+    reported: set[str] = set()
+    for path in found.files:
+        try:
+            changed |= _rewrite_one(batch, path, single=False) == EXIT_CHANGED
+        except UsageError as err:
+            _report(str(err), reported)
+            failed = True
+    if failed:
+        return EXIT_ERROR
+    return EXIT_CHANGED if changed else EXIT_OK
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """Flags that are wrong for every file fail the run before any file is read."""
+    if args.stage_name:
+        _stage_name(args.stage_name)
+    if args.context:
+        _context_root_for(args.context, "-")
+
+
+def _report(message: str, reported: set[str]) -> None:
+    """Print a file's problem once: a broken configuration file is the problem of every
+    Dockerfile below it."""
+    if message not in reported:
+        reported.add(message)
+        _eprint(message)
+
+
+def _rewrite_one(batch: Batch, path: str, *, single: bool) -> int:
+    """Rewrite one file as the mode asks. A run over many files prints, under --check, only
+    the files that would change."""
+    args = batch.args
+    shown = _shown(path)
+    text = read_dockerfile(path)
+    document, result, blocker = _rewrite_text(batch, path, text)
+    talk = not args.quiet and (single or not args.check)
+    if talk and result is not None:
+        for finding in _notes(document, result.analysis.findings):
+            _eprint(_finding_line(shown, finding))
         if result.plan is not None:
-            for note in result.plan.notes:
+            for note in _notes(document, result.plan.notes):
                 _eprint(_finding_line(shown, note))
-    if result.output is None:
-        if args.check or args.diff:
-            if not args.quiet:
-                _eprint(f"{shown}: left alone: {result.reason}")
-            return EXIT_OK
-        if not args.quiet:
-            _eprint(f"{shown}: left alone: {result.reason}")
-        if not args.output and not args.in_place:
+    if result is None or result.output is None:
+        reason = blocker if result is None else result.reason
+        if talk:
+            _eprint(f"{shown}: left alone: {reason}")
+        if not (args.check or args.diff or args.output or args.in_place):
             sys.stdout.write(text)
         return EXIT_OK
 
@@ -377,11 +627,11 @@ def run_rewrite(argv: Sequence[str]) -> int:
         )
         return EXIT_OK
     if args.in_place:
-        target = Path(args.file)
+        target = Path(path)
         if args.backup:
             write_atomically(target.with_name(target.name + ".orig"), text)
         write_atomically(target, output)
-        written = args.file
+        written = path
     elif args.output:
         write_atomically(Path(args.output), output)
         written = args.output
@@ -400,55 +650,90 @@ def run_rewrite(argv: Sequence[str]) -> int:
 
 
 def run_analyze(argv: Sequence[str]) -> int:
-    from refactor.analysis import analyze
-    from refactor.document import DockerfileError, parse
+    from refactor.discovery import discover
+    from refactor.formats import FileResult, Problem, renderer
 
-    args = analyze_parser().parse_args(argv)
-    shown = "<stdin>" if args.file == "-" else args.file
-    text = read_dockerfile(args.file)
+    args = analyze_parser().parse_intermixed_args(argv)
+    _check_flags(args)
+    found = discover(args.paths)
+    single = len(args.paths) == 1 and not found.folders
+    batch = Batch(args)
+    for folder in found.empty:
+        _eprint(f"{folder}: no Dockerfile found")
+    results: list[FileResult] = []
+    reported: set[str] = set()
+    for path in found.files:
+        try:
+            results.append(_analyze_one(batch, path))
+        except InputError as err:
+            problem = Problem(err.path, err.message, err.line)
+            _report(str(problem), reported)
+            results.append(FileResult(_shown(path), problem=problem))
+    sys.stdout.write(renderer(args.format)(results, single=single))
+    if any(not r.ok for r in results):
+        return EXIT_ERROR
+    return EXIT_CHANGED if any(r.failing for r in results) else EXIT_OK
+
+
+def _analyze_one(batch: Batch, path: str) -> FileResult:
+    from refactor.analysis import analyze
+    from refactor.docs import by_code
+    from refactor.document import DockerfileError, parse
+    from refactor.formats import FileResult
+    from refactor.pragmas import apply, rewrite_blocker
+    from refactor.ruleset import CURRENT, DEFAULT_FAIL_LEVEL
+
+    args = batch.args
+    shown = _shown(path)
+    text = read_dockerfile(path)
+    options, settings = batch.options(path)
     try:
         document = parse(text)
     except DockerfileError as err:
-        raise UsageError(f"{shown}:{err.line}: {err.message}") from None
-    analysis = analyze(document, options_from(args), context_files(_context_root(args)))
-    build = analysis.build
-    if args.format == "json":
-        report = {
-            "file": shown,
-            "stages": len(document.stages),
-            "base": analysis.facts.image.text,
-            "ecosystem": build.ecosystem if build else None,
-            "linkage": build.linkage if build else None,
-            "artifacts": [
-                {"path": a.path, "dest": a.dest, "kind": a.kind, "certain": a.certain}
-                for a in (build.artifacts if build else ())
-            ],
-            "leave_alone": analysis.leave_alone,
-            "findings": [f.as_dict() for f in analysis.findings],
-        }
-        print(json.dumps(report, indent=2))
-        return EXIT_OK
-    lines = document.lines
-    for finding in analysis.findings:
-        print(f"{shown}:{finding.line}: {finding.severity} {finding.code} {finding.message}")
-        source = lines[finding.line - 1].rstrip("\r\n") if finding.line <= len(lines) else ""
-        if source:
-            print(f"    {source}")
-    if build is not None:
-        paths = ", ".join(a.path for a in build.artifacts) or "none found"
-        print(f"{shown}: {build.ecosystem} build ({build.linkage}); artifacts: {paths}")
-    if analysis.leave_alone:
-        print(f"{shown}: left alone: {analysis.leave_alone}")
-    return EXIT_OK
+        raise InputError(shown, err.message, err.line) from None
+    analysis = analyze(document, options, batch.context(path))
+    kept = apply(
+        document,
+        analysis.findings,
+        known_codes=by_code(),
+        disabled=options.disabled_rules,
+        report_unused=args.warn_unused_ignores,
+    )
+    return FileResult(
+        path=shown,
+        document=document,
+        analysis=analysis,
+        findings=kept.findings,
+        leave_alone=analysis.leave_alone or rewrite_blocker(document),
+        fail_level=args.fail_level or settings.fail_level or DEFAULT_FAIL_LEVEL,
+        rules_version=args.rules_version or settings.rules_version or CURRENT,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
+        # Subcommands with heavy libraries import them only when asked for.
         if argv and argv[0] == "verify":
             from refactor import verify
 
             return verify.main(argv[1:])
+        if argv and argv[0] == "lsp":
+            from refactor import lsp
+
+            return lsp.main(argv[1:])
+        if argv and argv[0] == "merge":
+            from refactor import merge
+
+            return merge.main(argv[1:])
+        if argv and argv[0] == "wizard":
+            from refactor import wizard
+
+            return wizard.main(argv[1:])
+        if "--interactive" in argv:
+            from refactor import wizard
+
+            return wizard.main([a for a in argv if a != "--interactive"])
         if argv and argv[0] == "analyze":
             return run_analyze(argv[1:])
         return run_rewrite(argv)
@@ -456,7 +741,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _eprint(str(err))
         return EXIT_ERROR
     except KeyboardInterrupt:
-        _eprint(f"{PROG}: interrupted, nothing written")
+        _eprint(f"{PROG}: interrupted; the file being written was left as it was")
         return 130
     except BrokenPipeError:
         return EXIT_OK

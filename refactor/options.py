@@ -48,11 +48,11 @@ class Options:
 
         if not STAGE_NAME.fullmatch(name) or name in RESERVED_STAGE_NAMES:
             raise OptionError(
-                f"stage name {name!r}: use lower-case letters, digits, '.', '_' or '-', "
+                f"stage-name {name!r}: use lower-case letters, digits, '.', '_' or '-', "
                 "starting with a letter, and not 'scratch' or 'context'"
             )
         recipes = (["test"] if self.test_stage else []) + (
             ["runtime", "debug"] if self.debug_stage else []
         )
         if name in recipes:
-            raise OptionError(f"stage name {name!r} is taken by the {name} stage; pick another")
+            raise OptionError(f"stage-name {name!r} is taken by the {name} stage; pick another")

@@ -1,0 +1,707 @@
+"""Interactive wizard: analyse a Dockerfile, ask only what the analysis could not settle or what
+a person may want to change (each question defaulting to the recommended answer), show the
+diff, write the result, and print the equivalent non-interactive command.
+
+Pressing Enter at every question gives exactly what ``dockerslim-refactor FILE -o OUT`` (with
+the same flags) writes. questionary and prompt_toolkit are imported only once a question is
+asked, so the plain command line does not pay for them."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import shlex
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from refactor.cli import (
+    EXIT_ERROR,
+    EXIT_OK,
+    PROG,
+    UsageError,
+    _check_output_target,
+    _context_root,
+    _same_file,
+    context_files,
+    options_from,
+    read_dockerfile,
+    rewrite_parser,
+    write_atomically,
+)
+from refactor.options import Options
+
+if TYPE_CHECKING:
+    from refactor.analysis import Analysis
+    from refactor.analysis.model import BuildInfo, Finding
+    from refactor.rewrite import Rewrite
+
+EXIT_CANCELLED = 130
+DEFAULT_OUTPUT_NAME = "Dockerfile.new"
+RUNTIME_FAMILIES = ("alpine", "busybox", "scratch", "distroless", "slim")
+OTHER_IMAGE = "other"
+
+ECOSYSTEM_NAMES = {
+    "go": "Go",
+    "rust": "Rust",
+    "c": "C/C++",
+    "node": "Node.js",
+    "python": "Python",
+    "java": "Java",
+    "dotnet": ".NET",
+    "generic": "generic (make install)",
+}
+LINKAGE_NAMES = {
+    "static": "static binary",
+    "glibc": "links glibc dynamically",
+    "musl": "links musl dynamically",
+    "interpreter": "runs on its interpreter or VM",
+}
+# Uncompressed size and what each runtime family offers, for the runtime question.
+FAMILY_COST = {
+    "alpine": ("~8 MB", "has a shell and apk to add packages"),
+    "busybox": ("~4 MB", "has a shell and basic tools, no package manager"),
+    "scratch": ("0 MB", "nothing but the copied files: no shell, no tools"),
+    "distroless": ("~2–25 MB", "no shell or package manager"),
+    "slim": ("~75 MB", "Debian with a shell and apt"),
+}
+
+
+class _Cancelled(Exception):
+    """Esc, Ctrl-C or Ctrl-D at a question."""
+
+
+# -- entry point -------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``dockerslim-refactor wizard FILE [-o OUT] [rewrite options]``; exit codes as the CLI's,
+    plus 130 when cancelled (nothing written)."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(argv)
+    except UsageError as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_ERROR
+    except (KeyboardInterrupt, EOFError, _Cancelled):
+        print(f"{PROG}: cancelled, nothing written", file=sys.stderr)
+        return EXIT_CANCELLED
+
+
+def has_terminal() -> bool:
+    """Whether someone can answer: standard input is a terminal."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (ValueError, OSError):
+        return False
+
+
+def wizard_parser() -> argparse.ArgumentParser:
+    parser = rewrite_parser()
+    parser.prog = f"{PROG} wizard"
+    parser.description = (
+        "Walk through the rewrite of a single-stage Dockerfile: each question defaults to the "
+        "recommended answer, the rewrite options below preset them, and the equivalent "
+        "command is printed at the end."
+    )
+    return parser
+
+
+def _run(argv: Sequence[str]) -> int:
+    args = wizard_parser().parse_args(argv)
+    if args.diff or args.check:
+        flag = "--diff" if args.diff else "--check"
+        raise UsageError(f"{PROG} wizard: {flag} asks nothing; run `{PROG} FILE {flag}` instead")
+    if args.file == "-":
+        raise UsageError(
+            f"{PROG} wizard: answers are read from the terminal, so FILE cannot be - "
+            "(standard input); name the Dockerfile"
+        )
+    if not has_terminal():
+        raise UsageError(
+            f"{PROG} wizard: standard input is not a terminal, nothing written; without one run "
+            f"`{PROG} FILE -o OUT` with --artifact, --runtime, --keep-root or --keep instead"
+        )
+    if args.backup and not args.in_place:
+        raise UsageError(f"{PROG}: --backup goes with --in-place")
+    if args.in_place and args.output:
+        raise UsageError(f"{PROG}: -o and --in-place: choose one")
+    if args.output and _same_file(args.output, args.file):
+        raise UsageError(f"{args.output}: -o is the input file; use --in-place to replace it")
+    if args.output:
+        _check_output_target(Path(args.output))
+
+    shown = args.file
+    text = read_dockerfile(args.file)
+    options = options_from(args)
+    context = context_files(_context_root(args))
+    result = _rewrite_or_fail(shown, text, options, context)
+    ask: Asker | None = None
+    asked_artifact = False
+    if result.output is None:
+        build = result.analysis.build
+        if result.analysis.leave_alone and build is not None and not build.artifacts:
+            # The one open question that keeps the file from being rewritten: what to copy.
+            print(f"{shown}: {result.reason}")
+            ask = Asker()
+            answered = _ask_missing_artifact(ask, text, context, options)
+            if answered is None:
+                print(f"{shown}: left alone, nothing written")
+                return EXIT_OK
+            options, result = answered
+            asked_artifact = True
+        else:
+            print(f"{shown}: left alone: {result.reason}")
+            return EXIT_OK
+
+    paint = Paint.for_stream(sys.stdout)
+    for line in summary_lines(shown, result, paint):
+        print(line)
+    print()
+
+    ask = ask or Asker()
+    if not asked_artifact:
+        options, result = _ask_artifacts(ask, text, context, options, result)
+    options = _ask_runtime(ask, result, options)
+    options = _ask_user(ask, shown, text, context, options, result)
+    _confirm_ports(ask, shown, result)
+    options = _ask_keep(ask, options)
+    result = _rewrite_or_fail(shown, text, options, context)
+    if result.output is None:  # not expected: every answer was checked on the way
+        raise UsageError(f"{shown}: left alone, nothing written: {result.reason}")
+
+    if args.in_place:
+        output = args.file
+    elif args.output:
+        output = args.output
+    else:
+        output = ask.text(
+            "Write the rewrite to:",
+            default=default_output(args.file),
+            validate=_output_validator(args.file),
+        ).strip()
+    print()
+    for line in diff_lines(text, result.output, shown, output):
+        print(paint.diff(line))
+    print()
+
+    exists = Path(output).exists()
+    question = f"Write {output}?" + (" It exists and will be replaced." if exists else "")
+    if ask.confirm(question, default=not exists):
+        if args.in_place and args.backup:
+            target = Path(args.file)
+            write_atomically(target.with_name(target.name + ".orig"), text)
+        write_atomically(Path(output), result.output)
+        plan = result.plan
+        assert plan is not None
+        print(
+            f"Wrote {output}: {plan.build.ecosystem} build -> stage '{plan.builder_name}' + "
+            f"runtime {plan.runtime.image}."
+        )
+    else:
+        print("Nothing written.")
+    command = equivalent_command(
+        args.file,
+        None if args.in_place else output,
+        options,
+        in_place=args.in_place,
+        backup=args.backup,
+        context=args.context,
+    )
+    print("Equivalent command:")
+    print(f"  {paint.bold(command)}")
+    return EXIT_OK
+
+
+def _rewrite_or_fail(
+    shown: str, text: str, options: Options, context: Mapping[str, str]
+) -> Rewrite:
+    try:
+        return _try_rewrite(text, options, context)
+    except _RewriteRefused as err:
+        raise UsageError(f"{shown}: {err}") from None
+
+
+class _RewriteRefused(Exception):
+    pass
+
+
+def _try_rewrite(text: str, options: Options, context: Mapping[str, str]) -> Rewrite:
+    from refactor.document import DockerfileError
+    from refactor.rewrite import SelfCheckError, rewrite
+
+    try:
+        return rewrite(text, options, context)
+    except DockerfileError as err:
+        raise _RewriteRefused(f"line {err.line}: {err.message}") from None
+    except SelfCheckError as err:
+        raise _RewriteRefused(f"refused, nothing written: {err}") from None
+
+
+# -- what the analysis found -------------------------------------------------------------------
+
+
+def size_class(image: str) -> str:
+    """A rough size class of a base image, for the summary."""
+    from refactor.analysis import images as img
+
+    ref = img.parse_image(image)
+    info = img.base_image_info(ref)
+    if info.is_toolchain:
+        return "toolchain image, typically 300 MB–1.5 GB"
+    if ref.repository == "scratch":
+        return "empty image, 0 MB"
+    if "distroless" in ref.repository:
+        return "distroless image, typically 2–25 MB"
+    if ref.repository == "busybox":
+        return "busybox image, about 4 MB"
+    if ref.repository == "alpine":
+        return "Alpine image, about 8 MB"
+    if info.ecosystem is not None:
+        return "slim runtime image, typically 50–250 MB"
+    if ref.repository in {"debian", "ubuntu"}:
+        return "OS image, typically 30–130 MB"
+    return "size unknown"
+
+
+def summary_lines(shown: str, result: Rewrite, paint: Paint) -> list[str]:
+    analysis, plan = result.analysis, result.plan
+    build = analysis.build
+    assert build is not None and plan is not None
+    ecosystem = ECOSYSTEM_NAMES.get(build.ecosystem, build.ecosystem)
+    linkage = LINKAGE_NAMES.get(build.linkage, build.linkage)
+    base, runtime = analysis.facts.image.text, plan.runtime.image
+    counts: dict[str, int] = {}
+    for finding in analysis.findings:
+        counts[finding.severity] = counts.get(finding.severity, 0) + 1
+    found = ", ".join(
+        f"{counts[s]} {_plural(s, counts[s])}" for s in ("error", "warning", "info") if s in counts
+    )
+    lines = [
+        paint.bold(f"{shown}: {ecosystem} build ({linkage})"),
+        f"  artifacts  {', '.join(_pair(a.path, a.dest) for a in build.artifacts)}",
+        f"  base       {base} ({size_class(base)})",
+        f"  runtime    {runtime} ({plan.runtime.reason}; {size_class(runtime)})",
+        f"  findings   {found or 'none'}"
+        + (f" (details: {PROG} analyze {shlex.quote(shown)})" if found else ""),
+    ]
+    for note in unsure_notes(result):
+        flag = f" [{note.flag}]" if note.flag else ""
+        lines.append(paint.yellow(f"  unsure     line {note.line}: {note.message}{flag}"))
+    return lines
+
+
+def _plural(severity: str, count: int) -> str:
+    return severity if severity == "info" or count == 1 else severity + "s"
+
+
+def unsure_notes(result: Rewrite) -> list[Finding]:
+    """The DSR100 notes of the analysis and of the plan: what the tool is unsure of."""
+    notes = [f for f in result.analysis.findings if f.code == "DSR100"]
+    if result.plan is not None:
+        notes += [f for f in result.plan.notes if f.code == "DSR100" and f not in notes]
+    return notes
+
+
+def _pair(path: str, dest: str) -> str:
+    return path if not dest or dest == path else f"{path}:{dest}"
+
+
+# -- the runtime base ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuntimeChoice:
+    family: str
+    image: str | None
+    """The image the rewrite would use, or ``None`` when the family cannot run the program."""
+    cost: str
+    why: str
+    disabled: str | None
+    """Why the family cannot run the program."""
+    recommended: bool
+
+    @property
+    def title(self) -> str:
+        if self.family == OTHER_IMAGE:
+            return "another image: name it (--runtime-image; you vouch that it runs the program)"
+        name = self.image or self.family
+        text = f"{name}: {self.cost}, {self.why}"
+        return text + " (recommended)" if self.recommended else text
+
+
+def runtime_choices(result: Rewrite) -> list[RuntimeChoice]:
+    """Every runtime family, the recommended one first, the ones that cannot run the program
+    with the reason. Viability asks the plan's own choice with each ``--runtime``."""
+    from refactor.plan import PlanError, choose_runtime
+
+    analysis, plan = result.analysis, result.plan
+    build = analysis.build
+    assert build is not None and plan is not None
+    recommended = plan.runtime.family
+    if build.linkage not in {"static", "glibc"} or analysis.options.runtime_image:
+        # An interpreter keeps its image, a musl program needs alpine, a named image is used.
+        runtime = plan.runtime
+        cost = FAMILY_COST[runtime.family][0] if runtime.family in FAMILY_COST else None
+        cost = cost or size_class(runtime.image)
+        return [RuntimeChoice(runtime.family, runtime.image, cost, runtime.reason, None, True)]
+    choices = []
+    for family in RUNTIME_FAMILIES:
+        cost, why = FAMILY_COST[family]
+        options = replace(analysis.options, runtime=family, runtime_image=None)
+        try:
+            base, notes = choose_runtime(analysis.facts, build, options)
+        except PlanError as err:
+            base, notes, refusal = None, [], str(err)
+        else:
+            refusal = None
+        if base is not None and base.family == family:
+            if family == "distroless":
+                cost = "~2 MB" if "/static" in base.image else "~25 MB"
+            choices.append(
+                RuntimeChoice(family, base.image, cost, why, None, family == recommended)
+            )
+            continue
+        reason = _refusal(analysis, build, family, notes) or refusal or "cannot run the program"
+        choices.append(RuntimeChoice(family, None, cost, why, reason, False))
+    choices.sort(key=lambda c: (not c.recommended, c.disabled is not None))
+    return choices
+
+
+def _refusal(analysis: Analysis, build: BuildInfo, family: str, notes: list[Finding]) -> str | None:
+    from refactor.plan import _fits, runtime_needs
+
+    marker = f" instead of {family}: "
+    for note in notes:
+        if marker in note.message:
+            return note.message.split(marker, 1)[1]
+    needs = runtime_needs(analysis.facts, build)
+    packages = tuple(dict.fromkeys(needs.packages + analysis.options.runtime_packages))
+    return _fits(family, replace(needs, packages=packages), build.linkage)
+
+
+# -- the questions -------------------------------------------------------------------------------
+
+
+class Asker:
+    """The questions, through questionary; Esc cancels like Ctrl-C."""
+
+    def __init__(self) -> None:
+        import questionary
+        from prompt_toolkit.key_binding import KeyBindings
+
+        self._questionary = questionary
+        bindings = KeyBindings()
+
+        @bindings.add("escape", eager=True)
+        def _cancel(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt, style="class:aborting")
+
+        self._cancel_bindings = bindings
+
+    def _ask(self, question: Any) -> Any:
+        from prompt_toolkit.key_binding import merge_key_bindings
+
+        app = question.application
+        own = [app.key_bindings] if app.key_bindings is not None else []
+        app.key_bindings = merge_key_bindings([*own, self._cancel_bindings])
+        answer = question.unsafe_ask()
+        if answer is None:
+            raise _Cancelled
+        return answer
+
+    def text(
+        self,
+        message: str,
+        default: str = "",
+        validate: Callable[[str], bool | str] | None = None,
+        instruction: str | None = None,
+    ) -> str:
+        q = self._questionary
+        kwargs: dict[str, Any] = {"default": default, "instruction": instruction}
+        if validate is not None:
+            kwargs["validate"] = validate
+        return str(self._ask(q.text(message, **kwargs)))
+
+    def confirm(self, message: str, default: bool) -> bool:
+        return bool(self._ask(self._questionary.confirm(message, default=default)))
+
+    def select(self, message: str, choices: list[RuntimeChoice]) -> str:
+        q = self._questionary
+        items = [q.Choice(c.title, value=c.family, disabled=c.disabled) for c in choices]
+        default = next(c.family for c in choices if c.disabled is None)
+        return str(self._ask(q.select(message, choices=items, default=default)))
+
+
+def container_path_error(text: str, *, allow_empty: bool = False) -> str | None:
+    """Why ``PATH[:DEST]`` is not a usable builder path, or ``None``."""
+    text = text.strip()
+    if not text:
+        return None if allow_empty else "give a path"
+    if any(ch.isspace() for ch in text):
+        return "no spaces, please"
+    src, sep, dest = text.partition(":")
+    if not src.startswith("/"):
+        return "an absolute path in the builder stage, starting with /"
+    if sep and not dest.startswith("/"):
+        return "DEST after ':' must be an absolute path too"
+    return None
+
+
+def _validator(allow_empty: bool = False) -> Callable[[str], bool | str]:
+    def validate(text: str) -> bool | str:
+        return container_path_error(text, allow_empty=allow_empty) or True
+
+    return validate
+
+
+def _ask_artifacts(
+    ask: Asker,
+    text: str,
+    context: Mapping[str, str],
+    options: Options,
+    result: Rewrite,
+) -> tuple[Options, Rewrite]:
+    build = result.analysis.build
+    assert build is not None
+    ecosystem = ECOSYSTEM_NAMES.get(build.ecosystem, build.ecosystem)
+    defaults = [_pair(a.path, a.dest) for a in build.artifacts]
+    unsure = {a.path: a.note for a in build.artifacts if not a.certain}
+    answers = list(defaults)
+    while True:
+        for i, default in enumerate(answers):
+            number = f" {i + 1} of {len(answers)}" if len(answers) > 1 else ""
+            path = default.split(":", 1)[0]
+            note = unsure.get(path)
+            answers[i] = ask.text(
+                f"{ecosystem} build output{number} to copy into the runtime stage (PATH[:DEST]):",
+                default=default,
+                validate=_validator(),
+                instruction=f"(a guess: {note})" if note else None,
+            ).strip()
+        if answers == defaults:
+            return options, result
+        changed = replace(options, artifacts=tuple(answers))
+        try:
+            attempt = _try_rewrite(text, changed, context)
+        except _RewriteRefused as err:
+            print(f"  That does not work: {err}")
+            continue
+        if attempt.output is None:
+            print(f"  That does not work: {attempt.reason}")
+            continue
+        return changed, attempt
+
+
+def _ask_missing_artifact(
+    ask: Asker, text: str, context: Mapping[str, str], options: Options
+) -> tuple[Options, Rewrite] | None:
+    """Ask for the build output the analysis could not find; ``None`` leaves the file alone."""
+    while True:
+        answer = ask.text(
+            "Build output to copy into the runtime stage (PATH[:DEST], empty to leave the file "
+            "alone):",
+            validate=_validator(allow_empty=True),
+        ).strip()
+        if not answer:
+            return None
+        changed = replace(options, artifacts=(answer,))
+        try:
+            attempt = _try_rewrite(text, changed, context)
+        except _RewriteRefused as err:
+            print(f"  That does not work: {err}")
+            continue
+        if attempt.output is None:
+            print(f"  That does not work: {attempt.reason}")
+            continue
+        return changed, attempt
+
+
+def _ask_runtime(ask: Asker, result: Rewrite, options: Options) -> Options:
+    plan = result.plan
+    assert plan is not None
+    choices = runtime_choices(result)
+    other = RuntimeChoice(OTHER_IMAGE, None, "", "", None, False)
+    at = next((i for i, c in enumerate(choices) if c.disabled), len(choices))
+    family = ask.select("Runtime base:", [*choices[:at], other, *choices[at:]])
+    if family == OTHER_IMAGE:
+        image = ask.text(
+            "Runtime image:", default=plan.runtime.image, validate=_image_validator
+        ).strip()
+        return replace(options, runtime_image=image)
+    if family == plan.runtime.family:
+        return options
+    return replace(options, runtime=family)
+
+
+def _image_validator(text: str) -> bool | str:
+    text = text.strip()
+    if not text:
+        return "name an image, e.g. debian:bookworm-slim"
+    if any(ch.isspace() for ch in text) or text.startswith("-"):
+        return "one image reference, e.g. gcr.io/distroless/cc-debian12"
+    return True
+
+
+def _ask_user(
+    ask: Asker,
+    shown: str,
+    text: str,
+    context: Mapping[str, str],
+    options: Options,
+    result: Rewrite,
+) -> Options:
+    facts = result.analysis.facts
+    if facts.user is not None and facts.user.split(":")[0] not in {"root", "0"}:
+        return options  # the original's own user is kept
+    plan = result.plan
+    if options.keep_root:
+        plan = _rewrite_or_fail(shown, text, replace(options, keep_root=False), context).plan
+    assert plan is not None
+    who = (plan.user or "USER 65534:65534").split(None, 1)[1]
+    question = f"Run the program as the non-root user {who}?"
+    if facts.user is not None:
+        question += f" (the original sets USER {facts.user})"
+    non_root = ask.confirm(question, default=not options.keep_root)
+    return replace(options, keep_root=not non_root)
+
+
+def _confirm_ports(ask: Asker, shown: str, result: Rewrite) -> None:
+    ports = [w for ins in result.analysis.facts.stage.all("EXPOSE") for w in ins.value.split()]
+    if not ports:
+        return
+    if not ask.confirm(f"Ports from EXPOSE, kept as written: {', '.join(ports)}. Right?", True):
+        print(f"  The ports come from EXPOSE in {shown}; edit them there, the rewrite keeps them.")
+
+
+def _ask_keep(ask: Asker, options: Options) -> Options:
+    keep = list(options.keep)
+    while True:
+        answer = ask.text(
+            "Another file or folder to copy from the builder (PATH[:DEST], empty when done):",
+            validate=_validator(allow_empty=True),
+        ).strip()
+        if not answer:
+            return replace(options, keep=tuple(keep))
+        keep.append(answer)
+
+
+# -- output --------------------------------------------------------------------------------------
+
+
+def default_output(path: str) -> str:
+    """``Dockerfile.new`` next to the input (``FILE.new`` when the input is that file)."""
+    candidate = os.path.join(os.path.dirname(path), DEFAULT_OUTPUT_NAME)
+    return path + ".new" if _same_file(candidate, path) else candidate
+
+
+def _output_validator(input_path: str) -> Callable[[str], bool | str]:
+    def validate(text: str) -> bool | str:
+        text = text.strip()
+        if not text:
+            return "give a file name"
+        if _same_file(text, input_path):
+            return "that is the input file; run with --in-place to replace it"
+        try:
+            _check_output_target(Path(text))
+        except UsageError as err:
+            return str(err)
+        return True
+
+    return validate
+
+
+def diff_lines(before: str, after: str, shown: str, output: str) -> list[str]:
+    return [
+        line.rstrip("\r\n")
+        for line in difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=shown,
+            tofile=output,
+        )
+    ]
+
+
+def equivalent_command(
+    file: str,
+    output: str | None,
+    options: Options,
+    *,
+    in_place: bool = False,
+    backup: bool = False,
+    context: str | None = None,
+) -> str:
+    """The non-interactive command that writes the same file: only flags that differ from the
+    defaults."""
+    default = Options()
+    words = [PROG, file]
+    if in_place:
+        words.append("--in-place")
+        if backup:
+            words.append("--backup")
+    elif output:
+        words += ["-o", output]
+    if options.runtime != default.runtime:
+        words += ["--runtime", options.runtime]
+    if options.runtime_image:
+        words += ["--runtime-image", options.runtime_image]
+    if options.stage_name != default.stage_name:
+        words += ["--stage-name", options.stage_name]
+    for path in options.artifacts:
+        words += ["--artifact", path]
+    for path in options.keep:
+        words += ["--keep", path]
+    for name in options.runtime_packages:
+        words += ["--runtime-package", name]
+    if options.linkage != default.linkage:
+        words += ["--linkage", options.linkage]
+    if options.keep_root:
+        words.append("--keep-root")
+    if not options.strip:
+        words.append("--no-strip")
+    if not options.split_chains:
+        words.append("--no-split")
+    if context:
+        words += ["--context", context]
+    for code in sorted(options.disabled_rules):
+        words += ["--disable", code]
+    return shlex.join(words)
+
+
+@dataclass(frozen=True)
+class Paint:
+    """ANSI colours when writing to a terminal (and ``NO_COLOR`` is not set)."""
+
+    enabled: bool
+
+    @classmethod
+    def for_stream(cls, stream: Any) -> Paint:
+        try:
+            tty = stream.isatty()
+        except (AttributeError, ValueError, OSError):
+            tty = False
+        return cls(tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb")
+
+    def _wrap(self, code: str, text: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.enabled else text
+
+    def bold(self, text: str) -> str:
+        return self._wrap("1", text)
+
+    def yellow(self, text: str) -> str:
+        return self._wrap("33", text)
+
+    def diff(self, line: str) -> str:
+        if line.startswith(("+++", "---")):
+            return self._wrap("1", line)
+        if line.startswith("@@"):
+            return self._wrap("36", line)
+        if line.startswith("+"):
+            return self._wrap("32", line)
+        if line.startswith("-"):
+            return self._wrap("31", line)
+        return line

@@ -1,0 +1,499 @@
+"""The wizard's questions driven through prompt_toolkit's pipe input: defaults give the CLI's
+output byte for byte, each answer becomes the flag the printed command names, and Ctrl-C or
+Esc write nothing."""
+
+from __future__ import annotations
+
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import (
+    C_DOCKERFILE,
+    CTRL_C,
+    CTRL_U,
+    DOWN,
+    ENTER,
+    ESC,
+    GO_DOCKERFILE,
+    MULTI_STAGE,
+    Drive,
+)
+
+from refactor import cli, wizard
+from refactor.options import Options
+from refactor.rewrite import rewrite
+
+PROG = "dockerslim-refactor"
+
+# Go: artifact, runtime, non-root user, ports, extra files, [output path], write.
+GO_DEFAULTS = ENTER * 6
+# C: two artifacts (binary, collected libraries), runtime, non-root user, extra files, write.
+C_DEFAULTS = ENTER * 6
+
+
+def listing(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*")}
+
+
+def replay(command: str, cli_writes) -> bytes:
+    """What the printed equivalent command writes (its ``-o`` target must not exist yet)."""
+    words = shlex.split(command)
+    assert words[0] == PROG
+    return cli_writes(*words[1:])
+
+
+# -- defaults ----------------------------------------------------------------------------------
+
+
+def test_all_defaults_write_what_the_cli_writes(go: Path, drive: Drive, cli_writes) -> None:
+    result = drive(GO_DEFAULTS, "Dockerfile", "-o", "Dockerfile.new")
+    assert result.code == 0, result.err
+    assert result.err == ""
+    written = (go / "Dockerfile.new").read_bytes()
+    assert written == cli_writes("Dockerfile", "-o", "cli.out")
+    assert result.command == f"{PROG} Dockerfile -o Dockerfile.new"
+    assert "Wrote Dockerfile.new" in result.out
+
+
+def test_output_path_defaults_to_dockerfile_new_next_to_the_input(
+    go: Path, drive: Drive, cli_writes
+) -> None:
+    (go / "svc").mkdir()
+    (go / "Dockerfile").rename(go / "svc" / "Dockerfile")
+    # One more Enter: the "Write the rewrite to" question.
+    result = drive(GO_DEFAULTS + ENTER, "svc/Dockerfile")
+    assert result.code == 0, result.err
+    assert (go / "svc" / "Dockerfile.new").read_bytes() == cli_writes(
+        "svc/Dockerfile", "-o", "cli.out"
+    )
+    assert result.command == f"{PROG} svc/Dockerfile -o svc/Dockerfile.new"
+
+
+def test_c_defaults_write_what_the_cli_writes(c: Path, drive: Drive, cli_writes) -> None:
+    result = drive(C_DEFAULTS, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (c / "out").read_bytes()
+    assert written == cli_writes("Dockerfile", "-o", "cli.out")
+    assert b"FROM gcr.io/distroless/cc-debian12" in written
+    assert result.command == f"{PROG} Dockerfile -o out"
+
+
+def test_flags_given_preset_the_answers(go: Path, drive: Drive, cli_writes) -> None:
+    flags = ("--runtime", "scratch", "--keep-root", "--no-strip", "--stage-name", "build")
+    result = drive(GO_DEFAULTS, "Dockerfile", "-o", "out", *flags)
+    assert result.code == 0, result.err
+    assert (go / "out").read_bytes() == cli_writes("Dockerfile", "-o", "cli.out", *flags)
+    assert result.command == (
+        f"{PROG} Dockerfile -o out --runtime scratch --stage-name build --keep-root --no-strip"
+    )
+
+
+def test_summary_names_ecosystem_artifact_base_size_and_findings(go: Path, drive: Drive) -> None:
+    result = drive(GO_DEFAULTS, "Dockerfile", "-o", "out")
+    summary = result.out.split("\n\n", 1)[0]
+    assert summary.splitlines()[0] == "Dockerfile: Go build (static binary)"
+    assert "  artifacts  /out/app" in summary
+    assert "golang:1.22 (toolchain image, typically 300 MB–1.5 GB)" in summary
+    assert "alpine:3.20" in summary
+    assert "2 warnings, 1 info" in summary  # DSR001, DSR005; DSR101
+
+
+def test_summary_shows_what_the_analysis_is_unsure_of(go: Path, drive: Drive) -> None:
+    # Without CMD or ENTRYPOINT every build output is copied: a guess, reported as DSR100.
+    (go / "Dockerfile").write_text(
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+    )
+    result = drive(ENTER * 5, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    unsure = [line for line in result.out.splitlines() if line.startswith("  unsure")]
+    assert len(unsure) == 1
+    assert unsure[0].startswith("  unsure     line 4: the image sets no CMD or ENTRYPOINT")
+    assert unsure[0].endswith("[--artifact]")
+
+
+UNKNOWN_PROGRAM = """\
+FROM golang:1.22
+WORKDIR /src
+COPY . .
+RUN go build -o /out/app ./cmd/app
+CMD ["/usr/local/bin/other"]
+"""
+
+
+def test_an_unknown_program_is_asked_for(go: Path, drive: Drive, cli_writes) -> None:
+    # The CLI leaves this file alone: the program it runs is not among the build outputs.
+    (go / "Dockerfile").write_text(UNKNOWN_PROGRAM)
+    keys = "/usr/local/bin/other" + ENTER + ENTER * 4
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    assert result.out.startswith("Dockerfile: not rewritten, to keep the image working: ")
+    written = (go / "out").read_bytes()
+    assert b"COPY --from=builder /usr/local/bin/other /usr/local/bin/other\n" in written
+    assert result.command == f"{PROG} Dockerfile -o out --artifact /usr/local/bin/other"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_an_unknown_program_left_unanswered_leaves_the_file_alone(go: Path, drive: Drive) -> None:
+    (go / "Dockerfile").write_text(UNKNOWN_PROGRAM)
+    before = listing(go)
+    result = drive(ENTER, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[-1] == "Dockerfile: left alone, nothing written"
+    assert listing(go) == before
+
+
+# -- answers that change the rewrite ------------------------------------------------------------
+
+
+def test_another_runtime_base(go: Path, drive: Drive, cli_writes) -> None:
+    # Second choice after the recommended alpine is busybox.
+    keys = ENTER + DOWN + ENTER + ENTER * 4
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (go / "out").read_bytes()
+    assert b"\nFROM busybox:1.36.1\n" in written
+    assert result.command == f"{PROG} Dockerfile -o out --runtime busybox"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_declining_the_non_root_user_keeps_root(go: Path, drive: Drive, cli_writes) -> None:
+    keys = ENTER + ENTER + "n" + ENTER * 3
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (go / "out").read_bytes()
+    assert b"USER" not in written
+    assert result.command == f"{PROG} Dockerfile -o out --keep-root"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_another_base_and_root(go: Path, drive: Drive, cli_writes) -> None:
+    keys = ENTER + DOWN + DOWN + ENTER + "n" + ENTER * 3
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (go / "out").read_bytes()
+    assert b"\nFROM scratch\n" in written
+    assert result.command == f"{PROG} Dockerfile -o out --runtime scratch --keep-root"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_extra_runtime_files(go: Path, drive: Drive, cli_writes) -> None:
+    # A relative path is refused by the validator; clear the line and give absolute ones.
+    extra = "etc/app" + ENTER + CTRL_U + "/etc/app" + ENTER + "/src/static:/srv/static" + ENTER
+    keys = ENTER * 4 + extra + ENTER + ENTER
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (go / "out").read_bytes()
+    assert b"COPY --from=builder /etc/app /etc/app\n" in written
+    assert b"COPY --from=builder /src/static /srv/static\n" in written
+    assert result.command == (
+        f"{PROG} Dockerfile -o out --keep /etc/app --keep /src/static:/srv/static"
+    )
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_a_corrected_artifact_becomes_artifact(go: Path, drive: Drive, cli_writes) -> None:
+    artifact = CTRL_U + "out/app" + ENTER + CTRL_U + "/out/app:/usr/local/bin/app" + ENTER
+    result = drive(artifact + ENTER * 5, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (go / "out").read_bytes()
+    assert b"COPY --from=builder /out/app /usr/local/bin/app\n" in written
+    assert result.command == f"{PROG} Dockerfile -o out --artifact /out/app:/usr/local/bin/app"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_c_program_picks_debian_slim(c: Path, drive: Drive, cli_writes) -> None:
+    # distroless/cc is recommended, slim is next; alpine, busybox and scratch are disabled.
+    keys = ENTER * 2 + DOWN + ENTER + ENTER * 3
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (c / "out").read_bytes()
+    assert b"\nFROM debian:bookworm-slim\n" in written
+    assert result.command == f"{PROG} Dockerfile -o out --runtime slim"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_another_runtime_image(c: Path, drive: Drive, cli_writes) -> None:
+    # distroless/cc, slim, then "another image"; the image question defaults to the recommended.
+    image = CTRL_U + "debian:trixie-slim" + ENTER
+    keys = ENTER * 2 + DOWN + DOWN + ENTER + image + ENTER * 3
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (c / "out").read_bytes()
+    assert b"\nFROM debian:trixie-slim\n" in written
+    assert result.command == f"{PROG} Dockerfile -o out --runtime-image debian:trixie-slim"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+PYTHON_APP = """\
+FROM python:3.12
+WORKDIR /app
+COPY requirements.txt .
+RUN pip install -r requirements.txt
+COPY . .
+EXPOSE 8000
+CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:wsgi"]
+"""
+
+
+def test_an_interpreter_keeps_its_image_unless_another_is_named() -> None:
+    choices = wizard.runtime_choices(rewrite(PYTHON_APP))
+    assert len(choices) == 1
+    assert choices[0].image == "python:3.12-slim" and choices[0].recommended
+
+
+# -- the runtime choices ---------------------------------------------------------------------
+
+
+def test_runtime_choices_of_a_glibc_program_disable_what_cannot_run_it() -> None:
+    choices = wizard.runtime_choices(rewrite(C_DOCKERFILE))
+    assert [c.family for c in choices] == ["distroless", "slim", "alpine", "busybox", "scratch"]
+    assert choices[0].recommended and choices[0].image == "gcr.io/distroless/cc-debian12"
+    assert choices[1].disabled is None and choices[1].image == "debian:bookworm-slim"
+    for choice in choices[2:]:
+        assert choice.image is None
+        assert choice.disabled == f"the program links glibc, which {choice.family} does not have"
+
+
+def test_runtime_choices_of_a_static_program_are_all_open() -> None:
+    choices = wizard.runtime_choices(rewrite(GO_DOCKERFILE))
+    assert [c.family for c in choices] == ["alpine", "busybox", "scratch", "distroless", "slim"]
+    assert all(c.disabled is None for c in choices)
+    assert (
+        choices[1].title == "busybox:1.36.1: ~4 MB, has a shell and basic tools, no package manager"
+    )
+    assert choices[0].title.endswith("(recommended)")
+
+
+def test_a_shell_form_command_rules_out_scratch_and_distroless() -> None:
+    text = GO_DOCKERFILE.replace('ENTRYPOINT ["/out/app"]', "CMD /out/app --port $PORT")
+    disabled = {c.family: c.disabled for c in wizard.runtime_choices(rewrite(text))}
+    assert disabled["scratch"] == "the image's command needs /bin/sh, which scratch does not have"
+    assert disabled["distroless"] is not None
+    assert disabled["alpine"] is None and disabled["busybox"] is None
+
+
+# -- writing ---------------------------------------------------------------------------------
+
+
+def test_declining_the_write_writes_nothing(go: Path, drive: Drive) -> None:
+    before = listing(go)
+    result = drive(ENTER * 5 + "n", "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    assert listing(go) == before
+    assert "Nothing written." in result.out
+    assert result.command == f"{PROG} Dockerfile -o out"
+
+
+def test_an_existing_output_is_kept_unless_confirmed(go: Path, drive: Drive, cli_writes) -> None:
+    (go / "out").write_text("mine\n")
+    result = drive(GO_DEFAULTS, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    assert (go / "out").read_text() == "mine\n"
+    result = drive(ENTER * 5 + "y", "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    assert (go / "out").read_bytes() == cli_writes("Dockerfile", "-o", "cli.out")
+
+
+def test_in_place_with_backup(go: Path, drive: Drive, cli_writes) -> None:
+    expected = cli_writes("Dockerfile", "-o", "cli.out").decode()
+    result = drive(ENTER * 5 + "y", "Dockerfile", "--in-place", "--backup")
+    assert result.code == 0, result.err
+    assert (go / "Dockerfile").read_text() == expected
+    assert (go / "Dockerfile.orig").read_text() == GO_DOCKERFILE
+    assert result.command == f"{PROG} Dockerfile --in-place --backup"
+
+
+def test_the_output_question_refuses_the_input_and_missing_folders(go: Path, drive: Drive) -> None:
+    answer = CTRL_U + "Dockerfile" + ENTER + CTRL_U + "nowhere/x" + ENTER + CTRL_U + "x" + ENTER
+    result = drive(ENTER * 5 + answer + ENTER, "Dockerfile")
+    assert result.code == 0, result.err
+    assert (go / "x").is_file()
+    assert not (go / "nowhere").exists()
+    assert result.command == f"{PROG} Dockerfile -o x"
+
+
+# -- cancelling ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "keys",
+    [
+        pytest.param(CTRL_C, id="ctrl-c-first-question"),
+        pytest.param(ENTER + DOWN + CTRL_C, id="ctrl-c-runtime"),
+        pytest.param(ENTER * 5 + CTRL_C, id="ctrl-c-write-question"),
+        pytest.param(ESC, id="esc-first-question"),
+    ],
+)
+def test_cancel_writes_nothing(go: Path, drive: Drive, keys: str) -> None:
+    before = listing(go)
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 130
+    assert result.err == f"{PROG}: cancelled, nothing written\n"
+    assert "Equivalent command" not in result.out
+    assert listing(go) == before
+
+
+def test_ctrl_d_in_a_text_question_cancels(go: Path, drive: Drive) -> None:
+    before = listing(go)
+    result = drive(ENTER * 4 + "\x04", "Dockerfile", "-o", "out")
+    assert result.code == 130
+    assert listing(go) == before
+
+
+# -- refusals and files that need no questions -------------------------------------------------
+
+
+def test_without_a_terminal_it_refuses_and_names_the_flags(
+    go: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = listing(go)
+    code = wizard.main(["Dockerfile", "-o", "out"])  # pytest's stdin is not a terminal
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "not a terminal" in err
+    for flag in ("-o OUT", "--artifact", "--runtime", "--keep-root", "--keep"):
+        assert flag in err
+    assert listing(go) == before
+
+
+def test_without_a_terminal_subprocess(go: Path) -> None:
+    entry = "import sys; from refactor.wizard import main; sys.exit(main(sys.argv[1:]))"
+    done = subprocess.run(
+        [sys.executable, "-c", entry, "Dockerfile", "-o", "out"],
+        input=b"\r\r\r\r\r\r",
+        capture_output=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert b"not a terminal" in done.stderr and b"--keep-root" in done.stderr
+    assert not (go / "out").exists()
+
+
+def test_left_alone_prints_the_reason_without_asking(
+    tmp_path: Path, drive: Drive, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(MULTI_STAGE)
+    monkeypatch.setattr(wizard, "Asker", None)  # any question would fail
+    result = drive("", "Dockerfile", "-o", "out")
+    assert result.code == 0
+    assert result.out.startswith("Dockerfile: left alone: ")
+    assert result.out.count("\n") == 1
+    assert listing(tmp_path) == {"Dockerfile"}
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["missing"], "missing: no such file\n"),
+        (["empty"], "empty:1: empty file\n"),
+        (["Dockerfile", "-o", "Dockerfile"], "Dockerfile: -o is the input file; "),
+        (["Dockerfile", "-o", "no/such/out"], "no/such/out: folder no/such does not exist\n"),
+        (["Dockerfile", "--diff"], "dockerslim-refactor wizard: --diff asks nothing"),
+        (["-"], "dockerslim-refactor wizard: answers are read from the terminal"),
+        (["Dockerfile", "--backup"], "dockerslim-refactor: --backup goes with --in-place\n"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(
+    go: Path, drive: Drive, argv: list[str], message: str
+) -> None:
+    (go / "empty").write_text("")
+    before = listing(go)
+    result = drive("", *argv)
+    assert result.code == 2
+    assert result.err.startswith(message)
+    assert result.err.count("\n") == 1
+    assert listing(go) == before
+
+
+# -- pieces ----------------------------------------------------------------------------------
+
+
+def test_equivalent_command_names_only_flags_that_differ() -> None:
+    assert wizard.equivalent_command("Dockerfile", "out", Options()) == f"{PROG} Dockerfile -o out"
+    options = Options(
+        runtime="busybox",
+        keep=("/etc/my app",),
+        keep_root=True,
+        disabled_rules=frozenset({"DSR006", "DSR002"}),
+    )
+    command = wizard.equivalent_command("my dir/Dockerfile", "out", options, context="ctx")
+    assert command == (
+        f"{PROG} 'my dir/Dockerfile' -o out --runtime busybox --keep '/etc/my app' --keep-root "
+        "--context ctx --disable DSR002 --disable DSR006"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "error"),
+    [
+        ("/out/app", None),
+        ("/out/app:/app", None),
+        ("out/app", "an absolute path in the builder stage, starting with /"),
+        ("/out/app:app", "DEST after ':' must be an absolute path too"),
+        ("/out/my app", "no spaces, please"),
+        ("", "give a path"),
+    ],
+)
+def test_container_path_validation(text: str, error: str | None) -> None:
+    assert wizard.container_path_error(text) == error
+
+
+def test_default_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert wizard.default_output("Dockerfile") == "Dockerfile.new"
+    assert wizard.default_output("svc/Dockerfile.prod") == "svc/Dockerfile.new"
+    (tmp_path / "Dockerfile.new").write_text("FROM scratch\n")
+    assert wizard.default_output("Dockerfile.new") == "Dockerfile.new.new"
+
+
+def test_size_classes() -> None:
+    assert wizard.size_class("golang:1.22") == "toolchain image, typically 300 MB–1.5 GB"
+    assert wizard.size_class("python:3.12-slim") == "slim runtime image, typically 50–250 MB"
+    assert wizard.size_class("scratch") == "empty image, 0 MB"
+
+
+def test_diff_is_coloured_only_for_a_terminal() -> None:
+    paint = wizard.Paint(True)
+    assert paint.diff("+FROM alpine:3.20") == "\x1b[32m+FROM alpine:3.20\x1b[0m"
+    assert paint.diff("-FROM golang:1.22") == "\x1b[31m-FROM golang:1.22\x1b[0m"
+    assert paint.diff(" WORKDIR /src") == " WORKDIR /src"
+    assert wizard.Paint(False).diff("+x") == "+x"
+    assert wizard.Paint.for_stream(sys.stdout).enabled is False  # captured by pytest
+
+
+def test_importing_the_wizard_does_not_load_questionary(tmp_path: Path) -> None:
+    code = (
+        "import sys, refactor.wizard; "
+        "print(sorted(m for m in ('questionary', 'prompt_toolkit') if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
+
+
+SAMPLES = sorted((Path(__file__).resolve().parents[2] / "samples").glob("*.before.Dockerfile"))
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.name.split(".")[0])
+def test_every_sample_with_defaults_matches_the_cli(
+    sample: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, drive: Drive
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_bytes(sample.read_bytes())
+    result = drive(ENTER * 12, "Dockerfile", "-o", "out")  # more than any sample asks
+    assert result.code == 0, result.err
+    code = cli.main(["Dockerfile", "-o", "cli.out", "-q"])
+    assert code == 0
+    if not (tmp_path / "cli.out").exists():
+        assert "left alone" in result.out
+        assert not (tmp_path / "out").exists()
+        return
+    assert (tmp_path / "out").read_bytes() == (tmp_path / "cli.out").read_bytes()
+    assert result.command == f"{PROG} Dockerfile -o out"
