@@ -33,6 +33,8 @@ INSTRUCTIONS = frozenset(
 HEREDOC_INSTRUCTIONS = frozenset({"RUN", "COPY", "ADD"})
 JSON_FORM_INSTRUCTIONS = frozenset({"RUN", "CMD", "ENTRYPOINT", "SHELL", "COPY", "ADD", "VOLUME"})
 KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+MAX_LINE_BYTES = 65535
+"""BuildKit refuses a longer line (its line scanner's limit)."""
 
 STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*")
 """What BuildKit accepts as a stage name (after lower-casing)."""
@@ -40,10 +42,20 @@ _DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
 _HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]+)$")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters escaped, so quoting a Dockerfile in a message cannot
+    move the terminal's cursor or run an escape sequence."""
+    return _CONTROL.sub(lambda m: ascii(m.group(0))[1:-1], text)
+
+
 class DockerfileError(Exception):
     """A Dockerfile that cannot be read: carries the 1-based line the problem is on."""
 
     def __init__(self, line: int, message: str) -> None:
+        message = printable(message)
         super().__init__(message)
         self.line = line
         self.message = message
@@ -229,13 +241,21 @@ def _split_lines(text: str) -> list[str]:
     return lines
 
 
-def _split_words(value: str) -> list[str]:
-    """Split on unquoted whitespace, keeping quotes (like BuildKit's RawQuotes lexing)."""
+def split_words(value: str) -> list[str] | None:
+    """Split on unquoted whitespace, keeping quotes and escapes as written (BuildKit's
+    RawQuotes/RawEscapes lexing); ``None`` when a quote is left open."""
     words: list[str] = []
     current: list[str] = []
     quote = ""
+    escaped = False
     for ch in value:
-        if quote:
+        if escaped:
+            current.append(ch)
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            current.append(ch)
+            escaped = True
+        elif quote:
             current.append(ch)
             if ch == quote:
                 quote = ""
@@ -248,9 +268,21 @@ def _split_words(value: str) -> list[str]:
                 current = []
         else:
             current.append(ch)
+    if quote:
+        return None
     if current:
         words.append("".join(current))
     return words
+
+
+def _split_words(value: str) -> list[str]:
+    """Like :func:`split_words`, but an open quote runs to the end of the last word."""
+    words = split_words(value)
+    return (
+        words
+        if words is not None
+        else split_words(value + "'" if "'" in value else value + '"') or []
+    )
 
 
 def _continues(content: str, escape: str) -> tuple[bool, str]:
@@ -266,7 +298,10 @@ def _parse_heredoc_markers(keyword: str, args: str) -> list[tuple[str, bool, boo
     if keyword not in HEREDOC_INSTRUCTIONS or "<<" not in args:
         return []
     markers = []
-    for word in _split_words(args):
+    words = split_words(args)
+    if words is None:
+        return []  # BuildKit cannot lex the line, so it finds no heredoc either
+    for word in words:
         match = _HEREDOC_WORD.match(word)
         if not match:
             continue
@@ -310,6 +345,20 @@ def _json_args(keyword: str, value: str) -> tuple[str, ...] | None:
     return None
 
 
+def _check_pairs(keyword: str, value: str, line: int) -> None:
+    """``ENV``/``LABEL`` take ``name=value`` pairs (or the legacy ``ENV name value``)."""
+    words = _split_words(value)
+    if not words:
+        raise DockerfileError(line, f"{keyword} needs at least one name=value")
+    if keyword == "ENV" and "=" not in words[0]:
+        if len(words) < 2:
+            raise DockerfileError(line, f"ENV {words[0]} has no value: write ENV {words[0]}=VALUE")
+        return
+    for word in words:
+        if "=" not in word:
+            raise DockerfileError(line, f"{keyword}: no '=' in {word!r}; write name=value pairs")
+
+
 def _build_instruction(
     keyword_word: str,
     args: str,
@@ -338,6 +387,8 @@ def _build_instruction(
             keyword, start_line, end_line, raw, (), inner, None, heredocs, comments, trigger
         )
     flags, value = ((), args.strip())
+    if keyword in {"ENV", "LABEL"}:
+        _check_pairs(keyword, value, start_line)
     if keyword in {"FROM", "RUN", "COPY", "ADD", "HEALTHCHECK"}:
         flags, value = _split_flags(args)
     return Instruction(
@@ -387,6 +438,9 @@ def parse(text: str) -> Document:
         text = text[1:]
     lines = _split_lines(text)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    for number, line in enumerate(lines, start=1):
+        if len(line.rstrip("\n").encode("utf-8", "surrogatepass")) > MAX_LINE_BYTES:
+            raise DockerfileError(number, f"line longer than BuildKit's {MAX_LINE_BYTES} bytes")
 
     directives: list[Directive] = []
     escape = "\\"
@@ -437,8 +491,11 @@ def parse(text: str) -> Document:
             more, piece = _continues(content, escape)
             logical += piece
             i += 1
-        match = re.match(r"(\S+)(.*)$", logical, re.S)
-        assert match is not None
+        match = re.match(r"\s*(\S+)(.*)$", logical, re.S)
+        if match is None:
+            raise DockerfileError(
+                start + 1, f"a line continues with {escape!r} but no instruction follows"
+            )
         keyword_word, args = match.group(1), match.group(2)
         heredocs: list[Heredoc] = []
         kw = keyword_word.upper()

@@ -147,7 +147,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     name = stage.name or options.stage_name
     first = stage.from_instruction
     head = document.source(1, first.start_line - 1)
-    builder_from = _named_from(first, name)
+    builder_from = _named_from(first, name, stage.name is not None)
 
     body: list[str] = []
     carried: list[str] = []
@@ -161,6 +161,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     extra_steps = [_escape(s, escape) for s in _strip_steps(facts, build, options)]
     extra_steps += [_escape(s, escape) for s in build.builder_steps]
     after_line = max(build.lines) if build.lines else stage.end_line
+    runtime_copies = _runtime_copies(facts, build, after_line)
     for index, (ins, leading, raw) in enumerate(
         _chunks(document, stage.instructions, first.end_line)
     ):
@@ -179,6 +180,9 @@ def build_plan(analysis: Analysis) -> StagePlan:
             continue
         if ins.keyword == "USER":
             last_user = ins
+        if ins in runtime_copies:
+            # A file the program reads at run time (a config, assets): the same COPY again.
+            carried.append(leading.lstrip("\r\n") + raw)
         text = raw
         if ins.keyword == "RUN" and options.split_chains:
             step = steps_by_line.get(ins.start_line)
@@ -250,6 +254,41 @@ def build_plan(analysis: Analysis) -> StagePlan:
     )
 
 
+def _runtime_copies(facts: StageFacts, build: BuildInfo, after_line: int) -> set[Instruction]:
+    """COPY/ADD of build-context files the runtime needs besides the artifacts: those after
+    the last build step (nothing builds from them), and those the command names by path.
+    Interpreted programs already get their whole application folder."""
+    if build.linkage == "interpreter" and build.ecosystem in {"node", "python"}:
+        return set()
+    built = {a.path for a in build.artifacts} | {a.dest for a in build.artifacts}
+    exe = facts.executable
+    named = {
+        facts.resolve(a)
+        for a in facts.program
+        if (a.startswith("/") or a.startswith("./")) and a != exe
+    } - built
+    found: set[Instruction] = set()
+    workdir = "/"
+    for ins in facts.stage.instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
+        if ins.keyword not in {"COPY", "ADD"} or ins.flag("from") is not None:
+            continue
+        words = list(ins.json_args) if ins.json_args is not None else ins.words
+        if not words:
+            continue
+        dest = facts.resolve(words[-1], workdir)
+        remote = any("://" in w for w in words[:-1])
+        if remote:
+            continue  # never ADD from the network in the runtime stage
+        into_folder = words[-1].endswith("/") and dest != workdir
+        if ins.start_line > after_line or any(
+            n == dest or (into_folder and n.startswith(dest.rstrip("/") + "/")) for n in named
+        ):
+            found.add(ins)
+    return found
+
+
 def _strip_steps(facts: StageFacts, build: BuildInfo, options: Options) -> list[str]:
     """Symbols and debug info are not needed to run a native program; the glibc toolchain
     images (golang, rust, gcc) ship binutils' strip."""
@@ -271,10 +310,10 @@ def _quote_env(value: str) -> str:
     return f'"{value}"' if re.search(r"\s", value) else value
 
 
-def _named_from(ins: Instruction, name: str) -> str:
+def _named_from(ins: Instruction, name: str, named: bool) -> str:
     line = ins.raw.rstrip("\r\n")
-    if ins.keyword == "FROM" and re.search(r"\s(as|AS|As|aS)\s+\S+\s*$", line):
-        return line
+    if named:
+        return line  # FROM image AS name, as written (the name may sit on a continuation line)
     word = "as" if line.lstrip()[:4] == "from" else "AS"
     return f"{line.rstrip()} {word} {name}"
 

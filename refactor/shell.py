@@ -211,6 +211,7 @@ def _flag_value_at(arg: str, name: str) -> tuple[bool, str | None]:
 
 _PARSER: Any = None
 _PARSER_LOCK = threading.Lock()
+_ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
 
 
 def _parse_bytes(data: bytes) -> Any:
@@ -357,7 +358,10 @@ class _Walker:
     # -- entry points ------------------------------------------------------------------------
 
     def run(self) -> None:
-        tree = _parse_bytes(self.data)
+        # tree-sitter-bash 0.25 can read past its buffer on `{` followed by a 4-byte UTF-8
+        # character (tree-sitter/tree-sitter-bash#337). Such characters only ever sit inside
+        # words, so each is handed to the parser as four word bytes; offsets stay the same.
+        tree = _parse_bytes(_ASTRAL.sub(b"____", self.data))
         root = tree.root_node
         self.has_errors = root.has_error
         self.block(root.children, True, False, _Cwd(self.workdir), record=True)

@@ -17,6 +17,9 @@ COPY <<-EOT /etc/server.conf
 FROM alpine:3.20
 RUN apk --no-cache add ca-certificates
 WORKDIR /src
+COPY <<-EOT /etc/server.conf
+	listen=:9000
+	EOT
 EXPOSE 9000
 COPY --from=builder /bin/server /bin/server
 USER 65534:65534

@@ -49,10 +49,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             )
             if target:
                 targets.append(target)
-            names = [cmd.flag_value("--bin")] if cmd.has_flag("--bin") else []
+            named = cmd.flag_value("--bin")
+            names = [named] if named else []
             if not names:
                 names = [crate] if crate else [posixpath.basename(cwd.rstrip("/")) or "app"]
-            certain = bool(cmd.has_flag("--bin") or crate)
+            certain = bool(named or crate)
             note = None if certain else "the binary name comes from Cargo.toml, which was not read"
             if cmd.subcommand == "build":
                 profile = "release" if cmd.has_flag("--release", "-r") else "debug"
@@ -72,7 +73,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             else:
                 root = cmd.flag_value("--root") or cargo_home
                 crates = [p for p in cmd.positional[1:]]
-                if crates and not cmd.has_flag("--path"):
+                if crates and not cmd.has_flag("--path") and not named:
                     names = [posixpath.basename(crates[0])]
                     certain, note = True, None
                 for name in names:
