@@ -1,0 +1,162 @@
+"""What the language server asks the engine, and the fixes as line edits; runs in the
+engine's process (:mod:`refactor.lsp.engine`). No pygls here, and no analysis of its own:
+findings come from :func:`refactor.analysis.analyze` (through :func:`refactor.rewrite.rewrite`),
+the conversion is the rewrite the CLI writes, and a split chain is
+:func:`refactor.plan.split_chain`.
+"""
+
+from __future__ import annotations
+
+import traceback
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from refactor.analysis import Analysis
+from refactor.analysis.model import Finding
+from refactor.document import DockerfileError, parse
+from refactor.lsp.positions import LineEdit, apply_line_edit
+from refactor.options import Options
+from refactor.rewrite import Rewrite, SelfCheckError, rewrite
+
+CONVERT, SPLIT, NON_ROOT = "DSR001", "DSR002", "DSR005"
+NON_ROOT_USER = "USER 65534:65534"
+# Instructions whose effect depends on the user they run as: a USER added for the container
+# goes after the last of them, so the build itself still runs as it did.
+_RUNS_AS_USER = frozenset({"RUN", "COPY", "ADD", "USER", "WORKDIR", "ONBUILD"})
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The engine's view of one version of a document."""
+
+    text: str
+    analysis: Analysis | None = None
+    result: Rewrite | None = None
+    """The rewrite, when the engine could make one (its ``output`` may still be ``None``)."""
+    syntax: DockerfileError | None = None
+    """Why the text is not a Dockerfile: one ``syntax`` diagnostic."""
+    problem: str | None = None
+    """Why there is no conversion although the text parses (self-check), or an engine error
+    with its traceback, for the server's log."""
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.analysis.findings if self.analysis is not None else ()
+
+    @property
+    def newline(self) -> str:
+        return self.analysis.document.newline if self.analysis is not None else "\n"
+
+
+def snapshot(
+    text: str, options: Options, context_files: Mapping[str, str] | None = None
+) -> Snapshot:
+    """Run the engine once over ``text``; never raises for what a document holds."""
+    if not text.lstrip("\ufeff").strip():
+        return Snapshot(text)  # a new, empty file: nothing to say yet
+    if "\0" in text:
+        line = text[: text.index("\0")].count("\n") + 1
+        return Snapshot(text, syntax=DockerfileError(line, "binary file (NUL byte)"))
+    try:
+        result = rewrite(text, options, context_files)
+    except DockerfileError as err:
+        return Snapshot(text, syntax=err)
+    except SelfCheckError as err:
+        return _analysis_only(text, options, context_files, f"no conversion: {err}")
+    except Exception:
+        return _analysis_only(
+            text, options, context_files, "rewrite failed:\n" + traceback.format_exc()
+        )
+    return Snapshot(text, analysis=result.analysis, result=result)
+
+
+def _analysis_only(
+    text: str, options: Options, context_files: Mapping[str, str] | None, problem: str
+) -> Snapshot:
+    from refactor.analysis import analyze
+
+    try:
+        analysis = analyze(parse(text), options, context_files)
+    except DockerfileError as err:
+        return Snapshot(text, syntax=err, problem=problem)
+    except Exception:
+        return Snapshot(text, problem=problem + "\nanalysis failed:\n" + traceback.format_exc())
+    return Snapshot(text, analysis=analysis, problem=problem)
+
+
+# -- fixes -------------------------------------------------------------------------------------
+
+
+def convert_output(snap: Snapshot) -> str | None:
+    """The CLI's output for the document, when it differs from the document."""
+    result = snap.result
+    if result is None or result.output is None or not result.changed:
+        return None
+    return result.output
+
+
+def split_edit(snap: Snapshot, finding: Finding) -> LineEdit | None:
+    """One RUN per command for the chain ``finding`` is about, from
+    :func:`refactor.plan.split_chain`, over exactly that RUN's lines."""
+    from refactor.plan import split_chain
+
+    if snap.analysis is None:
+        return None
+    step = next(
+        (s for s in snap.analysis.facts.steps if s.instruction.start_line == finding.line), None
+    )
+    if step is None:
+        return None
+    pieces = split_chain(step.instruction, step.script)
+    if not pieces:
+        return None
+    newline = snap.newline
+    text = "".join(piece.rstrip("\r\n") + newline for piece in pieces)
+    ins = step.instruction
+    return _checked(snap, LineEdit(ins.start_line, ins.end_line, text))
+
+
+def non_root_edit(snap: Snapshot, finding: Finding) -> LineEdit | None:
+    """``USER 65534:65534`` before the final stage's command, after anything that runs as the
+    current user while building (RUN, COPY, ADD, WORKDIR, an earlier USER)."""
+    if snap.analysis is None:
+        return None
+    document = snap.analysis.document
+    stage = document.stages[-1]
+    commands = [i for i in (stage.last("CMD"), stage.last("ENTRYPOINT")) if i is not None]
+    line = stage.end_line + 1
+    if commands:
+        first = min(commands, key=lambda i: i.start_line)
+        comments = document.comment_lines_before(first.start_line)
+        line = comments[0].line if comments else first.start_line
+    after = [i.end_line for i in stage.instructions if i.keyword in _RUNS_AS_USER]
+    if after and max(after) >= line:
+        line = max(after) + 1
+    return _checked(snap, LineEdit(line, line - 1, NON_ROOT_USER + snap.newline))
+
+
+def _checked(snap: Snapshot, edit: LineEdit) -> LineEdit | None:
+    """``edit`` when the edited text still parses."""
+    try:
+        parse(apply_line_edit(snap.text, edit))
+    except DockerfileError:
+        return None
+    return edit
+
+
+LINE_FIXES: dict[str, Callable[[Snapshot, Finding], LineEdit | None]] = {
+    SPLIT: split_edit,
+    NON_ROOT: non_root_edit,
+}
+"""Fixes that edit the lines of one finding, by rule code."""
+
+
+def fix_titles() -> dict[str, tuple[str, bool]]:
+    """``code -> (FIX title, FIX_SAFE)`` for the rules that declare a fix."""
+    from refactor.rules import all_rules
+
+    return {
+        rule.CODE: (rule.FIX, bool(getattr(rule, "FIX_SAFE", False)))
+        for rule in all_rules()
+        if getattr(rule, "FIX", None)
+    }

@@ -1,0 +1,125 @@
+"""Client settings to :class:`refactor.options.Options`.
+
+Settings come from ``initializationOptions`` and from ``workspace/configuration`` (section
+``dockerslim-refactor``), either as that section's object or wrapped in it::
+
+    {"runtime": "distroless", "runtimeImage": null, "stageName": "build",
+     "keepRoot": false, "disabledRules": ["DSR002"]}
+
+A value of the wrong type or out of range is ignored (the default stays) and reported, so a
+typo in an editor's settings never stops the server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, replace
+from typing import Any
+
+from refactor.document import STAGE_NAME
+from refactor.options import RUNTIME_CHOICES, Options
+
+SECTION = "dockerslim-refactor"
+KEYS = ("runtime", "runtimeImage", "stageName", "keepRoot", "disabledRules")
+
+
+def section_of(settings: Any) -> Mapping[str, Any] | None:
+    """Our settings inside ``settings``: the ``dockerslim-refactor`` member when there is one,
+    else ``settings`` itself when it holds one of our keys, else ``None``."""
+    if not isinstance(settings, Mapping):
+        return None
+    inner = settings.get(SECTION)
+    if isinstance(inner, Mapping):
+        return inner
+    if any(key in settings for key in KEYS):
+        return settings
+    return None
+
+
+def apply_settings(options: Options, settings: Any) -> tuple[Options, list[str]]:
+    """``options`` with the recognised values of ``settings`` applied, and a message for each
+    value that was ignored."""
+    section = section_of(settings)
+    if section is None:
+        return options, []
+    problems: list[str] = []
+    changes: dict[str, Any] = {}
+
+    def bad(key: str, why: str) -> None:
+        problems.append(f"{SECTION}.{key}: {why}; ignored")
+
+    if "runtime" in section:
+        value = section["runtime"]
+        if value is None:
+            changes["runtime"] = "auto"
+        elif isinstance(value, str) and value in RUNTIME_CHOICES:
+            changes["runtime"] = value
+        else:
+            bad("runtime", f"{value!r} is not one of {', '.join(RUNTIME_CHOICES)}")
+    if "runtimeImage" in section:
+        value = section["runtimeImage"]
+        if value is None or value == "":
+            changes["runtime_image"] = None
+        elif isinstance(value, str) and not any(c.isspace() for c in value):
+            changes["runtime_image"] = value
+        else:
+            bad("runtimeImage", f"{value!r} is not an image reference")
+    if "stageName" in section:
+        value = section["stageName"]
+        if value is None or value == "":
+            changes["stage_name"] = "builder"
+        elif isinstance(value, str) and STAGE_NAME.fullmatch(value):
+            changes["stage_name"] = value
+        else:
+            bad(
+                "stageName",
+                f"{value!r}: use lower-case letters, digits, '.', '_' or '-', starting with a "
+                "letter",
+            )
+    if "keepRoot" in section:
+        value = section["keepRoot"]
+        if value is None:
+            changes["keep_root"] = False
+        elif isinstance(value, bool):
+            changes["keep_root"] = value
+        else:
+            bad("keepRoot", f"{value!r} is not true or false")
+    if "disabledRules" in section:
+        value = section["disabledRules"]
+        if value is None or value == {}:  # {}: an empty Lua table, as Neovim encodes []
+            changes["disabled_rules"] = frozenset()
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            changes["disabled_rules"] = frozenset(v.strip().upper() for v in value if v.strip())
+        else:
+            bad("disabledRules", f"{value!r} is not a list of rule codes")
+    return replace(options, **changes), problems
+
+
+def options_to_json(options: Options) -> dict[str, Any]:
+    """``options`` as JSON values (tuples and frozensets become sorted lists)."""
+    data: dict[str, Any] = {}
+    for f in fields(options):
+        value = getattr(options, f.name)
+        if isinstance(value, frozenset):
+            value = sorted(value)
+        elif isinstance(value, tuple):
+            value = list(value)
+        data[f.name] = value
+    return data
+
+
+def options_from_json(data: Mapping[str, Any]) -> Options:
+    """The inverse of :func:`options_to_json`; unknown names are ignored."""
+    defaults = Options()
+    values: dict[str, Any] = {}
+    for f in fields(Options):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        default = getattr(defaults, f.name)
+        if isinstance(default, frozenset):
+            value = frozenset(value)
+        elif isinstance(default, tuple):
+            value = tuple(value)
+        values[f.name] = value
+    return Options(**values)
