@@ -49,6 +49,7 @@ REPORT_VERSION = 1
 ENGINE_HINT = "start Docker or set DOCKER_HOST=unix:///path/docker.sock"
 INFO_TIMEOUT = 30.0
 CLEANUP_TIMEOUT = 120.0
+CLEANUP_ATTEMPTS = 5
 LOG_TAIL_LINES = 20
 OUTPUT_LIMIT = 64 * 1024
 
@@ -419,17 +420,26 @@ def cleanup(run_id: str, tags: list[str]) -> list[str]:
     problems: list[str] = []
     label = f"label={LABEL}={run_id}"
     try:
-        containers = _docker(["ps", "-aq", "--filter", label], timeout=CLEANUP_TIMEOUT)
-        ids = containers.stdout.split()
-        if ids:
-            _docker(["rm", "-f", *ids], timeout=CLEANUP_TIMEOUT)
-        images = _docker(["image", "ls", "-q", "--filter", label], timeout=CLEANUP_TIMEOUT)
-        targets = list(dict.fromkeys([*tags, *images.stdout.split()]))
-        if targets:
-            _docker(["image", "rm", "-f", *targets], timeout=CLEANUP_TIMEOUT)
-        left = _docker(["image", "ls", "-q", "--filter", label], timeout=CLEANUP_TIMEOUT)
-        if left.stdout.split():
-            problems.append(f"images left with label {LABEL}={run_id}: {left.stdout.split()}")
+        # A killed `docker run --rm` client leaves its container running, and the daemon's own
+        # auto-remove can race `rm -f`; an image still used by a running container cannot be
+        # removed. So: remove containers until none is left, then the images, a few times.
+        left: list[str] = []
+        for attempt in range(CLEANUP_ATTEMPTS):
+            containers = _docker(["ps", "-aq", "--filter", label], timeout=CLEANUP_TIMEOUT)
+            ids = containers.stdout.split()
+            if ids:
+                _docker(["rm", "-f", *ids], timeout=CLEANUP_TIMEOUT)
+            images = _docker(["image", "ls", "-q", "--filter", label], timeout=CLEANUP_TIMEOUT)
+            targets = list(dict.fromkeys([*(tags if attempt == 0 else []), *images.stdout.split()]))
+            if targets:
+                _docker(["image", "rm", "-f", *targets], timeout=CLEANUP_TIMEOUT)
+            left = _docker(["image", "ls", "-q", "--filter", label], timeout=CLEANUP_TIMEOUT)
+            left = left.stdout.split()
+            if not left:
+                break
+            time.sleep(1)
+        if left:
+            problems.append(f"images left with label {LABEL}={run_id}: {left}")
     except (OSError, subprocess.TimeoutExpired) as exc:
         problems.append(f"cleanup failed: {exc}")
     return problems
