@@ -53,7 +53,13 @@ def cold_start(runs: int) -> None:
         ours_rewrite = [sys.executable, "-m", "refactor", str(COLD_FILE), "-q", "-o", out]
         ours_analyze = [sys.executable, "-m", "refactor", "analyze", str(COLD_FILE)]
         hadolint = shutil.which("hadolint")
-        rows: dict[str, list[float]] = {"rewrite": [], "analyze": [], "hadolint": []}
+        rows: dict[str, list[float]] = {
+            "rewrite": [],
+            "analyze": [],
+            "hadolint": [],
+            "python": [],
+            "jinja2": [],
+        }
         _time_command(ours_rewrite, 2)  # warm-up: writes the bytecode caches
         _time_command(ours_analyze, 1)
         for _ in range(runs):
@@ -61,8 +67,13 @@ def cold_start(runs: int) -> None:
             rows["analyze"] += _time_command(ours_analyze, 1)
             if hadolint:
                 rows["hadolint"] += _time_command([hadolint, str(COLD_FILE)], 1)
+            # The floor: this Python's own start-up, and the template engine's import.
+            rows["python"] += _time_command([sys.executable, "-c", "pass"], 1)
+            rows["jinja2"] += _time_command([sys.executable, "-c", "import jinja2"], 1)
     print(_describe("dockerslim-refactor FILE -o OUT", rows["rewrite"]))
     print(_describe("dockerslim-refactor analyze FILE", rows["analyze"]))
+    print(_describe("python -c pass (floor)", rows["python"]))
+    print(_describe("python -c 'import jinja2'", rows["jinja2"]))
     if rows["hadolint"]:
         print(_describe("hadolint FILE", rows["hadolint"]))
         ratio = statistics.median(rows["rewrite"]) / statistics.median(rows["hadolint"])

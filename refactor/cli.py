@@ -677,10 +677,10 @@ def run_analyze(argv: Sequence[str]) -> int:
 
 def _analyze_one(batch: Batch, path: str) -> FileResult:
     from refactor.analysis import analyze
-    from refactor.docs import by_code
     from refactor.document import DockerfileError, parse
     from refactor.formats import FileResult
-    from refactor.pragmas import apply, rewrite_blocker
+    from refactor.pragmas import UnusedIgnore, apply, rewrite_blocker
+    from refactor.rules import all_rules
     from refactor.ruleset import CURRENT, DEFAULT_FAIL_LEVEL
 
     args = batch.args
@@ -695,7 +695,8 @@ def _analyze_one(batch: Batch, path: str) -> FileResult:
     kept = apply(
         document,
         analysis.findings,
-        known_codes=by_code(),
+        # The codes themselves, not their documentation: no docstring parsing per file.
+        known_codes={rule.CODE for rule in all_rules()} | {UnusedIgnore.CODE},
         disabled=options.disabled_rules,
         report_unused=args.warn_unused_ignores,
     )

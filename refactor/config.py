@@ -81,6 +81,10 @@ class Config:
         return settings
 
 
+# `[tool.dockerslim-refactor]`, `[tool."dockerslim-refactor".overrides]` or a bare `[tool]`.
+_MENTIONS_TABLE = re.compile(r'^\s*\[+\s*tool\s*(\]|\.\s*"?' + re.escape(TABLE) + ")", re.M)
+
+
 def _toml_loads(text: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
@@ -259,8 +263,8 @@ def _has_table(pyproject: Path) -> bool:
         text = pyproject.read_text("utf-8", errors="replace")
     except OSError:
         return False
-    if TABLE not in text:
-        return False
+    if not _MENTIONS_TABLE.search(text):
+        return False  # the project's own name may be "dockerslim-refactor": look for a table
     try:
         data = _toml_loads(text)
     except ValueError:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +143,8 @@ def _walk(root: Path, prune: _IgnoreFiles | None) -> list[str]:
 
 
 def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> tuple[int, bytes] | None:
+    import subprocess  # only folders need git: a single file stays off this import
+
     try:
         done = subprocess.run(
             ["git", *args],

@@ -4,7 +4,6 @@ finding fingerprints."""
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -89,6 +88,8 @@ def fingerprints(result: FileResult) -> list[str]:
         key = f"{result.path}\0{finding.code}\0{content}"
         count = seen.get(key, 0)
         seen[key] = count + 1
+        import hashlib  # only the gitlab and sarif formats fingerprint findings
+
         found.append(hashlib.sha256(f"{key}\0{count}".encode()).hexdigest())
     return found
 
