@@ -1,0 +1,43 @@
+"""The wheel a `pip install .` user gets holds every package and the templates."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    (wheel,) = out.glob("*.whl")
+    return zipfile.ZipFile(wheel).namelist()
+
+
+def test_every_package_of_the_source_tree_is_in_the_wheel(wheel_names: list[str]) -> None:
+    packages = {
+        p.parent.relative_to(ROOT).as_posix()
+        for p in (ROOT / "refactor").rglob("__init__.py")
+        if "__pycache__" not in p.parts
+    }
+    shipped = {name.rsplit("/", 1)[0] for name in wheel_names if name.endswith("/__init__.py")}
+    assert packages <= shipped, packages - shipped
+
+
+def test_every_template_is_in_the_wheel(wheel_names: list[str]) -> None:
+    templates = {p.name for p in (ROOT / "templates").glob("*.j2")}
+    shipped = {
+        name.rsplit("/", 1)[1] for name in wheel_names if name.startswith("refactor/templates/")
+    }
+    assert templates and templates == shipped
