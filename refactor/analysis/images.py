@@ -181,8 +181,9 @@ def java_major(ref: ImageRef) -> str | None:
     return None
 
 
-def interpreter_runtime(ref: ImageRef, ecosystem: str) -> str | None:
-    """The slim image of the same interpreter and version as a builder image, or ``None``."""
+def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime") -> str | None:
+    """The slim image of the same interpreter and version as a builder image, or ``None``.
+    For .NET, ``flavour`` picks ``aspnet``, ``runtime`` or ``runtime-deps``."""
     if ecosystem in {"python", "node"} and ref.name == ecosystem and ref.tag:
         words = [w for w in ref.variant_words if w not in {"slim"}]
         if not words or not re.match(r"\d", words[0]):
@@ -205,7 +206,7 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str) -> str | None:
         return f"eclipse-temurin:{major}-jre{suffix}"
     if ecosystem == "dotnet" and ref.tag:
         prefix = ref.text.split("/sdk")[0] if "/sdk" in ref.text else "mcr.microsoft.com/dotnet"
-        return f"{prefix}/{{flavour}}:{ref.tag}"
+        return f"{prefix}/{flavour}:{ref.tag}"
     return None
 
 

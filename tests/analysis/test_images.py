@@ -276,13 +276,13 @@ def test_toolchain_environment(text: str, key: str, value: str) -> None:
         pytest.param(
             "mcr.microsoft.com/dotnet/sdk:8.0",
             "dotnet",
-            "mcr.microsoft.com/dotnet/{flavour}:8.0",
+            "mcr.microsoft.com/dotnet/runtime:8.0",
             id="dotnet",
         ),
         pytest.param(
             "mcr.microsoft.com/dotnet/sdk:8.0-alpine",
             "dotnet",
-            "mcr.microsoft.com/dotnet/{flavour}:8.0-alpine",
+            "mcr.microsoft.com/dotnet/runtime:8.0-alpine",
             id="dotnet-alpine",
         ),
         pytest.param("mcr.microsoft.com/dotnet/sdk", "dotnet", None, id="dotnet-untagged"),

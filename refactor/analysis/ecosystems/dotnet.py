@@ -46,8 +46,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         k.startswith("ASPNETCORE_") for k in facts.env
     )
     flavour = "runtime-deps" if self_contained else ("aspnet" if aspnet else "runtime")
-    pattern = interpreter_runtime(facts.image, "dotnet")
-    runtime = options.runtime_image or (pattern.format(flavour=flavour) if pattern else None)
+    pattern = interpreter_runtime(facts.image, "dotnet", flavour)  # None when untagged
+    runtime = options.runtime_image or pattern
     if runtime is None:
         findings.append(
             Finding(
