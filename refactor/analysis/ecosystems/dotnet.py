@@ -46,8 +46,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         k.startswith("ASPNETCORE_") for k in facts.env
     )
     flavour = "runtime-deps" if self_contained else ("aspnet" if aspnet else "runtime")
-    pattern = interpreter_runtime(facts.image, "dotnet", flavour)  # None when untagged
-    runtime = options.runtime_image or pattern
+    same_version = interpreter_runtime(facts.image, "dotnet", flavour)  # None when untagged
+    runtime = options.runtime_image or same_version
     if runtime is None:
         findings.append(
             Finding(
