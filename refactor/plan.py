@@ -12,6 +12,7 @@ from refactor.analysis import Analysis
 from refactor.analysis import images as img
 from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from refactor.analysis.packages import cache_cleanups, index_updates
+from refactor.analysis.program import SYSTEM_FOLDERS
 from refactor.document import Document, Instruction
 from refactor.options import Options
 from refactor.shell import ShellScript, parse_shell
@@ -129,6 +130,16 @@ def _chunks(document: Document, instructions: tuple[Instruction, ...], start_lin
         previous_end = ins.end_line
 
 
+def _close_continuation(raw: str, escape: str) -> str:
+    """Drop an escape character left dangling at the end of the file (``RUN x \\`` as the
+    last line): in the rewrite, the line after it is no longer the end of the file."""
+    body = raw.rstrip("\r\n")
+    stripped = body.rstrip(" \t")
+    if stripped.endswith(escape) and not stripped.endswith(escape * 2):
+        return stripped[: -len(escape)].rstrip(" \t") + raw[len(body) :]
+    return raw
+
+
 def _ensure_newline(text: str) -> str:
     return text if not text or text.endswith("\n") else text + "\n"
 
@@ -165,7 +176,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     for index, (ins, leading, raw) in enumerate(
         _chunks(document, stage.instructions, first.end_line)
     ):
-        raw = _ensure_newline(raw)
+        raw = _ensure_newline(_close_continuation(raw, escape))
         if options.buildkit and ins.keyword == "COPY":
             following = instructions[index + 1] if index + 1 < len(instructions) else None
             files = buildkit.bindable_copy(ins, following, instructions[index + 2 :])
@@ -256,17 +267,11 @@ def build_plan(analysis: Analysis) -> StagePlan:
 
 def _runtime_copies(facts: StageFacts, build: BuildInfo, after_line: int) -> set[Instruction]:
     """COPY/ADD of build-context files the runtime needs besides the artifacts: those after
-    the last build step (nothing builds from them), and those the command names by path.
-    Interpreted programs already get their whole application folder."""
-    if build.linkage == "interpreter" and build.ecosystem in {"node", "python"}:
-        return set()
+    the last build step (nothing builds from them), and those the command names by path
+    (a config, an entrypoint script). Nothing that an artifact already brings."""
     built = {a.path for a in build.artifacts} | {a.dest for a in build.artifacts}
-    exe = facts.executable
-    named = {
-        facts.resolve(a)
-        for a in facts.program
-        if (a.startswith("/") or a.startswith("./")) and a != exe
-    } - built
+    named = {facts.resolve(a) for a in facts.program if a.startswith(("/", "./"))} - built
+    whole_app = build.ecosystem in {"node", "python"}
     found: set[Instruction] = set()
     workdir = "/"
     for ins in facts.stage.instructions:
@@ -281,9 +286,17 @@ def _runtime_copies(facts: StageFacts, build: BuildInfo, after_line: int) -> set
         remote = any("://" in w for w in words[:-1])
         if remote:
             continue  # never ADD from the network in the runtime stage
+        if whole_app and not ins.heredocs and dest not in SYSTEM_FOLDERS:
+            continue  # inside the application folder the runtime stage copies whole
+        if any(dest == a or dest.startswith(a.rstrip("/") + "/") for a in built):
+            continue
         into_folder = words[-1].endswith("/") and dest != workdir
-        if ins.start_line > after_line or any(
-            n == dest or (into_folder and n.startswith(dest.rstrip("/") + "/")) for n in named
+        if (
+            ins.start_line > after_line
+            or whole_app
+            or any(
+                n == dest or (into_folder and n.startswith(dest.rstrip("/") + "/")) for n in named
+            )
         ):
             found.add(ins)
     return found

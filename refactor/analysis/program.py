@@ -157,9 +157,35 @@ def uncertain_findings(artifacts: Iterable[Artifact]) -> list[Finding]:
     ]
 
 
+# Folders a COPY may drop a file into that belong to the base image: copying them whole from
+# the builder would put the builder's system files over the runtime's.
+SYSTEM_FOLDERS = frozenset(
+    {
+        "/",
+        "/etc",
+        "/tmp",
+        "/usr",
+        "/usr/local",
+        "/usr/local/bin",
+        "/usr/local/lib",
+        "/usr/bin",
+        "/bin",
+        "/sbin",
+        "/usr/sbin",
+        "/lib",
+        "/usr/lib",
+        "/var",
+        "/var/lib",
+        "/root",
+        "/home",
+    }
+)
+
+
 def app_paths(facts: StageFacts) -> list[str]:
     """The folders and files an interpreted program lives in: the final WORKDIR, plus where
-    COPY/ADD put files from the build context outside it."""
+    COPY/ADD put files from the build context outside it, unless that is a system folder
+    (those COPYs are repeated in the runtime stage instead)."""
     paths: list[str] = []
     if facts.workdir != "/":
         paths.append(facts.workdir)
@@ -173,7 +199,9 @@ def app_paths(facts: StageFacts) -> list[str]:
         if len(words) < 2 or ins.heredocs:
             continue
         dest = facts.resolve(words[-1], workdir)
-        if dest == "/" or any(dest == p or dest.startswith(p.rstrip("/") + "/") for p in paths):
+        if dest in SYSTEM_FOLDERS or any(
+            dest == p or dest.startswith(p.rstrip("/") + "/") for p in paths
+        ):
             continue
         paths.append(dest)
     return paths

@@ -52,7 +52,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             named = cmd.flag_value("--bin")
             names = [named] if named else []
             if not names:
-                names = [crate] if crate else [posixpath.basename(cwd.rstrip("/")) or "app"]
+                folder = posixpath.basename(cwd.rstrip("/"))
+                # No Cargo.toml to read and no folder name to go by: no guess at all.
+                names = [crate] if crate else ([folder] if folder else [])
             certain = bool(named or crate)
             note = None if certain else "the binary name comes from Cargo.toml, which was not read"
             if cmd.subcommand == "build":
