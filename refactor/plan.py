@@ -650,6 +650,29 @@ def _image_for(family: str, facts: StageFacts, build: BuildInfo) -> str:
     return img.debian_slim(codename)
 
 
+def _entrypoint_from_context(
+    facts: StageFacts, build: BuildInfo, copies: list[CopyStep]
+) -> str | None:
+    """The script a JVM or .NET image starts (``ENTRYPOINT ["/src/entrypoint.sh"]``) when it
+    came in with the build context (``COPY . .``) and nothing else brings it: the original
+    image ran it, so it exists in the builder."""
+    exe = facts.executable
+    if build.ecosystem not in {"java", "dotnet"} or not exe or "/" not in exe:
+        return None
+    path = facts.resolve(exe)
+    if any(path == c.dest or path.startswith(c.dest.rstrip("/") + "/") for c in copies):
+        return None
+    workdir = "/"
+    for ins in facts.stage.instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
+        if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None and ins.words:
+            dest = facts.resolve(ins.words[-1], workdir)
+            if path == dest or path.startswith(dest.rstrip("/") + "/"):
+                return path
+    return None
+
+
 def _runtime_files(
     facts: StageFacts, build: BuildInfo, runtime: RuntimeBase, options: Options
 ) -> tuple[list[str], list[CopyStep]]:
@@ -678,6 +701,9 @@ def _runtime_files(
         )
     for art in build.artifacts:
         copies.append(CopyStep(art.path, art.dest))
+    script = _entrypoint_from_context(facts, build, copies)
+    if script:
+        copies.append(CopyStep(script, script))
     for text in options.keep:
         src, sep, dest = text.partition(":")
         copies.append(CopyStep(facts.resolve(src), facts.resolve(dest if sep else src)))

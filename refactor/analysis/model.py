@@ -136,6 +136,19 @@ class StageFacts:
         return tuple(argv)
 
     @property
+    def program_words(self) -> tuple[str, ...]:
+        """:attr:`program` with a shell form's ``sh -c "..."`` split into its words."""
+        argv = self.program
+        if len(argv) >= 3 and posixpath.basename(argv[0]) in {"sh", "bash"} and argv[1] == "-c":
+            import shlex
+
+            try:
+                return tuple(shlex.split(argv[2]))
+            except ValueError:
+                return tuple(argv[2].split())
+        return argv
+
+    @property
     def executable(self) -> str | None:
         """The program's executable as written (``./app``, ``go-http``, ``java``), following
         ``sh -c "exec x"`` one level."""

@@ -86,6 +86,7 @@ def pick_program(
     their runtime destination) and findings where the choice is a guess."""
     if not candidates:
         return [], []
+    candidates = candidates + _copies_of(facts, candidates)
     exe = facts.executable
     line = candidates[-1].line
     if exe:
@@ -128,6 +129,31 @@ def pick_program(
         )
     ]
     return chosen, findings
+
+
+def _copies_of(facts: StageFacts, candidates: list[Artifact]) -> list[Artifact]:
+    """Where later ``cp``/``mv``/``install`` commands put a build output (``go build -o
+    /bin/app . && cp /bin/app /out/app``): the copy is a candidate too."""
+    found: list[Artifact] = []
+    known = {c.path: c for c in candidates}
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename not in {"cp", "mv", "install"}:
+                continue
+            paths = [a for a in cmd.args if not a.startswith("-")]
+            if len(paths) != 2:
+                continue
+            cwd = cmd.cwd or step.workdir or facts.workdir
+            source, target = (facts.resolve(p, cwd) for p in paths)
+            if source not in known:
+                continue
+            if paths[1].endswith("/"):
+                target = posixpath.join(target, posixpath.basename(source))
+            origin = known[source]
+            copy = Artifact(target, "", origin.kind, step.instruction.start_line, origin.certain)
+            found.append(copy)
+            known[target] = copy
+    return found
 
 
 def _placed(facts: StageFacts, cand: Artifact, exe: str | None, certain: bool) -> Artifact:

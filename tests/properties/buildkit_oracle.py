@@ -4,6 +4,8 @@ non-ASCII flags, and predates the ``# check=`` directive."""
 
 from __future__ import annotations
 
+import re
+
 import dockerfile
 
 from refactor.document import Document
@@ -24,10 +26,27 @@ def buildkit_commands(text: str) -> list:
         raise OracleCannotTell(f"the binding cannot decode BuildKit's answer: {err}") from None
 
 
+_DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=")
+
+
+def without_check_directive(text: str) -> str:
+    """``text`` without a ``# check=`` line among its leading directives, which the binding's
+    BuildKit would read as the comment that ends them (an ``# escape=`` after it ignored)."""
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    lines = text[len(bom) :].split("\n")
+    for index, line in enumerate(lines):
+        match = _DIRECTIVE.match(line.strip())
+        if not match:
+            break
+        if match.group(1).lower() == "check":
+            return bom + "\n".join(lines[:index] + lines[index + 1 :])
+    return text
+
+
 def buildkit_error(text: str) -> str | None:
     """BuildKit's error for ``text``, or ``None`` when it parses."""
     try:
-        buildkit_commands(text)
+        buildkit_commands(without_check_directive(text))
     except dockerfile.GoParseError as err:
         return str(err) or "refused"
     return None

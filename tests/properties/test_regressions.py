@@ -1,8 +1,7 @@
-"""Minimal inputs for the bugs the properties found, one test each.
-
-The first part covers bugs fixed since (they stay as plain regression tests). The second part,
-marked ``xfail(strict=True)``, holds the bugs still open: when a fix lands its test passes,
-strict xfail reports that, and the marker and the matching check in ``known_bugs.py`` go."""
+"""Minimal inputs for the bugs the properties found, one test each; all are fixed and stay as
+plain regression tests. A bug found later goes here first, marked ``xfail(strict=True)``
+until its fix lands, and the property that found it sets such inputs aside with
+``hypothesis.reject`` meanwhile."""
 
 from __future__ import annotations
 
@@ -254,11 +253,6 @@ def test_no_system_folder_is_copied_from_the_builder(text: str) -> None:
     assert not any(c.endswith((" /etc /etc", " /tmp /tmp")) for c in copies), copies
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the program CMD runs is a cp of the build output (go build -o /bin/app . && cp "
-    "/bin/app /out/app); the runtime stage gets /bin/app only and strip runs on it",
-)
 def test_program_copied_after_the_build_is_in_the_runtime_stage() -> None:
     text = (
         "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
@@ -298,3 +292,46 @@ def test_entrypoint_script_copied_before_the_build_is_kept(text: str) -> None:
 )
 def test_rust_without_workdir_is_left_alone_when_cmd_is_not_an_output(text: str) -> None:
     assert rewrite(text).output is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\n"
+        'RUN dotnet publish -c Release -o /out\nENTRYPOINT ["/src/entrypoint.sh"]\n',
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\n"
+        'RUN dotnet publish -c Release -o /out\nENTRYPOINT ["/entrypoint.sh"]\n',
+    ],
+    ids=["workdir", "root"],
+)
+def test_dotnet_entrypoint_script_from_the_context(text: str) -> None:
+    result = rewrite(text)
+    if result.output is None:
+        return  # left alone, as go, rust and c do: fine
+    entry = parse(text).stages[-1].last("ENTRYPOINT")
+    assert entry is not None and entry.json_args
+    assert any(c.endswith(" " + entry.json_args[0]) for c in _stage_copies(result.output))
+
+
+@pytest.mark.parametrize("jar", ["build/libs/app.jar"])
+def test_java_shell_form_cmd_keeps_the_jar_it_runs(jar: str) -> None:
+    text = (
+        "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /src\nCOPY . .\n"
+        f"RUN mvn -B package -DskipTests\nCMD java -jar {jar}\n"
+    )
+    result = rewrite(text)
+    assert result.output is None or any(
+        c.endswith(f" /src/{jar}") for c in _stage_copies(result.output)
+    )
+
+
+@pytest.mark.parametrize("jar", ["build/libs/app.jar", "target/app.jar"])
+def test_java_exec_form_cmd_keeps_the_jar_it_runs(jar: str) -> None:
+    """The behaviour the shell-form case should match."""
+    text = (
+        "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /src\nCOPY . .\n"
+        f'RUN mvn -B package -DskipTests\nCMD ["java", "-jar", "{jar}"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert any(c.endswith(f" /src/{jar}") for c in _stage_copies(result.output))

@@ -67,7 +67,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             lines=tuple(lines),
         )
     findings: list[Finding] = []
-    argv = facts.program
+    argv = facts.program_words
     jar = None
     if "-jar" in argv:
         index = argv.index("-jar")
