@@ -244,6 +244,17 @@ def _split_lines(text: str) -> list[str]:
 def split_words(value: str) -> list[str] | None:
     """Split on unquoted whitespace, keeping quotes and escapes as written (BuildKit's
     RawQuotes/RawEscapes lexing); ``None`` when a quote is left open."""
+    words, open_quote = _lex_words(value)
+    return None if open_quote else words
+
+
+def _split_words(value: str) -> list[str]:
+    """Like :func:`split_words`, but an open quote runs to the end of the last word."""
+    return _lex_words(value)[0]
+
+
+def _lex_words(value: str) -> tuple[list[str], bool]:
+    """The words, and whether a quote was left open (it then runs to the end)."""
     words: list[str] = []
     current: list[str] = []
     quote = ""
@@ -268,21 +279,9 @@ def split_words(value: str) -> list[str] | None:
                 current = []
         else:
             current.append(ch)
-    if quote:
-        return None
     if current:
         words.append("".join(current))
-    return words
-
-
-def _split_words(value: str) -> list[str]:
-    """Like :func:`split_words`, but an open quote runs to the end of the last word."""
-    words = split_words(value)
-    return (
-        words
-        if words is not None
-        else split_words(value + "'" if "'" in value else value + '"') or []
-    )
+    return words, bool(quote)
 
 
 def _continues(content: str, escape: str) -> tuple[bool, str]:
