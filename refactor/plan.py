@@ -132,12 +132,20 @@ def _chunks(document: Document, instructions: tuple[Instruction, ...], start_lin
 
 def _close_continuation(raw: str, escape: str) -> str:
     """Drop an escape character left dangling at the end of the file (``RUN x \\`` as the
-    last line): in the rewrite, the line after it is no longer the end of the file."""
-    body = raw.rstrip("\r\n")
-    stripped = body.rstrip(" \t")
-    if stripped.endswith(escape) and not stripped.endswith(escape * 2):
-        return stripped[: -len(escape)].rstrip(" \t") + raw[len(body) :]
-    return raw
+    last line, maybe followed by comment lines): in the rewrite, the line after it is no
+    longer the end of the file."""
+    lines = raw.splitlines(keepends=True)
+    for index in range(len(lines) - 1, -1, -1):
+        content = lines[index].strip()
+        if not content or content.startswith("#"):
+            continue
+        body = lines[index].rstrip("\r\n")
+        stripped = body.rstrip(" \t")
+        if stripped.endswith(escape) and not stripped.endswith(escape * 2):
+            ending = lines[index][len(body) :] or ("\n" if index < len(lines) - 1 else "")
+            lines[index] = stripped[: -len(escape)].rstrip(" \t") + ending
+        break
+    return "".join(lines)
 
 
 def _ensure_newline(text: str) -> str:

@@ -102,7 +102,8 @@ def pick_program(
             ):
                 return [_placed(facts, cand, exe, certain=True)], []
         for cand in candidates:
-            if posixpath.basename(cand.path) == name:
+            # By name only when the command gives no path: /usr/local/bin/app is not /out/app.
+            if "/" not in exe and posixpath.basename(cand.path) == name:
                 return [_placed(facts, cand, exe, certain=True)], []
         for cand in candidates:
             # A guessed name in the right folder: the command names the file exactly.

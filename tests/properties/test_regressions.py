@@ -335,3 +335,44 @@ def test_java_exec_form_cmd_keeps_the_jar_it_runs(jar: str) -> None:
     result = rewrite(text)
     assert result.output is not None
     assert any(c.endswith(f" /src/{jar}") for c in _stage_copies(result.output))
+
+
+# -- found by the long profile --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'FROM golang:1.22\nCOPY . .\nCMD ["/out/app"]\nRUN go build -o /out/app . \\\n'
+        "# trailing comment\n",
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nCOPY . .\n"
+        "RUN dotnet publish -c Release -o /out \\\n    # a note\n",
+    ],
+    ids=["go-strip-swallowed", "dotnet-from-swallowed"],
+)
+def test_dangling_escape_before_a_trailing_comment(text: str) -> None:
+    result = rewrite(text)
+    assert result.output is not None
+    doc = parse(result.output)
+    assert len(doc.stages) == 2
+    assert all(not i.value.endswith("\\") for i in doc.stages[0].all("RUN"))
+    assert not any("RUN strip" in i.value for i in doc.stages[0].all("RUN"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"
+        'RUN cp scripts/app /usr/local/bin/app\nCMD ["/usr/local/bin/app"]\n',
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+        'RUN go build -o /out/app . && cp ./app /usr/local/bin/app\nCMD ["/usr/local/bin/app"]\n',
+        "FROM gcc:13\nCOPY . /src\nRUN cd /src && make && cp app /usr/local/bin/app\n"
+        'RUN go build -o /out/app .\nCMD ["/usr/local/bin/app"]\n',
+    ],
+    ids=["separate-cp", "cp-of-another-file", "mixed-toolchains"],
+)
+def test_cmd_runs_a_cp_of_something_else(text: str) -> None:
+    result = rewrite(text)
+    assert result.output is None or any(
+        c.endswith(" /usr/local/bin/app") for c in _stage_copies(result.output)
+    )
