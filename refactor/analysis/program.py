@@ -84,6 +84,8 @@ def pick_program(
 ) -> tuple[list[Artifact], list[Finding]]:
     """Choose the candidates that the image's command runs. Returns the chosen artifacts (with
     their runtime destination) and findings where the choice is a guess."""
+    # A folder of the base system is never a program (`./run` run from `/` is `/run`).
+    candidates = [c for c in candidates if c.path not in SYSTEM_FOLDERS | BASE_FOLDERS]
     if not candidates:
         return [], []
     candidates = candidates + _copies_of(facts, candidates)
@@ -206,6 +208,12 @@ SYSTEM_FOLDERS = frozenset(
         "/root",
         "/home",
     }
+)
+
+
+# Other top-level folders every Linux image has.
+BASE_FOLDERS = frozenset(
+    {"/run", "/proc", "/sys", "/dev", "/boot", "/mnt", "/media", "/opt", "/srv"}
 )
 
 

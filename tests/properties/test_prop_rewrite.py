@@ -161,6 +161,8 @@ def named_paths(stage: Stage, workdir: str | None) -> set[str]:
         ins = stage.last(keyword)
         if ins is None:
             continue
+        if keyword == "CMD" and ins.json_args is None and stage.last("ENTRYPOINT"):
+            continue  # a shell-form CMD under an ENTRYPOINT is `/bin/sh -c ...` as arguments
         words = ins.json_args if ins.json_args is not None else ins.words
         for word in words:
             if looks_like_a_path(word) and (word.startswith("/") or workdir is not None):
@@ -241,6 +243,24 @@ def backward_references(doc: Document) -> list[str]:
     return found
 
 
+def made_by_the_dockerfile(path: str, stage: Stage) -> bool:
+    """Whether the stage writes ``path``: a COPY/ADD destination, a compiler's ``-o`` output,
+    or the target of ``cp``/``mv``/``install``/``ln`` (in a RUN or a heredoc script)."""
+    end = r"(?=\s*(?:$|[;&|)]))"
+    output = re.compile(r"(?:-o|--output)[= ]\s*" + re.escape(path) + end, re.M)
+    copied = re.compile(r"\b(?:cp|mv|install|ln)\b[^;&|\n]*\s" + re.escape(path) + end, re.M)
+    for ins in stage.instructions:
+        if ins.keyword in {"COPY", "ADD"}:
+            words = ins.json_args if ins.json_args is not None else ins.words
+            if words and words[-1] == path:
+                return True
+        elif ins.keyword == "RUN":
+            script = "\n".join([ins.value, *(h.body for h in ins.heredocs)])
+            if output.search(script) or copied.search(script):
+                return True
+    return False
+
+
 def program(stage: Stage) -> str | None:
     """The program the image starts: ENTRYPOINT's first word, else CMD's."""
     ins = stage.last("ENTRYPOINT") or stage.last("CMD")
@@ -248,6 +268,22 @@ def program(stage: Stage) -> str | None:
         return None
     words = ins.json_args if ins.json_args is not None else ins.words
     return words[0] if words else None
+
+
+def program_path(stage: Stage) -> str | None:
+    """The program the image starts as an absolute path (``sh -c ./run`` counts as ``./run``),
+    resolved against the stage's last WORKDIR; None when it is looked up on PATH."""
+    ins = stage.last("ENTRYPOINT") or stage.last("CMD")
+    if ins is None:
+        return None
+    words = list(ins.json_args if ins.json_args is not None else ins.words)
+    if len(words) >= 3 and words[0] in {"sh", "/bin/sh", "bash", "/bin/bash"} and words[1] == "-c":
+        words = words[2].split()
+    if not words or "$" in words[0] or "/" not in words[0]:
+        return None
+    workdir = stage.last("WORKDIR")
+    base = workdir.value.strip("\"'") if workdir is not None else "/"
+    return None if "$" in base else _resolve(_resolve("/", base), words[0])
 
 
 @given(inputs, any_options)
@@ -266,10 +302,7 @@ def test_output_has_the_program_it_runs(text: str, opts: Options) -> None:
     exe = program(before)
     if not exe or not exe.startswith("/") or "$" in exe:
         return
-    made_here = any(
-        exe in ins.raw for ins in before.instructions if ins.keyword in {"RUN", "COPY", "ADD"}
-    )
-    if not made_here:
+    if not made_by_the_dockerfile(exe, before):
         return
     after = parse(result.output).stages[-1]
     copied, _ = placed_paths(after)

@@ -1,7 +1,7 @@
-"""Minimal inputs for the bugs the properties found, one test each; all are fixed and stay as
-plain regression tests. A bug found later goes here first, marked ``xfail(strict=True)``
-until its fix lands, and the property that found it sets such inputs aside with
-``hypothesis.reject`` meanwhile."""
+"""Minimal inputs for the bugs the properties found, one test each. Fixed ones stay as plain
+regression tests. A new one is first marked ``xfail(strict=True)`` until its fix
+lands, and the property that found it sets such inputs aside with ``hypothesis.reject``
+meanwhile; when the fix lands, strict xfail fails the test: drop the marker and the reject."""
 
 from __future__ import annotations
 
@@ -376,3 +376,23 @@ def test_cmd_runs_a_cp_of_something_else(text: str) -> None:
     assert result.output is None or any(
         c.endswith(" /usr/local/bin/app") for c in _stage_copies(result.output)
     )
+
+
+# -- open ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'FROM gcc:13\nCOPY . .\nRUN make\nCMD ["./run"]\n',
+        'FROM gcc:13\nCOPY . .\nRUN make\nCMD ["/bin/sh", "-c", "./etc"]\n',
+        'FROM gcc:13\nWORKDIR /usr\nCOPY . .\nRUN make\nCMD ["./bin"]\n',
+    ],
+    ids=["run", "etc", "usr-bin"],
+)
+def test_a_program_named_like_a_system_folder_is_not_copied_as_one(text: str) -> None:
+    result = rewrite(text)
+    if result.output is None:
+        return  # left alone: fine
+    copies = _stage_copies(result.output)
+    assert not any(c.endswith((" /run /run", " /etc /etc", " /usr/bin /usr/bin")) for c in copies)
