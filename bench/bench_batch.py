@@ -115,7 +115,15 @@ def main() -> int:
         files = make_tree(folder, args.files)
         names = [str(p.relative_to(folder)) for p in files]
         count = len(files)
-        ours = [sys.executable, "-m", "refactor", "analyze", ".", "--format", args.format]
+        ours = [
+            sys.executable,
+            "-m",
+            "dockerslim_refactor",
+            "analyze",
+            ".",
+            "--format",
+            args.format,
+        ]
         print(
             f"{count} Dockerfiles made from {len(sources())} in samples/ and tests/e2e/apps/, "
             f"one folder each; {args.runs} runs each, interleaved, after a warm-up"

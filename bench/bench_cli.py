@@ -50,8 +50,16 @@ def cold_start(runs: int) -> None:
     print(f"cold start, one file ({COLD_FILE.name}), {runs} runs each, interleaved:")
     with tempfile.TemporaryDirectory() as tmp:
         out = str(Path(tmp) / "Dockerfile.new")
-        ours_rewrite = [sys.executable, "-m", "refactor", str(COLD_FILE), "-q", "-o", out]
-        ours_analyze = [sys.executable, "-m", "refactor", "analyze", str(COLD_FILE)]
+        ours_rewrite = [
+            sys.executable,
+            "-m",
+            "dockerslim_refactor",
+            str(COLD_FILE),
+            "-q",
+            "-o",
+            out,
+        ]
+        ours_analyze = [sys.executable, "-m", "dockerslim_refactor", "analyze", str(COLD_FILE)]
         hadolint = shutil.which("hadolint")
         rows: dict[str, list[float]] = {
             "rewrite": [],
@@ -84,9 +92,9 @@ def cold_start(runs: int) -> None:
 
 def throughput(rounds: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from refactor.analysis import analyze
-    from refactor.document import parse
-    from refactor.rewrite import rewrite
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+    from dockerslim_refactor.rewrite import rewrite
 
     texts = [p.read_text("utf-8") for p in SAMPLES]
     for text in texts:  # warm caches (parsers, templates) once, as a long-running process would

@@ -99,9 +99,9 @@ def _verdict(seconds: float) -> str:
 
 def bench(lines: int, runs: int, cli_runs: int) -> None:
     sys.path.insert(0, str(ROOT))
-    from refactor.analysis import analyze
-    from refactor.document import parse
-    from refactor.rewrite import rewrite
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+    from dockerslim_refactor.rewrite import rewrite
 
     text = make_dockerfile(lines)
     assert text.count("\n") == lines, (text.count("\n"), lines)
@@ -127,7 +127,7 @@ def bench(lines: int, runs: int, cli_runs: int) -> None:
         source = Path(tmp) / "Dockerfile"
         source.write_text(text, "utf-8")
         out = Path(tmp) / "Dockerfile.new"
-        argv = [sys.executable, "-m", "refactor", str(source), "-q", "-o", str(out)]
+        argv = [sys.executable, "-m", "dockerslim_refactor", str(source), "-q", "-o", str(out)]
         times = []
         for _ in range(cli_runs):
             start = time.perf_counter()

@@ -1,5 +1,5 @@
 """Print measured speed figures of the language server, through a real LSP client (pygls')
-talking to ``python -m refactor.lsp`` over stdio:
+talking to ``python -m dockerslim_refactor.frontends.lsp`` over stdio:
 
 - start: spawning the server until the ``initialize`` response;
 - diagnostics after a change: ``didChange`` until ``publishDiagnostics`` for that version
@@ -25,7 +25,7 @@ from lsprotocol import types
 from pygls.lsp.client import LanguageClient
 
 ROOT = Path(__file__).resolve().parent.parent
-SERVER = [sys.executable, "-m", "refactor.lsp"]
+SERVER = [sys.executable, "-m", "dockerslim_refactor.frontends.lsp"]
 CONVERT = "Convert to multi-stage build"
 
 

@@ -1,7 +1,7 @@
-"""Entry point for ``python -m refactor``."""
+"""Entry point for ``python -m dockerslim_refactor``."""
 
 import sys
 
-from refactor.cli import main
+from dockerslim_refactor.frontends.cli import main
 
 sys.exit(main())

@@ -7,9 +7,9 @@ from __future__ import annotations
 import posixpath
 import re
 
-from refactor.analysis.model import RunStep
-from refactor.analysis.packages import package_installs
-from refactor.document import Instruction
+from dockerslim_refactor.analysis.model import RunStep
+from dockerslim_refactor.analysis.packages import package_installs
+from dockerslim_refactor.document import Instruction
 
 SYNTAX = "# syntax=docker/dockerfile:1"
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
-from refactor.discovery import GlobSet
-from refactor.document import STAGE_NAME
-from refactor.options import RUNTIME_CHOICES
-from refactor.ruleset import FAIL_LEVELS, RULE_SETS
+from dockerslim_refactor.discovery import GlobSet
+from dockerslim_refactor.document import STAGE_NAME
+from dockerslim_refactor.options import RUNTIME_CHOICES
+from dockerslim_refactor.ruleset import FAIL_LEVELS, RULE_SETS
 
 CONFIG_NAME = ".dockerslim-refactor.toml"
 PYPROJECT = "pyproject.toml"

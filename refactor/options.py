@@ -44,7 +44,7 @@ class Options:
     def check_stage_name(self, name: str) -> None:
         """Stage names are lower case, unique and not reserved words (``name`` may come from
         the file's own ``AS`` instead of ``stage_name``)."""
-        from refactor.document import STAGE_NAME
+        from dockerslim_refactor.document import STAGE_NAME
 
         if not STAGE_NAME.fullmatch(name) or name in RESERVED_STAGE_NAMES:
             raise OptionError(

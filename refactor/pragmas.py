@@ -9,8 +9,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from refactor.analysis.model import Finding
-from refactor.document import Document
+from dockerslim_refactor.analysis.model import Finding
+from dockerslim_refactor.document import Document
 
 TOOL = "dockerslim-refactor"
 REWRITE_CODE = "DSR001"

@@ -10,17 +10,17 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import jinja2
-
-    from refactor.plan import StagePlan
+    from dockerslim_refactor.plan import StagePlan
 
 
 def templates_dir() -> Path:
-    """templates/ as shipped in the wheel (refactor/templates) or in a source checkout."""
+    """templates/ as shipped in the wheel (dockerslim_refactor/templates) or in a source
+    checkout."""
     here = Path(__file__).resolve().parent
     for candidate in (here / "templates", here.parent / "templates"):
         if (candidate / "_base.Dockerfile.j2").is_file():
             return candidate
-    raise FileNotFoundError("templates/ not found next to the refactor package")
+    raise FileNotFoundError("templates/ not found next to the package")
 
 
 @cache

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from refactor.analysis import Analysis, analyze
-from refactor.analysis.facts import env_pairs
-from refactor.document import DockerfileError, Document, Instruction, parse
-from refactor.options import Options
-from refactor.plan import BUILD_ONLY_ENV, PlanError, StagePlan, build_plan
-from refactor.render import render
+from dockerslim_refactor.analysis.facts import env_pairs
+from dockerslim_refactor.analysis.model import Analysis
+from dockerslim_refactor.document import DockerfileError, Document, Instruction, parse
+from dockerslim_refactor.findings import analyze
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.plan import BUILD_ONLY_ENV, PlanError, StagePlan, build_plan
+from dockerslim_refactor.render import render
 
 
 class SelfCheckError(Exception):
@@ -37,8 +38,16 @@ def rewrite(
 ) -> Rewrite:
     """Rewrite Dockerfile ``text``. Raises :class:`DockerfileError` for unreadable input and
     :class:`SelfCheckError` when the result would drop part of the original image."""
+    return rewrite_document(parse(text), options, context_files)
+
+
+def rewrite_document(
+    document: Document,
+    options: Options | None = None,
+    context_files: Mapping[str, str] | None = None,
+) -> Rewrite:
+    """:func:`rewrite` for a document already parsed (every front end parses once)."""
     options = options or Options()
-    document = parse(text)
     analysis = analyze(document, options, context_files)
     if analysis.leave_alone:
         return Rewrite(analysis, None, None, analysis.leave_alone)

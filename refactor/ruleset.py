@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from refactor.analysis.model import Finding
+    from dockerslim_refactor.analysis.model import Finding
 
 # Only rules about the Dockerfile as written can fail a build. DSR100–DSR104 are the tool's
 # notes about its own rewrite (what it is unsure of, how it links, which user it adds): they

@@ -17,10 +17,9 @@ from pathlib import Path
 
 import dockerfile
 import pytest
-
-from refactor import __version__
-from refactor.cli import main
-from refactor.document import parse
+from dockerslim_refactor import __version__
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PROG = "dockerslim-refactor"
@@ -87,7 +86,8 @@ Run = Callable[..., tuple[int, str, str]]
 
 @pytest.fixture
 def run(capsys: pytest.CaptureFixture[str]) -> Run:
-    """``run(*argv) -> (exit code, stdout, stderr)`` through ``refactor.cli.main``."""
+    """``run(*argv) -> (exit code, stdout, stderr)`` through
+    ``dockerslim_refactor.frontends.cli.main``."""
 
     def _run(*argv: str) -> tuple[int, str, str]:
         code = main(list(argv))
@@ -586,14 +586,14 @@ def test_analyze_json_of_left_alone_file(work: Path, run: Run) -> None:
 
 
 def test_version_subprocess(tmp_path: Path) -> None:
-    done = python_m("-m", "refactor", "--version", cwd=tmp_path)
+    done = python_m("-m", "dockerslim_refactor", "--version", cwd=tmp_path)
     assert done.returncode == 0
     assert done.stdout.decode() == f"{PROG} {__version__}\n"
 
 
 def test_error_subprocess_has_no_traceback(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_bytes(b"FROM alpine\nRUN <<EOF\necho hi\n")
-    done = python_m("-m", "refactor", "Dockerfile", "-o", "out", cwd=tmp_path)
+    done = python_m("-m", "dockerslim_refactor", "Dockerfile", "-o", "out", cwd=tmp_path)
     assert done.returncode == 2
     assert done.stdout == b""
     err = done.stderr.decode()
@@ -603,7 +603,9 @@ def test_error_subprocess_has_no_traceback(tmp_path: Path) -> None:
 
 
 def test_stdin_subprocess(tmp_path: Path) -> None:
-    done = python_m("-m", "refactor", "-", cwd=tmp_path, stdin=GO.replace("\n", "\r\n").encode())
+    done = python_m(
+        "-m", "dockerslim_refactor", "-", cwd=tmp_path, stdin=GO.replace("\n", "\r\n").encode()
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.count(b"\n") == done.stdout.count(b"\r\n")
     assert_multi_stage(done.stdout.decode())
@@ -622,18 +624,22 @@ def imported_modules(stderr: bytes) -> set[str]:
 
 def test_rewrite_start_up_skips_wizard_and_server(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(GO)
-    done = python_m("-X", "importtime", "-m", "refactor", "Dockerfile", "-o", "out", cwd=tmp_path)
+    done = python_m(
+        "-X", "importtime", "-m", "dockerslim_refactor", "Dockerfile", "-o", "out", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     modules = imported_modules(done.stderr)
-    assert "refactor" in modules
+    assert "dockerslim_refactor" in modules
     assert not modules & {"pygls", "questionary", "prompt_toolkit", "lsprotocol"}
 
 
 def test_analyze_start_up_skips_templates(tmp_path: Path) -> None:
     (tmp_path / "Dockerfile").write_text(GO)
-    done = python_m("-X", "importtime", "-m", "refactor", "analyze", "Dockerfile", cwd=tmp_path)
+    done = python_m(
+        "-X", "importtime", "-m", "dockerslim_refactor", "analyze", "Dockerfile", cwd=tmp_path
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     modules = imported_modules(done.stderr)
-    assert "refactor" in modules
+    assert "dockerslim_refactor" in modules
     assert "jinja2" not in modules
     assert not modules & {"pygls", "questionary", "prompt_toolkit", "lsprotocol"}

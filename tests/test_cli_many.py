@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from refactor import ruleset
-from refactor.cli import main
+from dockerslim_refactor import ruleset
+from dockerslim_refactor.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -356,7 +355,17 @@ def test_analyze_folder_in_one_process(tmp_path: Path) -> None:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     done = subprocess.run(
-        [sys.executable, "-X", "importtime", "-m", "refactor", "analyze", ".", "--format", "sarif"],
+        [
+            sys.executable,
+            "-X",
+            "importtime",
+            "-m",
+            "dockerslim_refactor",
+            "analyze",
+            ".",
+            "--format",
+            "sarif",
+        ],
         cwd=tmp_path,
         capture_output=True,
         env=env,

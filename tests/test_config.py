@@ -10,15 +10,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from refactor.cli import main
-from refactor.config import (
+from dockerslim_refactor.config import (
     CONFIG_NAME,
     ConfigError,
     ConfigFinder,
     Settings,
     load,
 )
+from dockerslim_refactor.frontends.cli import main
 
 GO = """\
 FROM golang:1.22

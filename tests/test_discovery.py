@@ -11,9 +11,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
-from refactor import discovery
-from refactor.discovery import GlobSet, discover, is_dockerfile_name, search_folder
+from dockerslim_refactor import discovery
+from dockerslim_refactor.discovery import GlobSet, discover, is_dockerfile_name, search_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 HOOKS = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())

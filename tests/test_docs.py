@@ -1,4 +1,4 @@
-"""Rule documentation: docs/rules/ is what `python -m refactor.docs` generates from the
+"""Rule documentation: docs/rules/ is what `python -m dockerslim_refactor.docs` generates from the
 docstrings today, byte for byte, and every code has a complete page."""
 
 from __future__ import annotations
@@ -7,11 +7,10 @@ import re
 from pathlib import Path
 
 import pytest
-
-from refactor import docs
-from refactor.docs import DOCS_BASE, SECTIONS, catalog, doc_url, pages
-from refactor.rules import all_rules
-from refactor.ruleset import CURRENT, RULE_SETS
+from dockerslim_refactor import docs
+from dockerslim_refactor.docs import DOCS_BASE, SECTIONS, catalog, doc_url, pages
+from dockerslim_refactor.rules import all_rules
+from dockerslim_refactor.ruleset import CURRENT, RULE_SETS
 
 ROOT = Path(__file__).resolve().parents[1]
 FOLDER = ROOT / "docs" / "rules"
@@ -22,7 +21,7 @@ def test_committed_docs_are_up_to_date() -> None:
     stale = docs.stale(FOLDER)
     assert (
         not stale
-    ), f"docs/rules/ is out of date ({', '.join(stale)}): run python -m refactor.docs"
+    ), f"docs/rules/ is out of date ({', '.join(stale)}): run python -m dockerslim_refactor.docs"
 
 
 def test_regenerating_gives_the_same_bytes(tmp_path: Path) -> None:

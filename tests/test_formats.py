@@ -12,11 +12,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from refactor.cli import main
-from refactor.docs import DOCS_BASE, by_code, doc_path
-from refactor.formats import FORMATS, FileResult, Problem, renderer
-from refactor.formats.github import render as github
+from dockerslim_refactor.docs import DOCS_BASE, by_code, doc_path
+from dockerslim_refactor.formats import FORMATS, FileResult, Problem, renderer
+from dockerslim_refactor.formats.github import render as github
+from dockerslim_refactor.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SARIF_SCHEMA = ROOT / ".." / "shared" / "schemas" / "sarif-schema-2.1.0.json"
@@ -211,7 +210,7 @@ def test_github(work: Path, run: Run) -> None:
 
 
 def test_github_escapes() -> None:
-    from refactor.analysis.model import Finding
+    from dockerslim_refactor.analysis.model import Finding
 
     finding = Finding("DSR001", "error", 1, 2, "50% done\nnext: a, b")
     result = FileResult("dir,a:b/Dockerfile", findings=(finding,))

@@ -1,4 +1,5 @@
-"""refactor.merge: the builder-pattern script reader, the merge core and `merge` on the command
+"""dockerslim_refactor.frontends.merge: the builder-pattern script reader, the merge core and
+`merge` on the command
 line.
 
 Golden cases live in tests/merge/<case>/: Dockerfile.build, Dockerfile, an optional build.sh
@@ -17,10 +18,9 @@ from pathlib import Path
 
 import dockerfile
 import pytest
-
-from refactor.document import parse
-from refactor.merge import MergeError, main, merge, read_script
-from refactor.rewrite import rewrite
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.frontends.merge import MergeError, main, merge, read_script
+from dockerslim_refactor.rewrite import rewrite
 
 CASES_DIR = Path(__file__).resolve().parent / "merge"
 CASES = sorted(p for p in CASES_DIR.iterdir() if (p / "Dockerfile.build").is_file())

@@ -27,7 +27,7 @@ def wheel_names(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
 
 def test_every_package_of_the_source_tree_is_in_the_wheel(wheel_names: list[str]) -> None:
     packages = {
-        p.parent.relative_to(ROOT).as_posix()
+        ("dockerslim_refactor/" + p.parent.relative_to(ROOT / "refactor").as_posix()).rstrip("/.")
         for p in (ROOT / "refactor").rglob("__init__.py")
         if "__pycache__" not in p.parts
     }
@@ -38,6 +38,8 @@ def test_every_package_of_the_source_tree_is_in_the_wheel(wheel_names: list[str]
 def test_every_template_is_in_the_wheel(wheel_names: list[str]) -> None:
     templates = {p.name for p in (ROOT / "templates").glob("*.j2")}
     shipped = {
-        name.rsplit("/", 1)[1] for name in wheel_names if name.startswith("refactor/templates/")
+        name.rsplit("/", 1)[1]
+        for name in wheel_names
+        if name.startswith("dockerslim_refactor/templates/")
     }
     assert templates and templates == shipped

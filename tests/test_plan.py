@@ -1,4 +1,5 @@
-"""refactor.plan: the runtime base chosen for what the program needs, && chains split into
+"""dockerslim_refactor.plan: the runtime base chosen for what the program needs, && chains split
+into
 builder steps, the runtime USER, and what the runtime stage carries over."""
 
 from __future__ import annotations
@@ -10,11 +11,11 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
-
-from refactor.analysis import Analysis, analyze
-from refactor.document import parse
-from refactor.options import Options
-from refactor.plan import (
+from dockerslim_refactor.analysis.model import Analysis
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.findings import analyze
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.plan import (
     PlanError,
     RuntimeBase,
     StagePlan,
@@ -23,7 +24,7 @@ from refactor.plan import (
     runtime_needs,
     split_chain,
 )
-from refactor.rewrite import rewrite
+from dockerslim_refactor.rewrite import rewrite
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 

@@ -10,13 +10,12 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
-
-from refactor.analysis import analyze
-from refactor.cli import main
-from refactor.docs import by_code
-from refactor.document import parse
-from refactor.options import Options
-from refactor.pragmas import UnusedIgnore, apply, find_pragmas, rewrite_blocker
+from dockerslim_refactor.docs import by_code
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.findings import analyze
+from dockerslim_refactor.frontends.cli import main
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.pragmas import UnusedIgnore, apply, find_pragmas, rewrite_blocker
 
 CHAIN = "RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n"
 GO = """\

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import dockerfile
 import pytest
-
-from refactor.document import parse
-from refactor.options import OptionError, Options
-from refactor.rewrite import rewrite
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.options import OptionError, Options
+from dockerslim_refactor.rewrite import rewrite
 
 GO = """\
 FROM golang:1.22-bookworm
@@ -114,8 +113,8 @@ def test_rewriting_a_file_with_recipe_stages_leaves_it_alone() -> None:
 )
 def test_stage_names_are_validated(options: Options, fragment: str) -> None:
     with pytest.raises(OptionError, match=fragment):
-        from refactor.analysis import analyze
-        from refactor.plan import build_plan
+        from dockerslim_refactor.findings import analyze
+        from dockerslim_refactor.plan import build_plan
 
         build_plan(analyze(parse(GO), options))
 

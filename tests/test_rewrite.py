@@ -1,4 +1,5 @@
-"""refactor.rewrite: the pure core. Left-alone inputs give a reason and no output; outputs parse
+"""dockerslim_refactor.rewrite: the pure core. Left-alone inputs give a reason and no output;
+outputs parse
 with BuildKit's parser, are stable under a second run, keep the input's line endings, BOM and
 escape character; self_check refuses an output that loses part of the image."""
 
@@ -8,10 +9,9 @@ from textwrap import dedent
 
 import dockerfile
 import pytest
-
-from refactor.document import parse
-from refactor.options import Options
-from refactor.rewrite import SelfCheckError, rewrite, self_check
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import SelfCheckError, rewrite, self_check
 
 ORIGINAL = """\
 FROM golang:1.22

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import dockerfile
 import pytest
-
-from refactor.rewrite import rewrite
+from dockerslim_refactor.rewrite import rewrite
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 BEFORE = sorted(SAMPLES.glob("*.before.Dockerfile"))

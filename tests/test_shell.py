@@ -1,4 +1,5 @@
-"""refactor.shell: simple commands, flags, cwd tracking and top-level segments of RUN bodies."""
+"""dockerslim_refactor.shell: simple commands, flags, cwd tracking and top-level segments of RUN
+bodies."""
 
 from __future__ import annotations
 
@@ -6,11 +7,10 @@ import subprocess
 import sys
 
 import pytest
+from dockerslim_refactor import shell
+from dockerslim_refactor.shell import Command, parse_shell
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
-from refactor import shell
-from refactor.shell import Command, parse_shell
 
 
 def cmd(*args: str, name: str = "tool") -> Command:
@@ -456,7 +456,7 @@ def test_parser_is_created_once() -> None:
 
 
 def test_import_does_not_load_tree_sitter() -> None:
-    code = "import sys, refactor.shell; print('tree_sitter' in sys.modules)"
+    code = "import sys, dockerslim_refactor.shell; print('tree_sitter' in sys.modules)"
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout

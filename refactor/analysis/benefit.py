@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import posixpath
 
-from refactor.analysis.model import BuildInfo, StageFacts
-from refactor.analysis.packages import kept_build_packages
-from refactor.document import Document
+from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
+from dockerslim_refactor.analysis.packages import kept_build_packages
+from dockerslim_refactor.document import Document
 
 COMPILERS = frozenset(
     {

@@ -7,10 +7,10 @@ import json
 import posixpath
 from collections.abc import Mapping
 
-from refactor.analysis.images import DEFAULT_PATH, base_image_info, parse_image
-from refactor.analysis.model import RunStep, StageFacts, expand
-from refactor.document import Document, Instruction, Stage, _split_words
-from refactor.shell import parse_shell
+from dockerslim_refactor.analysis.images import DEFAULT_PATH, base_image_info, parse_image
+from dockerslim_refactor.analysis.model import RunStep, StageFacts, expand
+from dockerslim_refactor.document import Document, Instruction, Stage, _split_words
+from dockerslim_refactor.shell import parse_shell
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh"})
 

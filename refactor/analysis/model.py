@@ -8,9 +8,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from refactor.analysis.images import BaseImageInfo, ImageRef
-from refactor.document import Document, Instruction, Stage
-from refactor.shell import ShellScript
+from dockerslim_refactor.analysis.images import BaseImageInfo, ImageRef
+from dockerslim_refactor.document import Document, Instruction, Stage
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.shell import ShellScript
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -214,3 +215,18 @@ def expand(text: str, env: Mapping[str, str]) -> str:
         return value if value is not None else match.group(0)
 
     return _VAR.sub(replace, text)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    document: Document
+    facts: StageFacts
+    """The final stage, resolved."""
+    build: BuildInfo | None
+    """What the final stage builds, when a detector recognised it."""
+    toolchain: tuple[tuple[int, str], ...]
+    """Evidence that the final image carries a toolchain: (line, what)."""
+    leave_alone: str | None
+    """Why the file is not rewritten, or ``None`` when a rewrite pays off."""
+    findings: tuple[Finding, ...]
+    options: Options

@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from refactor.shell import Command, ShellScript
+from dockerslim_refactor.shell import Command, ShellScript
 
 
 @dataclass(frozen=True)

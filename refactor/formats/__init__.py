@@ -9,12 +9,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from refactor.ruleset import CURRENT, DEFAULT_FAIL_LEVEL, fails
+from dockerslim_refactor.ruleset import CURRENT, DEFAULT_FAIL_LEVEL, fails
 
 if TYPE_CHECKING:
-    from refactor.analysis import Analysis
-    from refactor.analysis.model import Finding
-    from refactor.document import Document
+    from dockerslim_refactor.analysis.model import Analysis, Finding
+    from dockerslim_refactor.document import Document
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from refactor.formats import FileResult
+from dockerslim_refactor.formats import FileResult
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from refactor.formats import FileResult, analysed, fingerprints
+from dockerslim_refactor.formats import FileResult, analysed, fingerprints
 
 # As hadolint's Code Climate output: an error blocks, a warning is major, info stays info.
 SEVERITIES = {"error": "blocker", "warning": "major", "info": "info"}

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from refactor.docs import doc_path
-from refactor.formats import FileResult, analysed
+from dockerslim_refactor.docs import doc_path
+from dockerslim_refactor.formats import FileResult, analysed
 
 
 def report(result: FileResult) -> dict[str, object]:

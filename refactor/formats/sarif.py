@@ -8,9 +8,9 @@ import json
 from collections.abc import Sequence
 from urllib.parse import quote
 
-from refactor import __version__
-from refactor.docs import RuleDoc, catalog
-from refactor.formats import FileResult, analysed, fingerprints
+from dockerslim_refactor import __version__
+from dockerslim_refactor.docs import RuleDoc, catalog
+from dockerslim_refactor.formats import FileResult, analysed, fingerprints
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 TOOL = "dockerslim-refactor"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from refactor.formats import FileResult, analysed
+from dockerslim_refactor.formats import FileResult, analysed
 
 
 def render(results: Sequence[FileResult], *, single: bool = False) -> str:

@@ -11,8 +11,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from refactor.analysis import Analysis
-    from refactor.analysis.model import Finding
+    from dockerslim_refactor.analysis.model import Analysis, Finding
 
 
 @cache

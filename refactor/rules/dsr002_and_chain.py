@@ -35,8 +35,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from refactor.analysis import Analysis
-from refactor.analysis.model import Finding, RunStep
+from dockerslim_refactor.analysis.model import Analysis, Finding, RunStep
 
 CODE = "DSR002"
 NAME = "and-chain"

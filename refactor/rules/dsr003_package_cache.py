@@ -43,10 +43,9 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable, Mapping
 
-from refactor.analysis import Analysis
-from refactor.analysis.model import Finding, RunStep
-from refactor.analysis.packages import PackageInstall, cache_cleanups, package_installs
-from refactor.shell import Command
+from dockerslim_refactor.analysis.model import Analysis, Finding, RunStep
+from dockerslim_refactor.analysis.packages import PackageInstall, cache_cleanups, package_installs
+from dockerslim_refactor.shell import Command
 
 CODE = "DSR003"
 NAME = "package-cache"

@@ -45,9 +45,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from refactor.analysis import Analysis
-from refactor.analysis.model import Finding
-from refactor.analysis.packages import kept_build_packages
+from dockerslim_refactor.analysis.model import Analysis, Finding
+from dockerslim_refactor.analysis.packages import kept_build_packages
 
 CODE = "DSR004"
 NAME = "build-packages-in-final-image"

@@ -37,8 +37,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from refactor.analysis import Analysis
-from refactor.analysis.model import Finding
+from dockerslim_refactor.analysis.model import Analysis, Finding
 
 CODE = "DSR005"
 NAME = "root-user"

@@ -32,10 +32,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 
-from refactor.analysis import Analysis
-from refactor.analysis.facts import global_arg_defaults
-from refactor.analysis.images import parse_image
-from refactor.analysis.model import Finding, expand
+from dockerslim_refactor.analysis.facts import global_arg_defaults
+from dockerslim_refactor.analysis.images import parse_image
+from dockerslim_refactor.analysis.model import Analysis, Finding, expand
 
 CODE = "DSR006"
 NAME = "unpinned-base"

@@ -39,9 +39,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from refactor.analysis import Analysis
-from refactor.analysis.model import Finding
-from refactor.rules import detector_notes
+from dockerslim_refactor.analysis.model import Analysis, Finding
+from dockerslim_refactor.rules import detector_notes
 
 CODE = "DSR102"
 NAME = "forced-static-link"

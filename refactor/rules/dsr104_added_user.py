@@ -32,8 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from refactor.analysis import Analysis
-from refactor.analysis.model import Finding
+from dockerslim_refactor.analysis.model import Analysis, Finding
 
 CODE = "DSR104"
 NAME = "added-non-root-user"

@@ -34,9 +34,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from refactor.analysis import Analysis
-from refactor.analysis.facts import env_pairs
-from refactor.analysis.model import Finding
+from dockerslim_refactor.analysis.facts import env_pairs
+from dockerslim_refactor.analysis.model import Analysis, Finding
 
 CODE = "DSR105"
 NAME = "secret-in-env"

@@ -1,4 +1,5 @@
-"""refactor.analysis.facts and StageFacts: WORKDIR, ENV, ARG, USER and the command resolved once
+"""dockerslim_refactor.analysis.facts and StageFacts: WORKDIR, ENV, ARG, USER and the command
+resolved once
 per stage; the shell text of every RUN; the program the image runs; path resolution."""
 
 from __future__ import annotations
@@ -6,10 +7,9 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
-
-from refactor.analysis.facts import env_pairs, script_text, stage_facts
-from refactor.analysis.model import StageFacts, expand
-from refactor.document import parse
+from dockerslim_refactor.analysis.facts import env_pairs, script_text, stage_facts
+from dockerslim_refactor.analysis.model import StageFacts, expand
+from dockerslim_refactor.document import parse
 
 
 def facts(text: str, stage: int = -1, context_files: dict[str, str] | None = None) -> StageFacts:

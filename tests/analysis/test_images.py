@@ -1,11 +1,11 @@
-"""refactor.analysis.images: image references, base image families, the runtime image that
+"""dockerslim_refactor.analysis.images: image references, base image families, the runtime image
+that
 matches a builder, Java major versions."""
 
 from __future__ import annotations
 
 import pytest
-
-from refactor.analysis.images import (
+from dockerslim_refactor.analysis.images import (
     base_image_info,
     builder_codename,
     interpreter_runtime,

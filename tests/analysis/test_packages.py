@@ -1,17 +1,17 @@
-"""refactor.analysis.packages: package installs, index updates, cache cleanups, build packages."""
+"""dockerslim_refactor.analysis.packages: package installs, index updates, cache cleanups, build
+packages."""
 
 from __future__ import annotations
 
 import pytest
-
-from refactor.analysis.packages import (
+from dockerslim_refactor.analysis.packages import (
     BUILD_PACKAGES,
     cache_cleanups,
     index_updates,
     is_build_package,
     package_installs,
 )
-from refactor.shell import parse_shell
+from dockerslim_refactor.shell import parse_shell
 
 
 def installs(script: str, workdir: str | None = "/") -> list[tuple[str, tuple[str, ...]]]:

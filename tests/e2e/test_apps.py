@@ -76,7 +76,7 @@ def _copy_app(app_dir: Path, dest: Path) -> Path:
 def _rewrite(dockerfile: Path, out: Path, flags: list[str]) -> None:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
-    cmd = [sys.executable, "-m", "refactor", str(dockerfile), "-o", str(out), *flags]
+    cmd = [sys.executable, "-m", "dockerslim_refactor", str(dockerfile), "-o", str(out), *flags]
     proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
     assert proc.returncode == 0, (
         f"rewrite failed (exit {proc.returncode}): {shlex.join(cmd)}\n"

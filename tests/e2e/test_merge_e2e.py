@@ -105,7 +105,7 @@ def _merge(folder: Path) -> str:
         [
             sys.executable,
             "-m",
-            "refactor.merge",
+            "dockerslim_refactor.frontends.merge",
             "Dockerfile.build",
             "Dockerfile",
             "--script",

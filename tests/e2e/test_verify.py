@@ -2,7 +2,8 @@
 
 The app is a shell script on debian:bookworm-slim; its candidate rewrites run on busybox.
 Both base images come with the shared harness's engine, and nothing needs the network.
-Verify runs as its own process (``python -m refactor.verify``) so that exit statuses,
+Verify runs as its own process (``python -m dockerslim_refactor.frontends.verify``) so that exit
+statuses,
 signals and the cleanup are the real ones.
 """
 
@@ -20,7 +21,7 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-LABEL = "dockerslim-refactor.verify"
+LABEL = "dockerslim-refactor.frontends.verify"
 ENGINE_HINT = "start Docker or set DOCKER_HOST=unix:///path/docker.sock"
 
 SCRIPT = """#!/bin/sh
@@ -82,7 +83,7 @@ def _env(**extra: str) -> dict[str, str]:
 
 
 def _verify_cmd(*args: str) -> list[str]:
-    return [sys.executable, "-m", "refactor.verify", *args]
+    return [sys.executable, "-m", "dockerslim_refactor.frontends.verify", *args]
 
 
 def verify(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -288,7 +289,7 @@ def _all_verify_containers() -> list[str]:
 
 def _has_in_process_rewriter() -> bool:
     try:
-        from refactor import cli
+        from dockerslim_refactor.frontends import cli
     except ImportError:
         return False
     return hasattr(cli, "rewrite_file") and hasattr(cli, "UsageError")
@@ -296,7 +297,8 @@ def _has_in_process_rewriter() -> bool:
 
 @pytest.mark.e2e
 @pytest.mark.skipif(
-    not _has_in_process_rewriter(), reason="refactor.cli.rewrite_file is not there yet"
+    not _has_in_process_rewriter(),
+    reason="dockerslim_refactor.frontends.cli.rewrite_file is not there yet",
 )
 def test_in_process_rewrite_of_a_project_app() -> None:
     app_dir = Path(__file__).resolve().parent / "apps" / "go-cgo-net"

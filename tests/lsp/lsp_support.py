@@ -1,5 +1,6 @@
 """Helpers for the language-server tests: a real LSP client (pytest-lsp's, on pygls) talking
-to ``python -m refactor.lsp`` in a subprocess, and what an editor does with the answers
+to ``python -m dockerslim_refactor.frontends.lsp`` in a subprocess, and what an editor does with
+the answers
 (apply text edits in the negotiated position encoding).
 """
 
@@ -21,7 +22,7 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, register_lsp_features
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = REPO_ROOT / "samples"
-SERVER_COMMAND = [sys.executable, "-m", "refactor.lsp"]
+SERVER_COMMAND = [sys.executable, "-m", "dockerslim_refactor.frontends.lsp"]
 TIMEOUT = 20.0
 
 # Capabilities of real editors, as recorded by pytest-lsp: VS Code resolves code actions

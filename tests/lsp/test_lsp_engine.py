@@ -11,6 +11,15 @@ import signal
 import sys
 
 import pytest
+from dockerslim_refactor.frontends.lsp.engine import (
+    Analysed,
+    EngineError,
+    EngineFailure,
+    EngineProcess,
+    serve,
+)
+from dockerslim_refactor.frontends.lsp.settings import options_from_json, options_to_json
+from dockerslim_refactor.options import Options
 from lsp_support import (
     change_document,
     code_actions,
@@ -19,10 +28,6 @@ from lsp_support import (
     server_env,
     wait_published,
 )
-
-from refactor.lsp.engine import Analysed, EngineError, EngineFailure, EngineProcess, serve
-from refactor.lsp.settings import options_from_json, options_to_json
-from refactor.options import Options
 
 DEBOUNCE = 0.15
 GO = 'FROM golang:1.22\nRUN go mod download && go vet ./... && go build -o /app .\nCMD ["/app"]\n'
@@ -236,7 +241,7 @@ def test_the_child_runs_as_a_module(tmp_path):
 
     request = json.dumps({"id": 1, "method": "titles"}) + "\n"
     proc = subprocess.run(
-        [sys.executable, "-m", "refactor.lsp.engine"],
+        [sys.executable, "-m", "dockerslim_refactor.frontends.lsp.engine"],
         input=request,
         capture_output=True,
         text=True,

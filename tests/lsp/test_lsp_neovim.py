@@ -15,11 +15,10 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+from dockerslim_refactor.frontends.cli import context_files
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import rewrite
 from lsp_support import REPO_ROOT, server_env
-
-from refactor.cli import context_files
-from refactor.options import Options
-from refactor.rewrite import rewrite
 
 SCRIPT = Path(__file__).with_name("nvim_convert.lua")
 TEXT = """\

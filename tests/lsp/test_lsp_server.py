@@ -1,4 +1,5 @@
-"""The language server end to end: a real LSP client drives ``python -m refactor.lsp`` in a
+"""The language server end to end: a real LSP client drives ``python -m
+dockerslim_refactor.frontends.lsp`` in a
 subprocess through diagnostics, code actions, settings and the session's life cycle."""
 
 from __future__ import annotations
@@ -13,6 +14,10 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.frontends.cli import context_files
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import rewrite
 from lsp_support import (
     EMACS,
     REPO_ROOT,
@@ -33,11 +38,6 @@ from lsp_support import (
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.client import LanguageClient
-
-from refactor.cli import context_files
-from refactor.document import parse
-from refactor.options import Options
-from refactor.rewrite import rewrite
 
 pytestmark = [
     pytest.mark.asyncio,
@@ -84,7 +84,7 @@ def _cli_output(path: Path) -> str:
     """What ``dockerslim-refactor FILE -o OUT`` writes."""
     out = path.with_name(path.name + ".out")
     proc = subprocess.run(
-        [sys.executable, "-m", "refactor", str(path), "-q", "-o", str(out)],
+        [sys.executable, "-m", "dockerslim_refactor", str(path), "-q", "-o", str(out)],
         capture_output=True,
         text=True,
         cwd=REPO_ROOT,
@@ -151,7 +151,15 @@ async def test_diagnostics_are_the_analyze_commands_findings(tmp_path):
             open_document(client, sample.as_uri(), text)
             published = await wait_published(client, sample.as_uri())
             proc = subprocess.run(
-                [sys.executable, "-m", "refactor", "analyze", str(sample), "--format", "json"],
+                [
+                    sys.executable,
+                    "-m",
+                    "dockerslim_refactor",
+                    "analyze",
+                    str(sample),
+                    "--format",
+                    "json",
+                ],
                 capture_output=True,
                 text=True,
                 cwd=REPO_ROOT,

@@ -7,15 +7,19 @@ import subprocess
 import sys
 
 import pytest
+from dockerslim_refactor.frontends.lsp.fixes import snapshot
+from dockerslim_refactor.frontends.lsp.positions import (
+    LineEdit,
+    LineMap,
+    apply_line_edit,
+    code_units,
+)
+from dockerslim_refactor.frontends.lsp.settings import apply_settings, section_of
+from dockerslim_refactor.options import Options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lsp_support import SAMPLES, SERVER_COMMAND, apply_edits, server_env
 from lsprotocol import types
-
-from refactor.lsp.fixes import snapshot
-from refactor.lsp.positions import LineEdit, LineMap, apply_line_edit, code_units
-from refactor.lsp.settings import apply_settings, section_of
-from refactor.options import Options
 
 ENCODINGS = ("utf-8", "utf-16", "utf-32")
 
@@ -184,8 +188,8 @@ def test_engine_crash_on_a_dangling_cargo_bin():
 
 
 def test_an_engine_error_becomes_a_problem_not_an_exception(monkeypatch):
-    import refactor.analysis
-    import refactor.lsp.fixes as fixes
+    import dockerslim_refactor.findings
+    import dockerslim_refactor.frontends.lsp.fixes as fixes
 
     def boom(*args, **kwargs):
         raise RuntimeError("engine bug")
@@ -196,7 +200,7 @@ def test_an_engine_error_becomes_a_problem_not_an_exception(monkeypatch):
     assert "engine bug" in snap.problem and snap.analysis is not None and snap.result is None
     assert "DSR001" in {f.code for f in snap.findings}
     assert fixes.convert_output(snap) is None
-    monkeypatch.setattr(refactor.analysis, "analyze", boom)
+    monkeypatch.setattr(dockerslim_refactor.findings, "analyze", boom)
     snap = snapshot(text, Options())
     assert snap.analysis is None and snap.syntax is None and snap.findings == ()
 
@@ -230,10 +234,10 @@ def test_the_cli_does_not_load_pygls(tmp_path):
     path.write_text('FROM golang:1.22\nRUN go build -o /app .\nCMD ["/app"]\n', "utf-8")
     code = (
         "import sys\n"
-        "from refactor.cli import main\n"
+        "from dockerslim_refactor.frontends.cli import main\n"
         f"main(['analyze', {str(path)!r}])\n"
         f"main([{str(path)!r}, '-q', '-o', {str(tmp_path / 'out')!r}])\n"
-        "import refactor.lsp\n"
+        "import dockerslim_refactor.frontends.lsp\n"
         "assert not {'pygls', 'lsprotocol'} & set(sys.modules), 'pygls loaded'\n"
     )
     proc = subprocess.run(

@@ -7,8 +7,7 @@ from __future__ import annotations
 import re
 
 import dockerfile
-
-from refactor.document import Document
+from dockerslim_refactor.document import Document
 
 
 class OracleCannotTell(Exception):

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 from buildkit_oracle import buildkit_error, buildkit_spans
-
-from refactor.cli import main
-from refactor.document import DockerfileError, parse
-from refactor.rewrite import rewrite
+from dockerslim_refactor.document import DockerfileError, parse
+from dockerslim_refactor.frontends.cli import main
+from dockerslim_refactor.rewrite import rewrite
 
 GO_BUILD = 'RUN CGO_ENABLED=0 go build -o /out/app .\nCMD ["/out/app"]\n'
 
@@ -169,7 +168,7 @@ SEGV_SCRIPTS = ["echo ${\U000e0067}", "go build -o /app {\U000e0067", "{\U0010ff
 SEGV_PROCESSES = 20
 _SEGV_CHILD = """
 import sys
-from refactor.shell import parse_shell
+from dockerslim_refactor.shell import parse_shell
 for script in {scripts!r}:
     parse_shell(script)
 """

@@ -7,11 +7,10 @@ from textwrap import dedent
 from types import ModuleType
 
 import pytest
-
-from refactor.analysis import Analysis, analyze
-from refactor.analysis.model import Finding
-from refactor.document import parse
-from refactor.options import Options
+from dockerslim_refactor.analysis.model import Analysis, Finding
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.findings import analyze
+from dockerslim_refactor.options import Options
 
 Span = tuple[str, int, int]
 

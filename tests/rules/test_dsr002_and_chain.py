@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from refactor.rules import dsr002_and_chain as rule
+from dockerslim_refactor.rules import dsr002_and_chain as rule
 
 NOT_REPORTED = [
     pytest.param("RUN make && make install", id="two-commands"),

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from refactor.rules import dsr004_build_packages_in_final_image as rule
+from dockerslim_refactor.rules import dsr004_build_packages_in_final_image as rule
 
 PYTHON_APP = """
 FROM python:3.12-slim

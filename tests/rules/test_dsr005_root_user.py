@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import pytest
-
-from refactor.rules import dsr005_root_user as rule
+from dockerslim_refactor.rules import dsr005_root_user as rule
 
 NOT_REPORTED = [
     pytest.param("FROM debian:bookworm-slim\nUSER app", id="named-user"),

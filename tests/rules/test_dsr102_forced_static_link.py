@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from refactor.options import Options
-from refactor.rules import dsr102_forced_static_link as rule
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rules import dsr102_forced_static_link as rule
 
 C_BUILD = """
 FROM gcc:13

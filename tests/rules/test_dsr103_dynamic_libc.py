@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from refactor.options import Options
-from refactor.rules import dsr103_dynamic_libc as rule
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rules import dsr103_dynamic_libc as rule
 
 C_BUILD = """
 FROM gcc:13

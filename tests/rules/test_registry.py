@@ -7,9 +7,8 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-
-from refactor.analysis.model import SEVERITIES
-from refactor.rules import all_rules
+from dockerslim_refactor.analysis.model import SEVERITIES
+from dockerslim_refactor.rules import all_rules
 
 RULES = all_rules()
 HEADINGS = ("## What it does", "## Why is this bad?", "## Example", "## Fix safety")

@@ -21,10 +21,9 @@ from conftest import (
     MULTI_STAGE,
     Drive,
 )
-
-from refactor import cli, wizard
-from refactor.options import Options
-from refactor.rewrite import rewrite
+from dockerslim_refactor.frontends import cli, wizard
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import rewrite
 
 PROG = "dockerslim-refactor"
 
@@ -361,7 +360,10 @@ def test_without_a_terminal_it_refuses_and_names_the_flags(
 
 
 def test_without_a_terminal_subprocess(go: Path) -> None:
-    entry = "import sys; from refactor.wizard import main; sys.exit(main(sys.argv[1:]))"
+    entry = (
+        "import sys; from dockerslim_refactor.frontends.wizard import main; "
+        "sys.exit(main(sys.argv[1:]))"
+    )
     done = subprocess.run(
         [sys.executable, "-c", entry, "Dockerfile", "-o", "out"],
         input=b"\r\r\r\r\r\r",
@@ -468,7 +470,7 @@ def test_diff_is_coloured_only_for_a_terminal() -> None:
 
 def test_importing_the_wizard_does_not_load_questionary(tmp_path: Path) -> None:
     code = (
-        "import sys, refactor.wizard; "
+        "import sys, dockerslim_refactor.frontends.wizard; "
         "print(sorted(m for m in ('questionary', 'prompt_toolkit') if m in sys.modules))"
     )
     done = subprocess.run(

@@ -13,15 +13,17 @@ from pathlib import Path
 
 import pytest
 from conftest import CTRL_C, DOWN, ENTER, ESC, go_project
-
-from refactor import cli
+from dockerslim_refactor.frontends import cli
 
 pexpect = pytest.importorskip("pexpect")
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 
 ROOT = Path(__file__).resolve().parents[2]
 PROG = "dockerslim-refactor"
-ENTRY = "import sys; from refactor.wizard import main; sys.exit(main(sys.argv[1:]))"
+ENTRY = (
+    "import sys; from dockerslim_refactor.frontends.wizard import main; "
+    "sys.exit(main(sys.argv[1:]))"
+)
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 

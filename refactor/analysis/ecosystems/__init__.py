@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from refactor.analysis.ecosystems import dotnet, go, java, native, node, python, rust
-from refactor.analysis.model import BuildInfo, StageFacts
-from refactor.options import Options
+from dockerslim_refactor.analysis.ecosystems import dotnet, go, java, native, node, python, rust
+from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
+from dockerslim_refactor.options import Options
 
 Detector = Callable[[StageFacts, Options], "BuildInfo | None"]
 

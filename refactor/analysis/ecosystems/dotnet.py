@@ -6,10 +6,10 @@ from __future__ import annotations
 import posixpath
 import re
 
-from refactor.analysis.images import interpreter_runtime
-from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from refactor.analysis.program import UNSURE, artifacts_from_options
-from refactor.options import Options
+from dockerslim_refactor.analysis.images import interpreter_runtime
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import UNSURE, artifacts_from_options
+from dockerslim_refactor.options import Options
 
 
 def detect(facts: StageFacts, options: Options) -> BuildInfo | None:

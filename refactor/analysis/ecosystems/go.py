@@ -5,15 +5,15 @@ from __future__ import annotations
 import posixpath
 import re
 
-from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from refactor.analysis.program import (
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import (
     UNSURE,
     artifacts_from_options,
     installs_ca_certificates,
     pick_program,
     uncertain_findings,
 )
-from refactor.options import Options
+from dockerslim_refactor.options import Options
 
 _CGO_IMPORT = re.compile(r'^\s*import\s+"C"\s*$', re.M)
 # Evidence that the program opens TLS connections itself (a server needs no CA bundle).

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 
-from refactor.analysis.images import interpreter_runtime
-from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from refactor.analysis.program import UNSURE, app_paths, artifacts_from_options
-from refactor.options import Options
+from dockerslim_refactor.analysis.images import interpreter_runtime
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import UNSURE, app_paths, artifacts_from_options
+from dockerslim_refactor.options import Options
 
 MAVEN = {"mvn", "mvnw"}
 GRADLE = {"gradle", "gradlew"}

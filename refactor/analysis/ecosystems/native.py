@@ -7,8 +7,8 @@ from __future__ import annotations
 import posixpath
 import re
 
-from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from refactor.analysis.program import (
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import (
     UNSURE,
     artifacts_from_options,
     installs_ca_certificates,
@@ -16,7 +16,7 @@ from refactor.analysis.program import (
     runtime_packages,
     uncertain_findings,
 )
-from refactor.options import Options
+from dockerslim_refactor.options import Options
 
 _CMAKE_PREFIX = re.compile(r"-DCMAKE_INSTALL_PREFIX(?::\w+)?=(.+)")
 COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "tcc"})

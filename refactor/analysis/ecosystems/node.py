@@ -5,11 +5,16 @@ from __future__ import annotations
 import posixpath
 import re
 
-from refactor.analysis.images import interpreter_runtime
-from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from refactor.analysis.packages import package_installs
-from refactor.analysis.program import UNSURE, app_paths, artifacts_from_options, runtime_packages
-from refactor.options import Options
+from dockerslim_refactor.analysis.images import interpreter_runtime
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.packages import package_installs
+from dockerslim_refactor.analysis.program import (
+    UNSURE,
+    app_paths,
+    artifacts_from_options,
+    runtime_packages,
+)
+from dockerslim_refactor.options import Options
 
 NODE_TOOLS = frozenset({"node", "npm", "npx", "yarn", "pnpm", "corepack"})
 BUILD_COMMANDS = {"tsc", "webpack", "vite", "esbuild", "rollup", "babel", "next", "nest", "swc"}

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import posixpath
 
-from refactor.analysis.images import interpreter_runtime
-from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from refactor.analysis.packages import package_installs
-from refactor.analysis.program import (
+from dockerslim_refactor.analysis.images import interpreter_runtime
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.packages import package_installs
+from dockerslim_refactor.analysis.program import (
     UNSURE,
     app_paths,
     artifacts_from_options,
@@ -15,7 +15,7 @@ from refactor.analysis.program import (
     build_packages_installed,
     runtime_packages,
 )
-from refactor.options import Options
+from dockerslim_refactor.options import Options
 
 VENV = "/opt/venv"
 INSTALLERS = {"poetry", "pipenv", "uv", "pdm"}

@@ -5,15 +5,15 @@ from __future__ import annotations
 import posixpath
 import re
 
-from refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from refactor.analysis.program import (
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import (
     artifacts_from_options,
     installs_ca_certificates,
     pick_program,
     runtime_packages,
     uncertain_findings,
 )
-from refactor.options import Options
+from dockerslim_refactor.options import Options
 
 _TLS_CRATES = re.compile(r"^\s*(reqwest|hyper-tls|native-tls|openssl|rustls|ureq|surf)\b", re.M)
 _OPENSSL = re.compile(r"^\s*(openssl|native-tls|hyper-tls)\b", re.M)

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from textwrap import dedent
 
-from refactor.analysis.facts import stage_facts
-from refactor.analysis.model import BuildInfo, StageFacts
-from refactor.document import parse
-from refactor.options import Options
+from dockerslim_refactor.analysis.facts import stage_facts
+from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.options import Options
 
 
 def run_detector(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from refactor.cli import (
+from dockerslim_refactor.frontends.cli import (
     EXIT_ERROR,
     EXIT_OK,
     PROG,
@@ -32,12 +32,11 @@ from refactor.cli import (
     rewrite_parser,
     write_atomically,
 )
-from refactor.options import Options
+from dockerslim_refactor.options import Options
 
 if TYPE_CHECKING:
-    from refactor.analysis import Analysis
-    from refactor.analysis.model import BuildInfo, Finding
-    from refactor.rewrite import Rewrite
+    from dockerslim_refactor.analysis.model import Analysis, BuildInfo, Finding
+    from dockerslim_refactor.rewrite import Rewrite
 
 EXIT_CANCELLED = 130
 DEFAULT_OUTPUT_NAME = "Dockerfile.new"
@@ -230,8 +229,8 @@ class _RewriteRefused(Exception):
 
 
 def _try_rewrite(text: str, options: Options, context: Mapping[str, str]) -> Rewrite:
-    from refactor.document import DockerfileError
-    from refactor.rewrite import SelfCheckError, rewrite
+    from dockerslim_refactor.document import DockerfileError
+    from dockerslim_refactor.rewrite import SelfCheckError, rewrite
 
     try:
         return rewrite(text, options, context)
@@ -246,7 +245,7 @@ def _try_rewrite(text: str, options: Options, context: Mapping[str, str]) -> Rew
 
 def size_class(image: str) -> str:
     """A rough size class of a base image, for the summary."""
-    from refactor.analysis import images as img
+    from dockerslim_refactor.analysis import images as img
 
     ref = img.parse_image(image)
     info = img.base_image_info(ref)
@@ -336,7 +335,7 @@ class RuntimeChoice:
 def runtime_choices(result: Rewrite) -> list[RuntimeChoice]:
     """Every runtime family, the recommended one first, the ones that cannot run the program
     with the reason. Viability asks the plan's own choice with each ``--runtime``."""
-    from refactor.plan import PlanError, choose_runtime
+    from dockerslim_refactor.plan import PlanError, choose_runtime
 
     analysis, plan = result.analysis, result.plan
     build = analysis.build
@@ -372,7 +371,7 @@ def runtime_choices(result: Rewrite) -> list[RuntimeChoice]:
 
 
 def _refusal(analysis: Analysis, build: BuildInfo, family: str, notes: list[Finding]) -> str | None:
-    from refactor.plan import _fits, runtime_needs
+    from dockerslim_refactor.plan import fits, runtime_needs
 
     marker = f" instead of {family}: "
     for note in notes:
@@ -380,7 +379,7 @@ def _refusal(analysis: Analysis, build: BuildInfo, family: str, notes: list[Find
             return note.message.split(marker, 1)[1]
     needs = runtime_needs(analysis.facts, build)
     packages = tuple(dict.fromkeys(needs.packages + analysis.options.runtime_packages))
-    return _fits(family, replace(needs, packages=packages), build.linkage)
+    return fits(family, replace(needs, packages=packages), build.linkage)
 
 
 # -- the questions -------------------------------------------------------------------------------

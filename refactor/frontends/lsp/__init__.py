@@ -1,5 +1,6 @@
 """Language server: the engine's findings as diagnostics and its fixes as code actions, for
-any editor with an LSP client (``dockerslim-refactor lsp``, ``python -m refactor.lsp``).
+any editor with an LSP client (``dockerslim-refactor lsp``, ``python -m
+dockerslim_refactor.frontends.lsp``).
 
 pygls is imported only when the server starts, so the CLI's other commands never load it.
 """
@@ -61,7 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(name)s %(levelname)s %(message)s",
     )
     try:
-        from refactor.lsp.server import create_server
+        from dockerslim_refactor.frontends.lsp.server import create_server
     except ImportError as err:
         print(
             f"{PROG}: the language server needs pygls 2 ({err}); install it with "

@@ -1,6 +1,7 @@
 """The language server: pygls glue over the engine the CLI uses.
 
-The engine runs in a child process (:mod:`refactor.lsp.engine`), one request at a time, with a
+The engine runs in a child process (:mod:`dockerslim_refactor.frontends.lsp.engine`), one request
+at a time, with a
 time limit: a document that makes it fail, crash or hang costs a log line and a restart of the
 child, never the session. Results are kept per document version, settings and build context,
 so code actions on an analysed document answer without running the engine again.
@@ -17,18 +18,28 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from dockerslim_refactor import __version__
+from dockerslim_refactor.docs import DOCS_BASE
+from dockerslim_refactor.frontends.lsp.engine import (
+    Analysed,
+    EngineError,
+    EngineFailure,
+    EngineProcess,
+    FindingInfo,
+)
+from dockerslim_refactor.frontends.lsp.positions import LineEdit, LineMap
+from dockerslim_refactor.frontends.lsp.settings import (
+    SECTION,
+    apply_settings,
+    options_to_json,
+    section_of,
+)
+from dockerslim_refactor.options import Options
 from lsprotocol import types
 from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
-
-from refactor import __version__
-from refactor.docs import DOCS_BASE
-from refactor.lsp.engine import Analysed, EngineError, EngineFailure, EngineProcess, FindingInfo
-from refactor.lsp.positions import LineEdit, LineMap
-from refactor.lsp.settings import SECTION, apply_settings, options_to_json, section_of
-from refactor.options import Options
 
 SOURCE = "dockerslim-refactor"
 RULE_DOCS_URL = DOCS_BASE + "{code}.md"

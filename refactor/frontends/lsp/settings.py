@@ -1,4 +1,4 @@
-"""Client settings to :class:`refactor.options.Options`.
+"""Client settings to :class:`dockerslim_refactor.options.Options`.
 
 Settings come from ``initializationOptions`` and from ``workspace/configuration`` (section
 ``dockerslim-refactor``), either as that section's object or wrapped in it::
@@ -16,8 +16,8 @@ from collections.abc import Mapping
 from dataclasses import fields, replace
 from typing import Any
 
-from refactor.document import STAGE_NAME
-from refactor.options import RUNTIME_CHOICES, Options
+from dockerslim_refactor.document import STAGE_NAME
+from dockerslim_refactor.options import RUNTIME_CHOICES, Options
 
 SECTION = "dockerslim-refactor"
 KEYS = ("runtime", "runtimeImage", "stageName", "keepRoot", "disabledRules")

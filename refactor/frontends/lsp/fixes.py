@@ -1,8 +1,10 @@
 """What the language server asks the engine, and the fixes as line edits; runs in the
-engine's process (:mod:`refactor.lsp.engine`). No pygls here, and no analysis of its own:
-findings come from :func:`refactor.analysis.analyze` (through :func:`refactor.rewrite.rewrite`),
+engine's process (:mod:`dockerslim_refactor.frontends.lsp.engine`). No pygls here, and no analysis
+of its own:
+findings come from :func:`dockerslim_refactor.findings.analyze` (through
+:func:`dockerslim_refactor.rewrite.rewrite`),
 the conversion is the rewrite the CLI writes, and a split chain is
-:func:`refactor.plan.split_chain`.
+:func:`dockerslim_refactor.plan.split_chain`.
 """
 
 from __future__ import annotations
@@ -11,12 +13,11 @@ import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from refactor.analysis import Analysis
-from refactor.analysis.model import Finding
-from refactor.document import DockerfileError, parse
-from refactor.lsp.positions import LineEdit, apply_line_edit
-from refactor.options import Options
-from refactor.rewrite import Rewrite, SelfCheckError, rewrite
+from dockerslim_refactor.analysis.model import Analysis, Finding
+from dockerslim_refactor.document import DockerfileError, parse
+from dockerslim_refactor.frontends.lsp.positions import LineEdit, apply_line_edit
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import Rewrite, SelfCheckError, rewrite
 
 CONVERT, SPLIT, NON_ROOT = "DSR001", "DSR002", "DSR005"
 NON_ROOT_USER = "USER 65534:65534"
@@ -73,7 +74,7 @@ def snapshot(
 def _analysis_only(
     text: str, options: Options, context_files: Mapping[str, str] | None, problem: str
 ) -> Snapshot:
-    from refactor.analysis import analyze
+    from dockerslim_refactor.findings import analyze
 
     try:
         analysis = analyze(parse(text), options, context_files)
@@ -97,8 +98,8 @@ def convert_output(snap: Snapshot) -> str | None:
 
 def split_edit(snap: Snapshot, finding: Finding) -> LineEdit | None:
     """One RUN per command for the chain ``finding`` is about, from
-    :func:`refactor.plan.split_chain`, over exactly that RUN's lines."""
-    from refactor.plan import split_chain
+    :func:`dockerslim_refactor.plan.split_chain`, over exactly that RUN's lines."""
+    from dockerslim_refactor.plan import split_chain
 
     if snap.analysis is None:
         return None
@@ -153,7 +154,7 @@ LINE_FIXES: dict[str, Callable[[Snapshot, Finding], LineEdit | None]] = {
 
 def fix_titles() -> dict[str, tuple[str, bool]]:
     """``code -> (FIX title, FIX_SAFE)`` for the rules that declare a fix."""
-    from refactor.rules import all_rules
+    from dockerslim_refactor.rules import all_rules
 
     return {
         rule.CODE: (rule.FIX, bool(getattr(rule, "FIX_SAFE", False)))

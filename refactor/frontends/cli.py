@@ -14,15 +14,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from refactor import __version__
-from refactor.options import LINKAGE_CHOICES, RUNTIME_CHOICES, Options
+from dockerslim_refactor import __version__
+from dockerslim_refactor.options import LINKAGE_CHOICES, RUNTIME_CHOICES, Options
 
 if TYPE_CHECKING:
-    from refactor.analysis.model import Finding
-    from refactor.config import Config, ConfigFinder, Settings
-    from refactor.document import Document
-    from refactor.formats import FileResult
-    from refactor.rewrite import Rewrite
+    from dockerslim_refactor.analysis.model import Finding
+    from dockerslim_refactor.config import Config, ConfigFinder, Settings
+    from dockerslim_refactor.document import Document
+    from dockerslim_refactor.formats import FileResult
+    from dockerslim_refactor.rewrite import Rewrite
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
 PROG = "dockerslim-refactor"
@@ -197,8 +197,8 @@ def rewrite_parser(many: bool = False) -> argparse.ArgumentParser:
 
 
 def analyze_parser() -> argparse.ArgumentParser:
-    from refactor.formats import FORMATS
-    from refactor.ruleset import CURRENT, FAIL_LEVELS, RULE_SETS
+    from dockerslim_refactor.formats import FORMATS
+    from dockerslim_refactor.ruleset import CURRENT, FAIL_LEVELS, RULE_SETS
 
     parser = argparse.ArgumentParser(
         prog=f"{PROG} analyze",
@@ -276,7 +276,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
 
 
 def _stage_name(name: str) -> str:
-    from refactor.options import OptionError, Options
+    from dockerslim_refactor.options import OptionError, Options
 
     try:
         Options().check_stage_name(name)
@@ -373,7 +373,7 @@ class Batch:
         self._contexts: dict[Path | None, dict[str, str]] = {}
         if getattr(args, "no_config", False):
             return
-        from refactor.config import ConfigError, ConfigFinder, load
+        from dockerslim_refactor.config import ConfigError, ConfigFinder, load
 
         if getattr(args, "config", None):
             try:
@@ -386,7 +386,7 @@ class Batch:
     def settings(self, path: str) -> Settings:
         """The configuration's settings for ``path``; raises :class:`InputError` for a
         configuration file that cannot be used."""
-        from refactor.config import ConfigError, Settings
+        from dockerslim_refactor.config import ConfigError, Settings
 
         config = self._explicit
         if self._finder is not None:
@@ -486,10 +486,10 @@ def _rewrite_text(
 ) -> tuple[Document, Rewrite | None, str | None]:
     """Parse and rewrite one file: (document, the rewrite or ``None`` when an ignore pragma
     stops it, that pragma's reason). Raises :class:`InputError`."""
-    from refactor.document import DockerfileError, parse
-    from refactor.options import OptionError
-    from refactor.pragmas import rewrite_blocker
-    from refactor.rewrite import SelfCheckError, rewrite
+    from dockerslim_refactor.document import DockerfileError, parse
+    from dockerslim_refactor.options import OptionError
+    from dockerslim_refactor.pragmas import rewrite_blocker
+    from dockerslim_refactor.rewrite import SelfCheckError, rewrite
 
     shown = _shown(path)
     options, _ = batch.options(path)
@@ -525,13 +525,13 @@ def rewrite_file(path: str, options_argv: Sequence[str] = ()) -> str:
 
 def _notes(document: Document, findings: Sequence[Finding]) -> list[Finding]:
     """The rewrite's notes (DSR1xx) that no ignore pragma hides."""
-    from refactor.pragmas import apply
+    from dockerslim_refactor.pragmas import apply
 
     return list(apply(document, [f for f in findings if f.code.startswith("DSR1")]).findings)
 
 
 def run_rewrite(argv: Sequence[str]) -> int:
-    from refactor.discovery import discover
+    from dockerslim_refactor.discovery import discover
 
     args = rewrite_parser(many=True).parse_intermixed_args(argv)
     paths: list[str] = args.paths
@@ -650,8 +650,8 @@ def _rewrite_one(batch: Batch, path: str, *, single: bool) -> int:
 
 
 def run_analyze(argv: Sequence[str]) -> int:
-    from refactor.discovery import discover
-    from refactor.formats import FileResult, Problem, renderer
+    from dockerslim_refactor.discovery import discover
+    from dockerslim_refactor.formats import FileResult, Problem, renderer
 
     args = analyze_parser().parse_intermixed_args(argv)
     _check_flags(args)
@@ -676,12 +676,12 @@ def run_analyze(argv: Sequence[str]) -> int:
 
 
 def _analyze_one(batch: Batch, path: str) -> FileResult:
-    from refactor.analysis import analyze
-    from refactor.document import DockerfileError, parse
-    from refactor.formats import FileResult
-    from refactor.pragmas import UnusedIgnore, apply, rewrite_blocker
-    from refactor.rules import all_rules
-    from refactor.ruleset import CURRENT, DEFAULT_FAIL_LEVEL
+    from dockerslim_refactor.document import DockerfileError, parse
+    from dockerslim_refactor.findings import analyze
+    from dockerslim_refactor.formats import FileResult
+    from dockerslim_refactor.pragmas import UnusedIgnore, apply, rewrite_blocker
+    from dockerslim_refactor.rules import all_rules
+    from dockerslim_refactor.ruleset import CURRENT, DEFAULT_FAIL_LEVEL
 
     args = batch.args
     shown = _shown(path)
@@ -716,23 +716,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         # Subcommands with heavy libraries import them only when asked for.
         if argv and argv[0] == "verify":
-            from refactor import verify
+            from dockerslim_refactor.frontends import verify
 
             return verify.main(argv[1:])
         if argv and argv[0] == "lsp":
-            from refactor import lsp
+            from dockerslim_refactor.frontends import lsp
 
             return lsp.main(argv[1:])
         if argv and argv[0] == "merge":
-            from refactor import merge
+            from dockerslim_refactor.frontends import merge
 
             return merge.main(argv[1:])
         if argv and argv[0] == "wizard":
-            from refactor import wizard
+            from dockerslim_refactor.frontends import wizard
 
             return wizard.main(argv[1:])
         if "--interactive" in argv:
-            from refactor import wizard
+            from dockerslim_refactor.frontends import wizard
 
             return wizard.main([a for a in argv if a != "--interactive"])
         if argv and argv[0] == "analyze":

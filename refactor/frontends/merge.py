@@ -17,7 +17,8 @@ file that does the same in a single ``docker build``:
   ``ARG``\\ s of both files go before the first ``FROM``, identical ones once.
 
 Which runtime ``COPY`` takes which build output is read from the script, with the shell view
-(:func:`refactor.shell.parse_shell`): ``docker [image] build``, ``docker [container] create``
+(:func:`dockerslim_refactor.shell.parse_shell`): ``docker [image] build``, ``docker [container]
+create``
 (also ``id=$(docker create IMAGE)`` and ``docker run --name X`` without ``--rm``), ``docker
 [container] cp X:/path local``, ``docker [container] rm``, ``rm`` of the copies, ``tar`` and
 the final ``docker build``. Paths are compared after following the script's ``cd``\\ s and
@@ -43,7 +44,8 @@ kept.
 
 The result is checked before anything is written: it parses, and its final stage keeps the
 runtime Dockerfile's command, user, workdir, environment, ports and labels
-(:func:`refactor.rewrite.self_check`). It is also run through the analyzer, whose findings
+(:func:`dockerslim_refactor.rewrite.self_check`). It is also run through the analyzer, whose
+findings
 are returned with the result.
 """
 
@@ -59,9 +61,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from refactor.analysis.model import Finding, expand
-from refactor.document import STAGE_NAME, DockerfileError, Document, Instruction, Stage, parse
-from refactor.shell import Command, parse_shell
+from dockerslim_refactor.analysis.model import Finding, expand
+from dockerslim_refactor.document import (
+    STAGE_NAME,
+    DockerfileError,
+    Document,
+    Instruction,
+    Stage,
+    parse,
+)
+from dockerslim_refactor.shell import Command, parse_shell
 
 PROG = "dockerslim-refactor merge"
 EXIT_OK, EXIT_ERROR = 0, 2
@@ -1027,9 +1036,9 @@ _INSTALL_VALUES = frozenset({"-m", "--mode", "-o", "--owner", "-g", "--group", "
 def _produced(build: Document, stage: Stage) -> list[_Produced]:
     """Paths the builder stage makes: detector artifacts, compiler ``-o`` outputs, ``cp``/
     ``mv``/``install`` targets, ``COPY --from`` targets."""
-    from refactor.analysis.ecosystems import detect
-    from refactor.analysis.facts import stage_facts
-    from refactor.options import Options
+    from dockerslim_refactor.analysis.ecosystems import detect
+    from dockerslim_refactor.analysis.facts import stage_facts
+    from dockerslim_refactor.options import Options
 
     facts = stage_facts(build, stage)
     found: dict[str, _Produced] = {}
@@ -1468,8 +1477,8 @@ def _assemble(
 
 
 def _check(output: str, runtime: Document, names: _Names) -> tuple[Finding, ...]:
-    from refactor.analysis import analyze
-    from refactor.rewrite import SelfCheckError, self_check
+    from dockerslim_refactor.findings import analyze
+    from dockerslim_refactor.rewrite import SelfCheckError, self_check
 
     try:
         self_check(runtime, output)
@@ -1677,7 +1686,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str]) -> int:
     """``dockerslim-refactor merge ...``: exit 0 when the merged file is written, 2 on error."""
-    from refactor.cli import UsageError
+    from dockerslim_refactor.frontends.cli import UsageError
 
     try:
         return _run(_parser().parse_args(list(argv)))
@@ -1687,7 +1696,7 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from refactor.cli import UsageError, read_dockerfile, write_atomically
+    from dockerslim_refactor.frontends.cli import UsageError, read_dockerfile, write_atomically
 
     artifacts: dict[str, str] = {}
     for item in args.artifact:

@@ -16,7 +16,7 @@ but its smoke run differs from the original's (exit status or stdout); 2 on erro
 arguments or missing files, no reachable engine, a failed build, a smoke run that timed out,
 a rewrite that could not be produced; 130 when interrupted (SIGINT/SIGTERM).
 
-Everything it makes is labelled ``dockerslim-refactor.verify=<run id>``; the images and
+Everything it makes is labelled ``dockerslim-refactor.frontends.verify=<run id>``; the images and
 containers with that label are removed at the end (also when interrupted) unless
 ``--keep-images`` is given.
 """
@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 PROG = "dockerslim-refactor verify"
-LABEL = "dockerslim-refactor.verify"
+LABEL = "dockerslim-refactor.frontends.verify"
 TAG_REPO = "dockerslim-refactor-verify"
 ROLES = ("original", "rewritten")
 REPORT_VERSION = 1
@@ -451,8 +451,8 @@ def cleanup(run_id: str, tags: list[str]) -> list[str]:
 def produce_rewrite(dockerfile: Path, rewrite_args: list[str], workdir: Path) -> Path:
     """Rewrite ``dockerfile`` with this tool, in-process, into a file under ``workdir``."""
     try:
-        from refactor.cli import UsageError, rewrite_file
-        from refactor.document import DockerfileError
+        from dockerslim_refactor.document import DockerfileError
+        from dockerslim_refactor.frontends.cli import UsageError, rewrite_file
     except ImportError as exc:
         raise VerifyError(
             f"the rewriter is not available ({exc}); pass --rewritten FILE instead"

@@ -96,7 +96,11 @@ class EngineProcess:
     when its caller is cancelled, so answers never get out of step with requests."""
 
     def __init__(self, on_start: Any = None, command: list[str] | None = None) -> None:
-        self._command = command or [sys.executable, "-m", "refactor.lsp.engine"]
+        self._command = command or [
+            sys.executable,
+            "-m",
+            "dockerslim_refactor.frontends.lsp.engine",
+        ]
         self._process: asyncio.subprocess.Process | None = None
         self._lock = asyncio.Lock()
         self._next_id = 0
@@ -118,10 +122,10 @@ class EngineProcess:
         process = self._process
         if process is not None and process.returncode is None:
             return process
-        package_root = str(Path(__file__).resolve().parent.parent.parent)
+        package_root = str(Path(__file__).resolve().parents[3])
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
-        # Started in the folder that holds the package, so that a ``refactor`` folder in the
+        # Started in the folder that holds the package, so that a package folder of that name in the
         # editor's working directory cannot stand in for it.
         process = await asyncio.create_subprocess_exec(
             *self._command,
@@ -200,15 +204,15 @@ class _Child:
         known = self.contexts.get(folder)
         if known is not None and known[0] == generation:
             return known[1]
-        from refactor.cli import context_files
+        from dockerslim_refactor.frontends.cli import context_files
 
         files = context_files(Path(folder))
         self.contexts[folder] = (generation, files)
         return files
 
     def analyse(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        from refactor.lsp.fixes import convert_output, snapshot
-        from refactor.lsp.settings import options_from_json
+        from dockerslim_refactor.frontends.lsp.fixes import convert_output, snapshot
+        from dockerslim_refactor.frontends.lsp.settings import options_from_json
 
         options = options_from_json(params["options"])
         context = self.context(params.get("folder"), int(params.get("generation", 0)))
@@ -235,7 +239,7 @@ class _Child:
         }
 
     def fixes(self, params: Mapping[str, Any]) -> list[list[Any] | None]:
-        from refactor.lsp.fixes import LINE_FIXES
+        from dockerslim_refactor.frontends.lsp.fixes import LINE_FIXES
 
         kept = self.kept.get(params["uri"])
         wanted = params.get("fixes", [])
@@ -252,7 +256,7 @@ class _Child:
         return edits
 
     def titles(self, params: Mapping[str, Any]) -> dict[str, list[Any]]:
-        from refactor.lsp.fixes import fix_titles
+        from dockerslim_refactor.frontends.lsp.fixes import fix_titles
 
         return {code: [title, safe] for code, (title, safe) in fix_titles().items()}
 
@@ -276,8 +280,8 @@ def serve(stdin: Any = None, stdout: Any = None) -> int:
     sys.stdout = sys.stderr  # a stray print in the engine must not break the protocol
     child = _Child()
     with contextlib.suppress(Exception):  # load the engine before the first request
-        from refactor.lsp.fixes import snapshot
-        from refactor.options import Options
+        from dockerslim_refactor.frontends.lsp.fixes import snapshot
+        from dockerslim_refactor.options import Options
 
         snapshot('FROM golang:1.22\nRUN go build -o /app .\nCMD ["/app"]\n', Options())
     for line in stdin:

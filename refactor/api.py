@@ -1,0 +1,299 @@
+"""The core API every front end uses: read a Dockerfile (parsed once), analyse it, rewrite it,
+and write the result atomically. One family of errors, each with a file, a line and a message.
+
+The CLI, the wizard, the language server, ``merge`` and ``verify`` reach the engine through
+this module only; none of them imports another front end."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dockerslim_refactor.options import OptionError, Options
+
+if TYPE_CHECKING:
+    from dockerslim_refactor.analysis.model import Analysis, Finding
+    from dockerslim_refactor.document import Document
+    from dockerslim_refactor.plan import StagePlan
+
+STDIN_NAME = "<stdin>"
+
+# Build-context files detectors may read (cgo imports, crate name, TLS crates, scripts).
+CONTEXT_SUFFIXES = (".go",)
+CONTEXT_NAMES = frozenset({"Cargo.toml", "package.json", "go.mod"})
+CONTEXT_SKIP = frozenset({".git", "node_modules", "vendor", "target", "dist", "build", ".venv"})
+CONTEXT_MAX_FILES, CONTEXT_MAX_BYTES, CONTEXT_MAX_DEPTH = 400, 256 * 1024, 4
+
+__all__ = [
+    "STDIN_NAME",
+    "Error",
+    "InputError",
+    "UsageError",
+    "Options",
+    "OptionError",
+    "Source",
+    "Result",
+    "read",
+    "read_text",
+    "source_of",
+    "analyse",
+    "rewrite",
+    "context_files",
+    "context_root",
+    "check_output_target",
+    "same_file",
+    "write_atomically",
+]
+
+
+class Error(Exception):
+    """Everything the API refuses: printed as one line (``file:line: message``), exit 2."""
+
+    def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
+        where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
+        super().__init__(where + message)
+        self.path = path
+        self.message = message
+        self.line = line
+
+
+class UsageError(Error):
+    """Arguments or an output target that cannot be used, whatever the file says."""
+
+
+class InputError(Error):
+    """One file (a Dockerfile, or the configuration that applies to it) that cannot be used. A
+    run over many files reports it and goes on with the others."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        super().__init__(message, path, line)
+
+
+def shown_name(path: str) -> str:
+    return STDIN_NAME if path == "-" else path
+
+
+# -- input -------------------------------------------------------------------------------------
+
+
+def read_text(path: str) -> str:
+    """Read and decode a Dockerfile (``-`` is standard input); raises :class:`InputError`."""
+    if path == "-":
+        data = sys.stdin.buffer.read()
+        shown = STDIN_NAME
+    else:
+        shown = path
+        target = Path(path)
+        if target.is_dir():
+            raise InputError(shown, "is a folder, not a Dockerfile")
+        try:
+            data = target.read_bytes()
+        except FileNotFoundError:
+            raise InputError(shown, "no such file") from None
+        except PermissionError:
+            raise InputError(shown, "permission denied") from None
+        except OSError as err:
+            raise InputError(shown, f"cannot read: {err.strerror or err}") from None
+    if b"\0" in data:
+        line = data[: data.index(b"\0")].count(b"\n") + 1
+        raise InputError(shown, "binary file (NUL byte), not a Dockerfile", line)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        raise InputError(shown, f"not UTF-8 text (byte 0x{data[err.start]:02x})", line) from None
+    if not text.lstrip("\ufeff").strip():
+        raise InputError(shown, "empty file", 1)
+    return text
+
+
+@dataclass(frozen=True)
+class Source:
+    """A Dockerfile as read and parsed, once, for every later step."""
+
+    path: str
+    """The name shown in messages (``<stdin>`` for standard input)."""
+    text: str
+    document: Document
+
+
+def source_of(text: str, path: str = STDIN_NAME) -> Source:
+    """Parse ``text``; raises :class:`InputError` with the line BuildKit would refuse."""
+    from dockerslim_refactor.document import DockerfileError, parse
+
+    try:
+        return Source(path, text, parse(text))
+    except DockerfileError as err:
+        raise InputError(path, err.message, err.line) from None
+
+
+def read(path: str) -> Source:
+    """Read and parse the Dockerfile at ``path`` (``-`` for standard input)."""
+    return source_of(read_text(path), shown_name(path))
+
+
+def context_root(context: str | None, path: str) -> Path | None:
+    """The build context: ``--context`` when given, else the Dockerfile's folder."""
+    if context:
+        root = Path(context)
+        if not root.is_dir():
+            raise UsageError(f"{context}: --context is not a folder")
+        return root
+    return Path(path).resolve().parent if path != "-" else None
+
+
+def context_files(root: Path | None) -> dict[str, str]:
+    """Small source files of the build context that detectors read, bounded in count, size
+    and depth so a Dockerfile at the top of a large repository stays fast."""
+    if root is None or not root.is_dir():
+        return {}
+    found: dict[str, str] = {}
+    stack = [(root, 0)]
+    while stack and len(found) < CONTEXT_MAX_FILES:
+        folder, depth = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                if depth < CONTEXT_MAX_DEPTH and entry.name not in CONTEXT_SKIP:
+                    stack.append((Path(entry.path), depth + 1))
+                continue
+            if not (entry.name in CONTEXT_NAMES or entry.name.endswith(CONTEXT_SUFFIXES)):
+                continue
+            try:
+                if entry.stat().st_size > CONTEXT_MAX_BYTES:
+                    continue
+                text = Path(entry.path).read_text("utf-8", errors="replace")
+            except OSError:
+                continue
+            found[Path(entry.path).relative_to(root).as_posix()] = text
+    return found
+
+
+# -- the engine --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Result:
+    """What the engine made of one file: the analysis, and for a rewrite the plan and the new
+    text, or the reason the file is left alone."""
+
+    source: Source
+    analysis: Analysis | None
+    """``None`` only when an ignore pragma stops the rewrite before any analysis."""
+    plan: StagePlan | None
+    output: str | None
+    """The new Dockerfile, or ``None`` when the file is left alone."""
+    reason: str | None
+    """Why the file is left alone."""
+
+    @property
+    def changed(self) -> bool:
+        return self.output is not None and self.output != self.source.text
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return self.analysis.findings if self.analysis is not None else ()
+
+    @property
+    def notes(self) -> tuple[Finding, ...]:
+        """The rewrite's own notes (DSR1xx) from the analysis and the plan."""
+        found = [f for f in self.findings if f.code.startswith("DSR1")]
+        if self.plan is not None:
+            found += [f for f in self.plan.notes if f.code.startswith("DSR1")]
+        return tuple(found)
+
+
+def analyse(
+    source: Source, options: Options | None = None, context: Mapping[str, str] | None = None
+) -> Analysis:
+    """Every finding for ``source``; no plan, no template."""
+    from dockerslim_refactor.findings import analyze
+
+    return analyze(source.document, options or Options(), context)
+
+
+def rewrite(
+    source: Source,
+    options: Options | None = None,
+    context: Mapping[str, str] | None = None,
+    *,
+    honour_pragmas: bool = True,
+) -> Result:
+    """Rewrite ``source``. Raises :class:`InputError` when the result would lose part of the
+    original image (nothing is written then), :class:`UsageError` for contradicting options."""
+    from dockerslim_refactor.rewrite import SelfCheckError, rewrite_document
+
+    if honour_pragmas:
+        from dockerslim_refactor.pragmas import rewrite_blocker
+
+        blocker = rewrite_blocker(source.document)
+        if blocker:
+            return Result(source, None, None, None, blocker)
+    try:
+        done = rewrite_document(source.document, options or Options(), context)
+    except OptionError as err:
+        raise UsageError(str(err)) from None
+    except SelfCheckError as err:
+        raise InputError(source.path, f"refused, nothing written: {err}") from None
+    return Result(source, done.analysis, done.plan, done.output, done.reason)
+
+
+# -- output ------------------------------------------------------------------------------------
+
+
+def check_output_target(path: Path) -> None:
+    """Fail before any work when ``path`` cannot be written."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise UsageError(f"folder {folder} does not exist", str(path))
+    if path.is_dir():
+        raise UsageError("is a folder", str(path))
+
+
+def same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` next to ``path`` in a temporary file, then rename it over ``path``, so a
+    failure leaves the old file intact. An existing file's mode is kept."""
+    check_output_target(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except PermissionError:
+        raise UsageError(f"permission denied (cannot write in {folder})", str(path)) from None
+    except OSError as err:
+        raise UsageError(f"cannot write: {err.strerror or err}", str(path)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        else:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, path)
+    except BaseException as err:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(err, OSError):
+            raise UsageError(f"cannot write: {err.strerror or err}", str(path)) from None
+        raise

@@ -1,0 +1,34 @@
+"""Every finding for a Dockerfile: the analysis of its final stage (facts, the ecosystem
+detectors, whether a rewrite pays off), then every rule over it."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+from dockerslim_refactor.analysis.benefit import leave_alone_reason, toolchain_evidence
+from dockerslim_refactor.analysis.ecosystems import detect
+from dockerslim_refactor.analysis.facts import stage_facts
+from dockerslim_refactor.analysis.model import Analysis
+from dockerslim_refactor.document import Document
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rules import run_rules
+
+
+def analyze(
+    document: Document,
+    options: Options | None = None,
+    context_files: Mapping[str, str] | None = None,
+) -> Analysis:
+    options = options or Options()
+    facts = stage_facts(document, document.stages[-1], context_files)
+    build = detect(facts, options) if len(document.stages) == 1 else None
+    toolchain = toolchain_evidence(facts)
+    reason = leave_alone_reason(document, facts, build, toolchain)
+    if reason and build is not None and build.artifacts:
+        # Left alone for a reason of its own (a toolchain image…): the detector's notes about
+        # how it would have rewritten the file would only mislead.
+        build = replace(build, findings=())
+    partial = Analysis(document, facts, build, toolchain, reason, (), options)
+    findings = run_rules(partial)
+    return Analysis(document, facts, build, toolchain, reason, findings, options)

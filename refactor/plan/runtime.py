@@ -1,0 +1,252 @@
+"""Runtime choice: what the program needs at run time (a shell, tools, libraries, CA
+certificates) and the base image that provides it."""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+from dockerslim_refactor.analysis import images as img
+from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.plan.model import PlanError, RuntimeBase, note
+from dockerslim_refactor.shell import parse_shell
+
+SHELL_BUILTINS = frozenset(
+    {
+        "exec",
+        "echo",
+        "test",
+        "[",
+        "true",
+        "false",
+        "cd",
+        "export",
+        "set",
+        "trap",
+        "sleep",
+        "kill",
+        "printf",
+        "exit",
+        "wait",
+        "read",
+        "eval",
+        "env",
+        "sh",
+        "cat",
+    }
+)
+
+
+@dataclass(frozen=True)
+class RuntimeNeeds:
+    shell: bool
+    tools: tuple[str, ...]
+    packages: tuple[str, ...]
+    ca: bool
+
+
+def runtime_needs(facts: StageFacts, build: BuildInfo) -> RuntimeNeeds:
+    shell = False
+    tools: list[str] = []
+    programs = {posixpath.basename(a.dest) for a in build.artifacts}
+    for keyword in ("ENTRYPOINT", "CMD", "HEALTHCHECK"):
+        ins = facts.stage.last(keyword)
+        if ins is None:
+            continue
+        if keyword == "ENTRYPOINT" and ins is not facts.entrypoint:
+            continue
+        if keyword == "HEALTHCHECK":
+            words = ins.value.split(None, 1)
+            if not words or words[0].upper() == "NONE":
+                continue
+            rest = words[1] if len(words) > 1 else ""
+            inner = rest.strip()
+            if inner.startswith("["):
+                import json
+
+                try:
+                    argv = json.loads(inner)
+                except ValueError:
+                    argv = []
+                if argv and isinstance(argv, list):
+                    tools.append(posixpath.basename(str(argv[0])))
+                continue
+            shell = True
+            script = parse_shell(inner, None)
+        elif ins.is_json:
+            argv = ins.json_args or ()
+            if argv and posixpath.basename(argv[0]) in {"sh", "bash", "ash"}:
+                shell = True
+                tools.append(posixpath.basename(argv[0]))
+                if len(argv) > 2 and argv[1] == "-c":
+                    script = parse_shell(argv[2], None)
+                    tools.extend(c.basename for c in script.commands)
+            continue
+        else:
+            shell = True
+            script = parse_shell(ins.value, None)
+        tools.extend(c.basename for c in script.commands)
+    exe = facts.executable or ""
+    if exe.endswith(".sh"):
+        shell = True
+    wanted = tuple(
+        dict.fromkeys(
+            t
+            for t in tools
+            if t and t not in SHELL_BUILTINS and t not in programs and t != posixpath.basename(exe)
+        )
+    )
+    return RuntimeNeeds(shell, wanted, build.runtime_packages, build.needs_ca_certificates)
+
+
+def with_extra_packages(needs: RuntimeNeeds, options: Options) -> RuntimeNeeds:
+    packages = tuple(dict.fromkeys(needs.packages + options.runtime_packages))
+    return RuntimeNeeds(needs.shell, needs.tools, packages, needs.ca)
+
+
+# What each family offers: a shell, tools it has or can install, OS packages.
+_FAMILY_TOOLS = {
+    "alpine": {"sh", "ash", "wget", "nc", "curl", "bash"},
+    "busybox": {"sh", "ash", "wget", "nc"},
+    "scratch": set(),
+    "distroless": set(),
+    "slim": {"sh", "bash", "curl", "wget"},
+}
+
+
+_INSTALLABLE = {"alpine": {"curl", "bash"}, "slim": {"curl", "wget"}}
+
+
+def fits(family: str, needs: RuntimeNeeds, linkage: str) -> str | None:
+    """Why ``family`` cannot run the program, or ``None`` when it can."""
+    if linkage == "glibc" and family in {"alpine", "busybox", "scratch"}:
+        return f"the program links glibc, which {family} does not have"
+    if linkage == "musl" and family != "alpine":
+        return "the program links musl dynamically; only alpine has it"
+    if needs.shell and family in {"scratch", "distroless"}:
+        return f"the image's command needs /bin/sh, which {family} does not have"
+    missing = [t for t in needs.tools if t not in _FAMILY_TOOLS[family]]
+    if missing:
+        return f"the image's command uses {', '.join(missing)}, which {family} does not have"
+    if needs.packages and family != "slim":
+        return f"the program needs {', '.join(needs.packages)}, installable only on Debian"
+    return None
+
+
+_FALLBACKS = {
+    "auto": ("alpine", "distroless", "slim"),
+    "alpine": ("alpine", "slim"),
+    "busybox": ("busybox", "alpine", "slim"),
+    "scratch": ("scratch", "busybox", "alpine", "slim"),
+    "distroless": ("distroless", "busybox", "alpine", "slim"),
+    "slim": ("slim",),
+}
+
+
+_GLIBC_FALLBACKS = {
+    "auto": ("distroless", "slim"),
+    "slim": ("slim",),
+}
+
+
+def choose_runtime(
+    facts: StageFacts, build: BuildInfo, options: Options
+) -> tuple[RuntimeBase, list[Finding]]:
+    needs = with_extra_packages(runtime_needs(facts, build), options)
+    line = facts.stage.from_instruction.start_line
+    notes: list[Finding] = []
+    if options.runtime_image:
+        ref = img.parse_image(options.runtime_image)
+        info = img.base_image_info(ref)
+        family = "custom"
+        return (
+            RuntimeBase(
+                options.runtime_image, family, info.has_shell, "named with --runtime-image"
+            ),
+            notes,
+        )
+    if build.linkage == "interpreter":
+        assert build.runtime_image is not None
+        reason = f"the same interpreter as {facts.image.text}, without its build tools"
+        if options.runtime not in {"auto", "slim"}:
+            notes.append(
+                note(
+                    line,
+                    f"--runtime {options.runtime} applies to native programs; an interpreted "
+                    f"program keeps its interpreter image ({build.runtime_image})",
+                    flag="--runtime-image",
+                )
+            )
+        return RuntimeBase(build.runtime_image, "interpreter", True, reason), notes
+    if build.linkage == "musl":
+        version = next((w[6:] for w in facts.image.variant_words if w.startswith("alpine")), "")
+        image = f"alpine:{version}" if re.fullmatch(r"\d+\.\d+", version) else img.ALPINE
+        if options.runtime not in {"auto", "alpine"}:
+            notes.append(
+                note(
+                    line,
+                    f"runtime {image} instead of {options.runtime}: the program links musl "
+                    "dynamically, which only alpine has",
+                    flag="--runtime",
+                )
+            )
+        return RuntimeBase(image, "alpine", True, "the program links musl, like its builder"), notes
+    if build.linkage == "glibc":
+        order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
+        if facts.image.repository == "ubuntu":
+            order = ("slim",)  # the builder's own release: its glibc is what the program needs
+        codename, named = img.builder_codename(facts.image)
+        if not named and facts.image.repository != "ubuntu":
+            notes.append(
+                note(
+                    line,
+                    f"assumed {facts.image.text} is built on Debian {codename}: the runtime "
+                    "keeps the same glibc. If the builder is on a newer release, pass "
+                    "--runtime-image (e.g. debian:trixie-slim)",
+                    flag="--runtime-image",
+                )
+            )
+    else:
+        order = _FALLBACKS[options.runtime]
+    refused: list[str] = []
+    if options.runtime not in order and options.runtime != "auto":
+        refused.append(f"{options.runtime}: {fits(options.runtime, needs, build.linkage)}")
+    for family in order:
+        why = fits(family, needs, build.linkage)
+        if why is None:
+            image = _image_for(family, facts, build)
+            reason = f"{'static' if build.linkage == 'static' else 'glibc-linked'} program"
+            if refused:
+                first_refusal = refused[0].split(": ", 1)[1]
+                notes.append(
+                    note(
+                        line,
+                        f"runtime {image} instead of {options.runtime}: {first_refusal}",
+                        flag="--runtime",
+                    )
+                )
+            return (
+                RuntimeBase(image, family, family not in {"scratch", "distroless"}, reason),
+                notes,
+            )
+        refused.append(f"{family}: {why}")
+    raise PlanError("no runtime base can run the program: " + "; ".join(refused))
+
+
+def _image_for(family: str, facts: StageFacts, build: BuildInfo) -> str:
+    codename, _ = img.builder_codename(facts.image)
+    if facts.image.repository == "ubuntu" and family == "slim":
+        return facts.image.text  # the same release: its glibc is what the program needs
+    release = {"bullseye": "11", "bookworm": "12", "trixie": "13"}.get(codename, "12")
+    if family == "alpine":
+        return img.ALPINE
+    if family == "busybox":
+        return img.BUSYBOX
+    if family == "scratch":
+        return img.SCRATCH
+    if family == "distroless":
+        kind = "static" if build.linkage == "static" else "cc"
+        return f"gcr.io/distroless/{kind}-debian{release}"
+    return img.debian_slim(codename)

@@ -1,0 +1,246 @@
+"""Assembling the plan: the user's file as the builder stage (with its comments, split
+chains and added steps), and the runtime stage's carried instructions."""
+
+from __future__ import annotations
+
+import re
+
+from dockerslim_refactor import buildkit
+from dockerslim_refactor.analysis.model import Analysis, BuildInfo, StageFacts
+from dockerslim_refactor.document import Document, Instruction
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.plan.chains import split_chain
+from dockerslim_refactor.plan.copies import runtime_copies, runtime_files
+from dockerslim_refactor.plan.model import (
+    PlanError,
+    StagePlan,
+    ensure_newline,
+    escape_continuations,
+)
+from dockerslim_refactor.plan.runtime import choose_runtime
+from dockerslim_refactor.plan.user import runtime_user
+
+# Moved from the builder into the runtime stage: they describe the image, not the build.
+MOVED = frozenset(
+    {
+        "CMD",
+        "ENTRYPOINT",
+        "EXPOSE",
+        "LABEL",
+        "MAINTAINER",
+        "HEALTHCHECK",
+        "STOPSIGNAL",
+        "VOLUME",
+        "ONBUILD",
+    }
+)
+
+
+# Kept in the builder and repeated in the runtime stage.
+REPEATED = frozenset({"WORKDIR", "ENV", "SHELL"})
+
+
+LAST_IN_RUNTIME = ("HEALTHCHECK", "ENTRYPOINT", "CMD")
+
+
+# Environment that only steers a compiler; an ENV made only of these stays in the builder.
+# Package-manager settings (NPM_CONFIG_*, PIP_*) are carried: `npm start` reads them at run time.
+BUILD_ONLY_ENV = re.compile(
+    r"^(CGO_ENABLED|CGO_[A-Z]+FLAGS|GO(OS|ARCH|ARM|AMD64|FLAGS|111MODULE|PROXY|PRIVATE|NOSUMDB|"
+    r"CACHE|MODCACHE|TOOLCHAIN)|CC|CXX|CFLAGS|CXXFLAGS|CPPFLAGS|LDFLAGS|MAKEFLAGS|CARGO_.*|"
+    r"RUSTFLAGS|RUSTUP_.*|DEBIAN_FRONTEND)$"
+)
+
+
+def _chunks(document: Document, instructions: tuple[Instruction, ...], start_line: int):
+    """Each instruction with the comment and blank lines between it and the one before."""
+    previous_end = start_line
+    for ins in instructions:
+        leading = document.source(previous_end + 1, ins.start_line - 1)
+        yield ins, leading, ins.raw
+        previous_end = ins.end_line
+
+
+def _close_continuation(raw: str, escape: str) -> str:
+    """Drop an escape character left dangling at the end of the file (``RUN x \\`` as the
+    last line, maybe followed by comment lines): in the rewrite, the line after it is no
+    longer the end of the file."""
+    lines = raw.splitlines(keepends=True)
+    for index in range(len(lines) - 1, -1, -1):
+        content = lines[index].strip()
+        if not content or content.startswith("#"):
+            continue
+        body = lines[index].rstrip("\r\n")
+        stripped = body.rstrip(" \t")
+        if stripped.endswith(escape) and not stripped.endswith(escape * 2):
+            ending = lines[index][len(body) :] or ("\n" if index < len(lines) - 1 else "")
+            lines[index] = stripped[: -len(escape)].rstrip(" \t") + ending
+        break
+    return "".join(lines)
+
+
+def build_plan(analysis: Analysis) -> StagePlan:
+    document, facts, build, options = (
+        analysis.document,
+        analysis.facts,
+        analysis.build,
+        (analysis.options),
+    )
+    if build is None or analysis.leave_alone:
+        raise PlanError(analysis.leave_alone or "nothing to rewrite")
+    stage = facts.stage
+    escape = document.escape
+    name = stage.name or options.stage_name
+    first = stage.from_instruction
+    head = document.source(1, first.start_line - 1)
+    builder_from = _named_from(first, name, stage.name is not None)
+
+    body: list[str] = []
+    carried: list[str] = []
+    finale: list[str] = []
+    workdirs: list[str] = []
+    last_user: Instruction | None = None
+    steps_by_line = {s.instruction.start_line: s for s in facts.steps}
+    instructions = list(stage.instructions)
+    bind_next: list[str] = []
+    uses_apt_cache = False
+    extra_steps = [escape_continuations(s, escape) for s in _strip_steps(facts, build, options)]
+    extra_steps += [escape_continuations(s, escape) for s in build.builder_steps]
+    after_line = max(build.lines) if build.lines else stage.end_line
+    carried_copies = runtime_copies(facts, build, after_line)
+    for index, (ins, leading, raw) in enumerate(
+        _chunks(document, stage.instructions, first.end_line)
+    ):
+        raw = ensure_newline(_close_continuation(raw, escape))
+        if options.buildkit and ins.keyword == "COPY":
+            following = instructions[index + 1] if index + 1 < len(instructions) else None
+            files = buildkit.bindable_copy(ins, following, instructions[index + 2 :])
+            if files:
+                # The next RUN only reads these files and a later COPY brings them again.
+                bind_next = buildkit.bind_flags(files)
+                body.append(leading)
+                continue
+        if ins.keyword in MOVED:
+            kept = leading.lstrip("\r\n") + raw
+            (finale if ins.keyword in LAST_IN_RUNTIME else carried).append(kept)
+            continue
+        if ins.keyword == "USER":
+            last_user = ins
+        if ins in carried_copies:
+            # A file the program reads at run time (a config, assets): the same COPY again.
+            carried.append(leading.lstrip("\r\n") + raw)
+        text = raw
+        if ins.keyword == "RUN" and options.split_chains:
+            step = steps_by_line.get(ins.start_line)
+            pieces = split_chain(ins, step.script if step else None)
+            if pieces:
+                text = "".join(ensure_newline(p) for p in pieces)
+        if options.buildkit and ins.keyword == "RUN":
+            step = steps_by_line.get(ins.start_line)
+            kinds = buildkit.managers(step) if step else []
+            uses_apt_cache = uses_apt_cache or "apt" in kinds
+            text = buildkit.with_flags(text, buildkit.cache_flags(kinds) + bind_next)
+            bind_next = []
+        body.append(leading + text)
+        if ins.start_line <= after_line <= ins.end_line and extra_steps:
+            # Right after the build, before a later USER could take away root.
+            body.append("".join(ensure_newline(s) for s in extra_steps))
+            extra_steps = []
+        if ins.keyword == "WORKDIR":
+            if ins.value.strip().strip("\"'").startswith("/"):
+                workdirs = []
+            workdirs.append(raw)
+        elif ins.keyword in REPEATED and _runtime_relevant(ins):
+            carried.append(raw)
+    if extra_steps:
+        body.append("".join(ensure_newline(s) for s in extra_steps))
+    # Only the WORKDIRs from the last absolute one on decide the final folder.
+    carried = workdirs + carried
+    carried = _with_used_args(stage.instructions, carried)
+    tail = document.source(stage.end_line + 1, len(document.lines))
+
+    runtime, notes = choose_runtime(facts, build, options)
+    setup, copies = runtime_files(facts, build, runtime, options)
+    user_line, user_setup, user_copies, user_note = runtime_user(facts, runtime, last_user, options)
+    if user_line is None and last_user is not None:
+        user_line = last_user.raw.rstrip("\r\n")
+    copies += user_copies
+    setup += user_setup
+    if user_note:
+        notes.append(user_note)
+    prelude = build.builder_prelude + tuple(
+        f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env
+    )
+    if options.buildkit:
+        if document.directive("syntax") is None:
+            head = buildkit.SYNTAX + document.newline + head
+        if uses_apt_cache:
+            prelude = (escape_continuations(buildkit.APT_KEEP, escape), *prelude)
+    options.check_stage_name(name)
+    return StagePlan(
+        head=head,
+        builder_from=builder_from,
+        builder_name=name,
+        builder_prelude=prelude,
+        builder_body="".join(body),
+        runtime=runtime,
+        runtime_setup=tuple(escape_continuations(s, escape) for s in setup),
+        carried=tuple(carried),
+        runtime_env=build.runtime_env,
+        copies=tuple(copies),
+        user=user_line,
+        finale=tuple(finale),
+        tail=tail,
+        build=build,
+        escape=escape,
+        notes=tuple(notes),
+        copy_flags="--link " if options.buildkit else "",
+        test_stage=options.test_stage,
+        debug_stage=options.debug_stage,
+    )
+
+
+def _strip_steps(facts: StageFacts, build: BuildInfo, options: Options) -> list[str]:
+    """Symbols and debug info are not needed to run a native program; the glibc toolchain
+    images (golang, rust, gcc) ship binutils' strip."""
+    if not options.strip or build.linkage == "interpreter" or options.artifacts:
+        return []
+    if facts.info.libc != "glibc" or not facts.info.is_toolchain:
+        return []
+    binaries = [a.path for a in build.artifacts if a.kind == "binary"]
+    if not binaries:
+        return []
+    return ["# Symbols are not needed at run time.\nRUN strip " + " ".join(binaries)]
+
+
+def _quote_env(value: str) -> str:
+    return f'"{value}"' if re.search(r"\s", value) else value
+
+
+def _named_from(ins: Instruction, name: str, named: bool) -> str:
+    line = ins.raw.rstrip("\r\n")
+    if named:
+        return line  # FROM image AS name, as written (the name may sit on a continuation line)
+    word = "as" if line.lstrip()[:4] == "from" else "AS"
+    return f"{line.rstrip()} {word} {name}"
+
+
+def _runtime_relevant(ins: Instruction) -> bool:
+    if ins.keyword != "ENV":
+        return True
+    from dockerslim_refactor.analysis.facts import env_pairs
+
+    return any(not BUILD_ONLY_ENV.match(k) for k, _ in env_pairs(ins))
+
+
+def _with_used_args(instructions: tuple[Instruction, ...], carried: list[str]) -> list[str]:
+    """Repeat the ARGs that carried instructions refer to (``LABEL version=$VERSION``)."""
+    text = "".join(carried)
+    args = []
+    for ins in instructions:
+        if ins.keyword != "ARG":
+            continue
+        name = ins.value.split("=", 1)[0].strip()
+        if re.search(r"\$\{?" + re.escape(name) + r"\b", text):
+            args.append(ensure_newline(ins.raw))
+    return args + carried
