@@ -7,8 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from dockerslim_refactor import shell
-from dockerslim_refactor.shell import Command, parse_shell
+from dockerslim_refactor.shell import Command, parse_shell, syntax
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -450,9 +449,9 @@ def test_flags_on_parsed_command() -> None:
 
 def test_parser_is_created_once() -> None:
     parse_shell("a")
-    first = shell._PARSER
+    first = syntax._PARSER
     parse_shell("b")
-    assert first is not None and shell._PARSER is first
+    assert first is not None and syntax._PARSER is first
 
 
 def test_import_does_not_load_tree_sitter() -> None:

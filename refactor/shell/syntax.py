@@ -1,153 +1,27 @@
-"""Shell view of RUN bodies: simple commands with their arguments, flags, env prefixes and
-the ``&&`` / ``||`` / ``;`` / pipe structure that joins them, parsed with tree-sitter-bash."""
+"""Reading tree-sitter-bash's syntax tree of a RUN body into a :class:`ShellScript`: the
+parser (created once per process), the walk over the tree (statements, lists, pipelines,
+redirects and heredocs, compound commands, words and their quoting) and the workaround for
+tree-sitter-bash's crash on ``{`` followed by a 4-byte UTF-8 character."""
 
 from __future__ import annotations
 
-import posixpath
 import re
 import threading
 from bisect import bisect_left
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
+from functools import cache
 from itertools import accumulate
 from typing import Any
 
-
-@dataclass(frozen=True)
-class Command:
-    """One simple command found in a shell script."""
-
-    name: str
-    """The command name as a literal word (``go``, ``apt-get``, ``/usr/bin/make``); ``""`` for a
-    bare assignment such as ``FOO=1``."""
-    args: tuple[str, ...]
-    """The words after the name. Quotes are removed from static words; words with expansions
-    (``$HOME/x``, ``$(nproc)``) are kept as written."""
-    env: tuple[tuple[str, str], ...]
-    """``VAR=value`` prefixes (``CGO_ENABLED=0 go build`` gives ``(("CGO_ENABLED", "0"),)``)."""
-    cwd: str | None
-    """The directory the command runs in, absolute, following ``cd`` earlier in the same script
-    from the ``workdir`` given to :func:`parse_shell`; ``None`` when a ``cd`` target cannot be
-    known statically (``cd $X``) or a ``cd`` happened inside a subshell/branch we cannot follow."""
-    start: int
-    """Offset (characters) of the command's first character in the script text."""
-    end: int
-    """Offset just past the command's last character."""
-    text: str
-    """The command's source text, ``script[start:end]``."""
-    top_level: bool
-    """True when the command is a direct element of the top-level ``&&``/``||``/``;`` list (not
-    nested inside a pipeline, subshell, ``if``, loop, ``case``, function or command
-    substitution)."""
-    negated_or_guarded: bool = False
-    """True when the command's failure does not stop the script: it is on the left of ``||``,
-    negated with ``!``, or inside an ``if``/``while`` condition."""
-
-    @property
-    def basename(self) -> str:
-        """The command name without its directory (``/usr/bin/make`` -> ``make``)."""
-        return self.name.rsplit("/", 1)[-1]
-
-    @property
-    def positional(self) -> tuple[str, ...]:
-        """Arguments that are not flags (do not start with ``-``), in order. Values of flags given
-        as separate words are NOT removed (the shell view does not know which flags take values);
-        use :meth:`flag_value` for those."""
-        return tuple(a for a in self.args if not a.startswith("-") or a == "-")
-
-    @property
-    def subcommand(self) -> str | None:
-        """The first positional argument (``build`` in ``go build -o x .``)."""
-        pos = self.positional
-        return pos[0] if pos else None
-
-    def has_flag(self, *names: str) -> bool:
-        """True if any of ``names`` is present: ``-o``, ``--output``, ``--output=x``, and short
-        flags combined in one word (``-it`` has ``-i`` and ``-t``) for single-letter names."""
-        for arg in self.args:
-            if arg == "--":
-                break
-            for name in names:
-                if _flag_matches(arg, name):
-                    return True
-        return False
-
-    def flag_value(self, *names: str) -> str | None:
-        """The value of the first of ``names`` present: ``-o X``, ``-oX`` (single-letter only),
-        ``--output=X``, ``--output X``. ``None`` when absent. Last occurrence wins."""
-        # All spellings in ``names`` are treated as synonyms: the last occurrence of any of them
-        # on the command line gives the value (as the program itself would see it). A flag
-        # written as the last word, with no value after it, does not count.
-        value: str | None = None
-        args = self.args
-        count = len(args)
-        i = 0
-        while i < count:
-            arg = args[i]
-            if arg == "--":
-                break
-            for name in names:
-                found, attached = _flag_value_at(arg, name)
-                if not found:
-                    continue
-                if attached is not None:
-                    value = attached
-                elif i + 1 < count:
-                    value = args[i + 1]
-                    i += 1
-                break
-            i += 1
-        return value
-
-    def env_value(self, name: str) -> str | None:
-        """The value given to ``name`` in the env prefixes, or ``None``."""
-        for key, value in self.env:
-            if key == name:
-                return value
-        return None
-
-
-@dataclass(frozen=True)
-class Segment:
-    """A piece of the top-level list, between two top-level operators."""
-
-    text: str
-    start: int
-    end: int
-    operator_before: str | None
-    """The top-level operator that joins this segment to the previous one: ``&&``, ``||``, ``;``,
-    ``\\n`` (newline or ``&`` separated statements) or ``None`` for the first segment."""
-
-
-@dataclass(frozen=True)
-class ShellScript:
-    """A parsed script: every simple command in source order plus the top-level structure."""
-
-    text: str
-    commands: tuple[Command, ...]
-    """Every simple command, including nested ones (pipelines, subshells, if/for/while/case
-    bodies, functions, command substitutions), in source order."""
-    segments: tuple[Segment, ...]
-    """The top-level list split at top-level operators (``&&``, ``||``, ``;``, newlines)."""
-    has_errors: bool
-    """True when tree-sitter reported ERROR or MISSING nodes (partial or broken shell); the
-    commands found are still reported, best effort."""
-    set_e: bool
-    """True when the script runs ``set -e`` (or ``set -eux`` …) at top level."""
-    operators: tuple[str, ...] = field(default=())
-    """Every top-level operator in order (``&&``, ``||``, ``;``, ``\\n``), len(segments) - 1."""
-
-    def find(self, name: str, subcommand: str | None = None) -> tuple[Command, ...]:
-        """Commands whose basename is ``name`` (and whose first positional is ``subcommand``)."""
-        return tuple(
-            c
-            for c in self.commands
-            if c.basename == name and (subcommand is None or c.subcommand == subcommand)
-        )
-
-    @property
-    def is_and_chain(self) -> bool:
-        """True when the script is two or more top-level segments joined only by ``&&``."""
-        return len(self.segments) > 1 and all(op == "&&" for op in self.operators)
+from dockerslim_refactor.shell.queries import (
+    Command,
+    Cwd,
+    Segment,
+    ShellScript,
+    follow_cd,
+    normalize_dir,
+    sets_errexit,
+)
 
 
 def parse_shell(text: str, workdir: str | None = "/") -> ShellScript:
@@ -165,53 +39,16 @@ def parse_shell(text: str, workdir: str | None = "/") -> ShellScript:
 
 
 # --------------------------------------------------------------------------------------------
-# Flag helpers
-
-
-def _is_short(name: str) -> bool:
-    return len(name) == 2 and name[0] == "-" and name[1] != "-"
-
-
-def _short_group(arg: str) -> bool:
-    """``-xzf``: a word of combined single-letter flags (letters/digits only)."""
-    body = arg[1:]
-    return len(arg) > 2 and arg[0] == "-" and body.isascii() and body.isalnum()
-
-
-def _flag_matches(arg: str, name: str) -> bool:
-    if arg == name:
-        return True
-    if not name:
-        return False
-    if arg.startswith(name) and arg[len(name) : len(name) + 1] == "=":
-        return True
-    if _is_short(name) and len(arg) > 2 and arg[0] == "-" and arg[1] != "-":
-        return arg[1] == name[1] or (_short_group(arg) and name[1] in arg[1:])
-    return False
-
-
-def _flag_value_at(arg: str, name: str) -> tuple[bool, str | None]:
-    """Whether ``arg`` is an occurrence of flag ``name`` and its attached value, if any."""
-    if arg == name:
-        return True, None
-    if not name:
-        return False, None
-    if arg.startswith(name) and arg[len(name) : len(name) + 1] == "=":
-        return True, arg[len(name) + 1 :]
-    if _is_short(name) and len(arg) > 2 and arg[0] == "-" and arg[1] != "-":
-        if arg[1] == name[1]:
-            return True, arg[2:]
-        if _short_group(arg) and arg[-1] == name[1]:
-            return True, None
-    return False, None
-
-
-# --------------------------------------------------------------------------------------------
 # Parser (created lazily, once per process)
 
 _PARSER: Any = None
 _PARSER_LOCK = threading.Lock()
-_ASTRAL = re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
+
+
+@cache
+def _astral() -> re.Pattern[bytes]:
+    """A 4-byte UTF-8 character (see :meth:`_Walker.run`)."""
+    return re.compile(rb"[\xf0-\xf7][\x80-\xbf]{3}")
 
 
 def _parse_bytes(data: bytes) -> Any:
@@ -228,9 +65,22 @@ def _parse_bytes(data: bytes) -> Any:
 # --------------------------------------------------------------------------------------------
 # Words
 
-_WORD_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
-_DQ_ESCAPE = re.compile(r'\\([\\"$`\n])')
-_ANSI_ESCAPE = re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
+
+@cache
+def _word_escape() -> re.Pattern[str]:
+    return re.compile(r"\\(.)", re.DOTALL)
+
+
+@cache
+def _dq_escape() -> re.Pattern[str]:
+    return re.compile(r'\\([\\"$`\n])')
+
+
+@cache
+def _ansi_escape() -> re.Pattern[str]:
+    return re.compile(r"\\(x[0-9A-Fa-f]{1,2}|[0-7]{1,3}|.)", re.DOTALL)
+
+
 _ANSI_SIMPLE = {
     "n": "\n",
     "t": "\t",
@@ -246,7 +96,13 @@ _ANSI_SIMPLE = {
     '"': '"',
     "?": "?",
 }
-_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
+@cache
+def _name_re() -> re.Pattern[str]:
+    return re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
+
+
 _RESERVED = frozenset(
     {"then", "else", "elif", "fi", "do", "done", "esac", "in", "}", "{", "if", "case", "while"}
     | {"until", "for", "select", "function", "!", "[[", "]]"}
@@ -282,34 +138,8 @@ def _ansi_unescape(match: re.Match[str]) -> str:
     return _ANSI_SIMPLE.get(esc, "\\" + esc)
 
 
-def _normalize_dir(path: str) -> str:
-    path = posixpath.normpath(path)
-    if path.startswith("//"):
-        path = "/" + path.lstrip("/")
-    return path
-
-
 # --------------------------------------------------------------------------------------------
 # Walker
-
-
-class _Cwd:
-    """The directory state of one shell (process): value, pushd stack and a count of ``cd``."""
-
-    __slots__ = ("value", "stack", "cds")
-
-    def __init__(self, value: str | None, stack: list[str | None] | None = None) -> None:
-        self.value = value
-        self.stack: list[str | None] = stack if stack is not None else []
-        self.cds = 0
-
-    def copy(self) -> _Cwd:
-        return _Cwd(self.value, list(self.stack))
-
-    def lose(self) -> None:
-        self.value = None
-        self.stack = []
-        self.cds += 1
 
 
 # An element of a flattened and-or list: [node, redirected_statement owning a heredoc operator
@@ -328,7 +158,7 @@ class _Walker:
         self.ascii = len(self.data) == len(text)
         self.starts: list[int] = []
         if workdir is not None:
-            workdir = _normalize_dir(workdir if workdir.startswith("/") else "/" + workdir)
+            workdir = normalize_dir(workdir if workdir.startswith("/") else "/" + workdir)
         self.workdir = workdir
         self.commands: list[Command | None] = []
         self.segments: list[Segment] = []
@@ -361,10 +191,11 @@ class _Walker:
         # tree-sitter-bash 0.25 can read past its buffer on `{` followed by a 4-byte UTF-8
         # character (tree-sitter/tree-sitter-bash#337). Such characters only ever sit inside
         # words, so each is handed to the parser as four word bytes; offsets stay the same.
-        tree = _parse_bytes(_ASTRAL.sub(b"____", self.data))
+        data = self.data if self.ascii else _astral().sub(b"____", self.data)
+        tree = _parse_bytes(data)
         root = tree.root_node
         self.has_errors = root.has_error
-        self.block(root.children, True, False, _Cwd(self.workdir), record=True)
+        self.block(root.children, True, False, Cwd(self.workdir), record=True)
 
     def result(self) -> ShellScript:
         commands = sorted(
@@ -435,7 +266,7 @@ class _Walker:
                 return item
         return None
 
-    def block(self, nodes: list, top: bool, guarded: bool, cwd: _Cwd, record: bool = False) -> None:
+    def block(self, nodes: list, top: bool, guarded: bool, cwd: Cwd, record: bool = False) -> None:
         """Walk a sequence of statements (children of a program, subshell, body ...);
         ``record`` stores the segments (the program level only)."""
         items: list = []
@@ -499,7 +330,7 @@ class _Walker:
             segments.append(Segment(stripped, start + lead, start + lead + len(stripped), operator))
             pending = None
 
-    def and_or(self, group: list, top: bool, guarded: bool, cwd: _Cwd) -> None:
+    def and_or(self, group: list, top: bool, guarded: bool, cwd: Cwd) -> None:
         if not group:
             return
         elements = [i for i in group if isinstance(i, list)]
@@ -521,7 +352,7 @@ class _Walker:
         if branched:
             cwd.lose()
 
-    def element(self, item: _Item, top: bool, guarded: bool, cwd: _Cwd) -> None:
+    def element(self, item: _Item, top: bool, guarded: bool, cwd: Cwd) -> None:
         node, owner = item[0], item[1]
         if owner is None:
             self.statement(node, top, guarded, cwd)
@@ -544,7 +375,7 @@ class _Walker:
 
     # -- statements --------------------------------------------------------------------------
 
-    def statement(self, node: Any, top: bool, guarded: bool, cwd: _Cwd) -> None:
+    def statement(self, node: Any, top: bool, guarded: bool, cwd: Cwd) -> None:
         t = node.type
         if t == "command":
             self.command(node, top, guarded, cwd)
@@ -575,7 +406,7 @@ class _Walker:
         elif t == "function_definition":
             body = node.child_by_field_name("body")
             if body is not None:
-                self.statement(body, False, False, _Cwd(None))
+                self.statement(body, False, False, Cwd(None))
         elif t in ("variable_assignment", "variable_assignments"):
             self._assignment(node, top, guarded, cwd)
         elif t in ("declaration_command", "unset_command"):
@@ -585,12 +416,12 @@ class _Walker:
         else:
             self.expr(node, guarded, cwd)
 
-    def _list(self, node: Any, top: bool, guarded: bool, cwd: _Cwd) -> None:
+    def _list(self, node: Any, top: bool, guarded: bool, cwd: Cwd) -> None:
         items: list = []
         self.flatten(node, items)
         self.and_or(items, top, guarded, cwd)
 
-    def _redirected(self, node: Any, top: bool, guarded: bool, cwd: _Cwd) -> None:
+    def _redirected(self, node: Any, top: bool, guarded: bool, cwd: Cwd) -> None:
         heredoc = _heredoc_with_operator(node)
         if heredoc is not None:
             items: list = []
@@ -623,18 +454,18 @@ class _Walker:
                     else:
                         self.expr(part, guarded, cwd)
 
-    def _if(self, node: Any, guarded: bool, cwd: _Cwd) -> None:
+    def _if(self, node: Any, guarded: bool, cwd: Cwd) -> None:
         inner = cwd.copy()
         changed = self._clause(node.children, guarded, inner, inner)
         for child in node.children:
             if child.type in ("elif_clause", "else_clause"):
                 # these run when the condition failed: a ``cd`` in it may or may not have run
-                start = inner.copy() if not inner.cds else _Cwd(None)
+                start = inner.copy() if not inner.cds else Cwd(None)
                 changed |= self._clause(child.children, guarded, inner, start)
         if changed or inner.cds:
             cwd.lose()
 
-    def _clause(self, children: list, guarded: bool, condition: _Cwd, start: _Cwd) -> bool:
+    def _clause(self, children: list, guarded: bool, condition: Cwd, start: Cwd) -> bool:
         """Walk ``if``/``elif``/``else`` parts; True when a ``cd`` happened in the body."""
         cond_nodes: list = []
         body_nodes: list = []
@@ -661,7 +492,7 @@ class _Walker:
         self.block(body_nodes, False, guarded, branch)
         return bool(branch.cds or start.cds)
 
-    def _while(self, node: Any, guarded: bool, cwd: _Cwd) -> None:
+    def _while(self, node: Any, guarded: bool, cwd: Cwd) -> None:
         conditions: list = []
         body = None
         for child in node.children:
@@ -671,7 +502,7 @@ class _Walker:
                 conditions.append(child)
         self._loop(conditions, body.children if body is not None else [], guarded, cwd)
 
-    def _for(self, node: Any, guarded: bool, cwd: _Cwd) -> None:
+    def _for(self, node: Any, guarded: bool, cwd: Cwd) -> None:
         body = node.child_by_field_name("body")
         for child in node.children:
             if child.is_named and child != body and child.type != "variable_name":
@@ -680,8 +511,8 @@ class _Walker:
             children = body.children if body.type == "do_group" else [body]
             self._loop([], children, guarded, cwd)
 
-    def _loop(self, conditions: list, body: list, guarded: bool, cwd: _Cwd) -> None:
-        def walk(state: _Cwd) -> list:
+    def _loop(self, conditions: list, body: list, guarded: bool, cwd: Cwd) -> None:
+        def walk(state: Cwd) -> list:
             saved = self.commands
             self.commands = []
             try:
@@ -694,7 +525,7 @@ class _Walker:
         self.loop_depth += 1
         try:
             if self.loop_depth > self._MAX_LOOP_PASSES_DEPTH:  # deeply nested: one pass
-                state = _Cwd(None)
+                state = Cwd(None)
                 self.commands.extend(walk(state))
                 if state.cds:
                     cwd.lose()
@@ -721,7 +552,7 @@ class _Walker:
         finally:
             self.loop_depth -= 1
 
-    def _case(self, node: Any, guarded: bool, cwd: _Cwd) -> None:
+    def _case(self, node: Any, guarded: bool, cwd: Cwd) -> None:
         changed = False
         for child in node.children:
             if child.type != "case_item":
@@ -743,7 +574,7 @@ class _Walker:
         if changed:
             cwd.lose()
 
-    def expr(self, node: Any, guarded: bool, cwd: _Cwd) -> None:
+    def expr(self, node: Any, guarded: bool, cwd: Cwd) -> None:
         """Find command substitutions (and stray statements) inside words and expressions."""
         stack = [node]
         while stack:
@@ -763,7 +594,7 @@ class _Walker:
         t = node.type
         s = self.slice(node)
         if t == "word":
-            return (_WORD_ESCAPE.sub(r"\1", s) if "\\" in s else s), True
+            return (_word_escape().sub(r"\1", s) if "\\" in s else s), True
         if t == "raw_string":
             return (s[1:-1] if len(s) >= 2 and s[-1] == "'" else s[1:]), True
         if t == "string":
@@ -771,7 +602,7 @@ class _Walker:
                 if child.is_named and child.type != "string_content":
                     return s, False
             inner = s[1:-1] if len(s) >= 2 and s[-1] == '"' else s[1:]
-            return (_DQ_ESCAPE.sub(r"\1", inner) if "\\" in inner else inner), True
+            return (_dq_escape().sub(r"\1", inner) if "\\" in inner else inner), True
         if t == "number":
             return s, True
         if t == "concatenation":
@@ -784,10 +615,10 @@ class _Walker:
             return "".join(parts), True
         if t == "ansi_c_string":
             inner = s[2:-1] if len(s) >= 3 and s[-1] == "'" else s[2:]
-            return _ANSI_ESCAPE.sub(_ansi_unescape, inner), True
+            return _ansi_escape().sub(_ansi_unescape, inner), True
         return s, False
 
-    def command(self, node: Any, top: bool, guarded: bool, cwd: _Cwd, owner: Any = None) -> None:
+    def command(self, node: Any, top: bool, guarded: bool, cwd: Cwd, owner: Any = None) -> None:
         index = len(self.commands)
         self.commands.append(None)  # keep source order: nested commands come after this one
         env: list[tuple[str, str]] = []
@@ -803,7 +634,7 @@ class _Walker:
                 continue
             if t == "variable_assignment" and not words:
                 key, value = self._assign(child, guarded, cwd)
-                if _NAME_RE.match(key):
+                if _name_re().match(key):
                     env.append((key, value))
                     continue
                 words.append((self.slice(child), False))
@@ -849,8 +680,8 @@ class _Walker:
         self._store(index, node, end_byte, name, args, env, top, guarded, cwd)
         base = name.rsplit("/", 1)[-1]
         if base in ("cd", "pushd", "popd"):
-            self._cd(base, words[1:], cwd)
-        elif base == "set" and top and _sets_errexit(args):
+            follow_cd(base, words[1:], cwd)
+        elif base == "set" and top and sets_errexit(args):
             self.set_e = True
 
     def _store(
@@ -863,7 +694,7 @@ class _Walker:
         env: list[tuple[str, str]],
         top: bool,
         guarded: bool,
-        cwd: _Cwd,
+        cwd: Cwd,
     ) -> None:
         start = self.char(node.start_byte)
         end = self.char(end_byte)
@@ -879,7 +710,7 @@ class _Walker:
             negated_or_guarded=guarded,
         )
 
-    def _assign(self, node: Any, guarded: bool, cwd: _Cwd) -> tuple[str, str]:
+    def _assign(self, node: Any, guarded: bool, cwd: Cwd) -> tuple[str, str]:
         key = ""
         value = ""
         name = node.child_by_field_name("name")
@@ -892,14 +723,14 @@ class _Walker:
                 self.expr(val, guarded, cwd)
         return key, value
 
-    def _assignment(self, node: Any, top: bool, guarded: bool, cwd: _Cwd) -> None:
+    def _assignment(self, node: Any, top: bool, guarded: bool, cwd: Cwd) -> None:
         index = len(self.commands)
         self.commands.append(None)
         parts = [node] if node.type == "variable_assignment" else node.children
         env = [self._assign(p, guarded, cwd) for p in parts if p.type == "variable_assignment"]
         self._store(index, node, node.end_byte, "", (), env, top, guarded, cwd)
 
-    def _declaration(self, node: Any, top: bool, guarded: bool, cwd: _Cwd) -> None:
+    def _declaration(self, node: Any, top: bool, guarded: bool, cwd: Cwd) -> None:
         index = len(self.commands)
         self.commands.append(None)
         name = ""
@@ -918,47 +749,6 @@ class _Walker:
                     self.expr(child, guarded, cwd)
         self._store(index, node, node.end_byte, name, tuple(args), [], top, guarded, cwd)
 
-    @staticmethod
-    def _cd(name: str, words: list[tuple[str, bool]], cwd: _Cwd) -> None:
-        old = cwd.value
-        cwd.cds += 1
-        if name == "popd":
-            cwd.value = cwd.stack.pop() if cwd.stack else None
-            return
-        i = 0
-        while i < len(words):
-            value = words[i][0]
-            if value == "--":
-                i += 1
-                break
-            if len(value) > 1 and value[0] in "-+":
-                if name == "pushd":  # ``pushd +1`` / ``pushd -0`` rotate the stack
-                    cwd.lose()
-                    return
-                i += 1
-                continue
-            break
-        new: str | None
-        if i >= len(words):
-            new = "/root" if name == "cd" else None
-        else:
-            value, static = words[i]
-            if not static or value == "-" or any(ch in value for ch in "*?["):
-                new = None
-            elif value == "":
-                new = old
-            elif value == "~" or value.startswith("~/"):
-                new = _normalize_dir("/root" + value[1:])
-            elif value.startswith("~"):
-                new = None
-            elif value.startswith("/"):
-                new = _normalize_dir(value)
-            else:
-                new = _normalize_dir(old + "/" + value) if old is not None else None
-        if name == "pushd":
-            cwd.stack.append(old)
-        cwd.value = new
-
 
 def _heredoc_with_operator(node: Any) -> Any:
     """The heredoc redirect of a redirected statement that swallowed ``&& next`` (a
@@ -973,14 +763,3 @@ def _heredoc_with_operator(node: Any) -> Any:
         ):
             return child
     return None
-
-
-def _sets_errexit(args: tuple[str, ...]) -> bool:
-    for i, arg in enumerate(args):
-        if arg == "--":
-            return False
-        if arg in ("-o", "--option") and i + 1 < len(args) and args[i + 1] == "errexit":
-            return True
-        if len(arg) > 1 and arg[0] == "-" and arg[1] != "-" and "e" in arg[1:]:
-            return True
-    return False
