@@ -54,6 +54,53 @@ class Outcome:
         return self.decision == self.wanted
 
 
+# An independent list (not the tool's own tables): images whose purpose is to build. A
+# plain OS or company image may be its own runtime base; one of these may not.
+TOOLCHAIN_REPOSITORIES = frozenset(
+    {
+        "golang",
+        "rust",
+        "gcc",
+        "clang",
+        "buildpack-deps",
+        "maven",
+        "gradle",
+        "haskell",
+        "clojure",
+        "elixir",
+        "erlang",
+        "dart",
+        "swift",
+        "openjdk",
+        "eclipse-temurin",
+        "amazoncorretto",
+        "node",
+        "python",
+        "ruby",
+        "php",
+        "composer",
+        "mono",
+        "sdk",
+        "aspnetcore-build",
+        "dotnet",
+        "rustlang/rust",
+        "cuda",
+    }
+)
+RUNTIME_WORDS = ("slim", "alpine", "jre", "runtime", "base", "apache", "fpm", "cli")
+
+
+def is_toolchain_image(image: str) -> bool:
+    name, _, tag = (
+        image.split("@")[0].rpartition(":") if ":" in image.split("/")[-1] else (image, "", "")
+    )
+    repo = name.split("/", 1)[1] if "." in name.split("/")[0] else name
+    last = repo.rsplit("/", 1)[-1]
+    if repo not in TOOLCHAIN_REPOSITORIES and last not in TOOLCHAIN_REPOSITORIES:
+        return False
+    return not any(word in tag for word in RUNTIME_WORDS)
+
+
 def _final_stage(text: str) -> tuple[list, list]:
     """(all BuildKit commands, those of the final stage)."""
     import dockerfile
@@ -93,8 +140,10 @@ def structure_problems(
     builder_image = froms[0].value[0] if froms else ""
     builder_name = froms[0].value[2] if froms and len(froms[0].value) >= 3 else ""
     runtime_image = final[0].value[0] if final else ""
-    if runtime_image in {builder_image, builder_name}:
-        problems.append(f"the runtime stage is still on {runtime_image}")
+    if runtime_image == builder_name or (
+        runtime_image == builder_image and is_toolchain_image(runtime_image)
+    ):
+        problems.append(f"the runtime stage is still on the toolchain image {runtime_image}")
     copies = [
         c
         for c in final

@@ -27,6 +27,10 @@ class Options:
     runtime_packages: tuple[str, ...] = ()
     """Extra OS packages for the runtime stage (Debian names)."""
     keep_root: bool = False
+    """Deprecated: running as the original's user is now the default (see ``non_root``)."""
+    non_root: bool = False
+    """Run the runtime stage as an unprivileged user when the original ran as root. Opt-in:
+    programs that write to ``$HOME``, their own folder or ``/run`` break without root."""
     linkage: str = "auto"
     """``static`` links native programs statically, ``dynamic`` keeps the build as written."""
     strip: bool = True

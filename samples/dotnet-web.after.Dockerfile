@@ -4,14 +4,40 @@ COPY *.csproj .
 RUN dotnet restore
 COPY . .
 RUN dotnet publish -c Release -o /app --no-restore
+# Find out what the program loads at run time: the shared libraries (ldd) and, from
+# this release's package database, the packages that own them. Libraries that no
+# package owns (a `make install` into /usr/local) are kept as files.
+RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
+    for p in /app; do \
+      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
+    done; \
+    find /app -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do ldd "$f" 2>/dev/null || :; done \
+      | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
+        -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
+      | sort -u > /tmp/dslim/libraries; \
+    while read -r l; do \
+      p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
+      [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
+      if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; continue; fi; \
+      mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
+    done < /tmp/dslim/libraries; \
+    sort -u -o /tmp/dslim/packages /tmp/dslim/packages
 WORKDIR /app
 ENV ASPNETCORE_HTTP_PORTS=8080
 
 # Runtime: the .NET runtime image of the SDK's version, with the published output only.
 FROM mcr.microsoft.com/dotnet/aspnet:8.0
+COPY --from=builder /tmp/dslim /tmp/dslim
+# The packages the program had at run time, by their names on this release.
+RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
+      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
+    if [ -n "$missing" ]; then apt-get update \
+      && apt-get install -y --no-install-recommends $missing \
+      && rm -rf /var/lib/apt/lists/*; fi
+RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /app
 ENV ASPNETCORE_HTTP_PORTS=8080
 EXPOSE 8080
 COPY --from=builder /app /app
-USER 65534:65534
 ENTRYPOINT ["dotnet", "Web.dll"]

@@ -11,5 +11,4 @@ RUN strip /src/target/release/tool
 FROM gcr.io/distroless/cc-debian12
 WORKDIR /src
 COPY --from=builder /src/target/release/tool /src/target/release/tool
-USER 65534:65534
 CMD ["/src/target/release/tool"]

@@ -22,6 +22,5 @@ WORKDIR /src
 ENV PORT=8080
 EXPOSE 8080
 COPY --from=builder /usr/local/bin/api /usr/local/bin/api
-USER 65534:65534
 HEALTHCHECK --interval=30s CMD ["api", "-healthcheck"]
 ENTRYPOINT ["api"]

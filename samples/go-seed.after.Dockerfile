@@ -13,5 +13,4 @@ FROM alpine:3.20
 RUN apk --no-cache add ca-certificates
 WORKDIR /go/src/github.com/alexellis/href-counter/
 COPY --from=builder /go/src/github.com/alexellis/href-counter/app /go/src/github.com/alexellis/href-counter/app
-USER 65534:65534
 CMD ["./app"]

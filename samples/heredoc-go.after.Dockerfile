@@ -22,5 +22,4 @@ COPY <<-EOT /etc/server.conf
 	EOT
 EXPOSE 9000
 COPY --from=builder /bin/server /bin/server
-USER 65534:65534
 ENTRYPOINT ["/bin/server", "-config", "/etc/server.conf"]

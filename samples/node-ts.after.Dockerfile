@@ -10,14 +10,40 @@ COPY . .
 RUN npm run build
 # Drop devDependencies: the runtime stage copies node_modules as it is here.
 RUN npm prune --omit=dev
+# Find out what the program loads at run time: the shared libraries (ldd) and, from
+# this release's package database, the packages that own them. Libraries that no
+# package owns (a `make install` into /usr/local) are kept as files.
+RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
+    for p in /usr/src/app; do \
+      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
+    done; \
+    find /usr/src/app -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do ldd "$f" 2>/dev/null || :; done \
+      | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
+        -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
+      | sort -u > /tmp/dslim/libraries; \
+    while read -r l; do \
+      p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
+      [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
+      if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; continue; fi; \
+      mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
+    done < /tmp/dslim/libraries; \
+    sort -u -o /tmp/dslim/packages /tmp/dslim/packages
 
 ENV NODE_ENV=production
 
 # Runtime: the same Node.js without build tools; the app with production dependencies.
 FROM node:20-slim
+COPY --from=builder /tmp/dslim /tmp/dslim
+# The packages the program had at run time, by their names on this release.
+RUN set -e; missing=; for p in python3 $(cat /tmp/dslim/packages); do \
+      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
+    if [ -n "$missing" ]; then apt-get update \
+      && apt-get install -y --no-install-recommends $missing \
+      && rm -rf /var/lib/apt/lists/*; fi
+RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /usr/src/app
 ENV NODE_ENV=production
 EXPOSE 3000
 COPY --from=builder /usr/src/app /usr/src/app
-USER node
 CMD ["node", "dist/server.js"]

@@ -13,6 +13,5 @@ FROM gcr.io/distroless/cc-debian12
 WORKDIR /usr/src/wordfreq
 LABEL org.opencontainers.image.title="wordfreq"
 COPY --from=builder /usr/src/wordfreq/target/release/wordfreq /usr/src/wordfreq/target/release/wordfreq
-USER 65534:65534
 ENTRYPOINT ["/usr/src/wordfreq/target/release/wordfreq"]
 CMD ["--help"]

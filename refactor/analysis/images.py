@@ -9,6 +9,14 @@ from dataclasses import dataclass
 # Debian releases in the order they appeared; a glibc binary runs on the same or a newer one.
 DEBIAN_CODENAMES = ("buster", "bullseye", "bookworm", "trixie")
 DEFAULT_DEBIAN = "bookworm"
+# Every Debian codename, for telling a release tag (``debian:jessie``) from another word.
+DEBIAN_RELEASES = (
+    "wheezy",
+    "jessie",
+    "stretch",
+    *DEBIAN_CODENAMES,
+    "forky",
+)
 UBUNTU_CODENAMES = ("bionic", "focal", "jammy", "noble")
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

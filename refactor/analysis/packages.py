@@ -642,11 +642,19 @@ def kept_build_packages(script: ShellScript) -> list[str]:
 
 def _removed_later(install: PackageInstall, script: ShellScript) -> set[str]:
     """Packages of ``install`` (bare names) that a later command of the same RUN removes."""
+    return removed_packages(install, script)
+
+
+def removed_packages(
+    install: PackageInstall, script: ShellScript, *, anywhere: bool = False
+) -> set[str]:
+    """Packages of ``install`` (bare names) that ``script`` removes: after the install when
+    it is the same RUN, anywhere in it (``anywhere``) when it is a later RUN."""
     tools, subcommands = _REMOVERS.get(install.manager, (frozenset(), frozenset()))
     group = install.command.flag_value("--virtual", "-t") if install.manager == "apk" else None
     removed: set[str] = set()
     for cmd in script.commands:
-        if cmd.start <= install.command.start:
+        if not anywhere and cmd.start <= install.command.start:
             continue
         names = {bare_package(n) for n in _removal_targets(cmd, tools, subcommands)}
         if group is not None and group in names:

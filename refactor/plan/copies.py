@@ -4,12 +4,14 @@ OS packages it installs."""
 from __future__ import annotations
 
 import posixpath
+from dataclasses import dataclass
 
-from dockerslim_refactor.analysis.model import Artifact, BuildInfo, StageFacts
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS
 from dockerslim_refactor.document import Instruction
 from dockerslim_refactor.options import Options
-from dockerslim_refactor.plan.model import CopyStep, RuntimeBase
+from dockerslim_refactor.plan import probes
+from dockerslim_refactor.plan.model import CopyStep, RuntimeBase, note
 from dockerslim_refactor.plan.runtime import _INSTALLABLE, runtime_needs, with_extra_packages
 
 
@@ -73,32 +75,35 @@ def _entrypoint_from_context(
     return None
 
 
+@dataclass(frozen=True)
+class RuntimeFiles:
+    """What the runtime stage gets besides its base, in the order it gets it."""
+
+    setup: list[str]
+    """Before the copies: packages (kept and found by the builder), accounts."""
+    copies: list[CopyStep]
+    after_copies: list[str]
+    """State the build made (folders, owners, links, capabilities), once the files exist."""
+    builder_steps: list[str]
+    """Added to the builder after the build: the release check, the library probe."""
+    notes: list[Finding]
+
+
+_SHELL_FAMILIES = frozenset({"slim", "same", "interpreter", "custom", "alpine"})
+
+
 def runtime_files(
-    facts: StageFacts, build: BuildInfo, runtime: RuntimeBase, options: Options
-) -> tuple[list[str], list[CopyStep]]:
+    facts: StageFacts, build: BuildInfo, runtime: RuntimeBase, options: Options, builder: str
+) -> RuntimeFiles:
     setup: list[str] = []
     copies: list[CopyStep] = []
+    after: list[str] = []
+    builder_steps: list[str] = []
+    notes: list[Finding] = []
     needs = with_extra_packages(runtime_needs(facts, build), options)
     family = runtime.family
+    line = facts.stage.from_instruction.start_line
     tools = [t for t in needs.tools if t in _INSTALLABLE.get(family, set())]
-    if family == "alpine":
-        packages = (["ca-certificates"] if needs.ca else []) + tools
-        if packages:
-            setup.append(f"RUN apk --no-cache add {' '.join(packages)}")
-    elif family in {"slim", "interpreter", "custom"} and runtime.has_shell:
-        packages = list(needs.packages) + (tools if family == "slim" else [])
-        if needs.ca and family == "slim":
-            packages.append("ca-certificates")
-        if packages:
-            setup.append(
-                "RUN apt-get update \\\n"
-                f"    && apt-get install -y --no-install-recommends {' '.join(packages)} \\\n"
-                "    && rm -rf /var/lib/apt/lists/*"
-            )
-    elif needs.ca and family in {"busybox", "scratch"}:
-        copies.append(
-            CopyStep("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt")
-        )
     for art in build.artifacts:
         copies.append(CopyStep(art.path, art.dest))
     script = _entrypoint_from_context(facts, build, copies)
@@ -107,7 +112,55 @@ def runtime_files(
     for text in options.keep:
         src, sep, dest = text.partition(":")
         copies.append(CopyStep(facts.resolve(src), facts.resolve(dest if sep else src)))
-    return setup, copies
+
+    if family in _SHELL_FAMILIES and runtime.has_shell:
+        chosen_alpine = family == "alpine" and build.linkage != "musl"
+        manager = "apk" if family == "alpine" else probes.package_family(facts)
+        kept = [] if chosen_alpine else probes.kept_packages(facts, needs.tools)
+        kept += [p for p in options.runtime_packages if p not in kept]
+        kept += [t for t in tools if t not in kept]
+        if needs.ca and family in {"slim", "alpine"} and "ca-certificates" not in kept:
+            kept.append("ca-certificates")
+        probe = build.linkage != "static" and not chosen_alpine and bool(copies)
+        if probe:
+            if manager is None:
+                notes.append(
+                    note(
+                        line,
+                        f"no package manager known for {facts.image.text}: the libraries the "
+                        "program loads are copied as files instead of installed as packages",
+                        flag="--runtime-package",
+                    )
+                )
+            builder_steps.append(probes.library_probe(sorted({c.source for c in copies}), manager))
+        if chosen_alpine and kept:
+            setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
+        else:
+            for step in probes.runtime_install(manager, kept, probe):
+                setup.append(step.replace("--from=BUILDER", f"--from={builder}"))
+        accounts, after, skipped = probes.replayed_state(facts, [c.dest for c in copies])
+        if accounts:
+            setup.append("# The accounts the build made.\nRUN " + " \\\n    && ".join(accounts))
+        if after:
+            after = [
+                "# The folders, links and capabilities the build made.\nRUN "
+                + " \\\n    && ".join(after)
+            ]
+        for text in skipped:
+            notes.append(
+                note(
+                    line,
+                    f"not recreated in the runtime stage (paths not known until build time): "
+                    f"{text}; add it with --keep if the program needs it",
+                    flag="--keep",
+                )
+            )
+    elif needs.ca and family in {"busybox", "scratch"}:
+        copies.insert(
+            0,
+            CopyStep("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt"),
+        )
+    return RuntimeFiles(setup, copies, after, builder_steps, notes)
 
 
 def artifact_summary(artifacts: tuple[Artifact, ...]) -> str:

@@ -39,6 +39,8 @@ class StagePlan:
     carried: tuple[str, ...]
     runtime_env: tuple[tuple[str, str], ...]
     copies: tuple[CopyStep, ...]
+    after_copies: tuple[str, ...]
+    """Steps after the copies: the folders, owners, links and capabilities the build made."""
     user: str | None
     """The runtime stage's USER line: the original's last non-root USER, or an added
     non-root one (unless --keep-root)."""

@@ -181,8 +181,13 @@ def choose_runtime(
             )
         return RuntimeBase(build.runtime_image, "interpreter", True, reason), notes
     if build.linkage == "musl":
-        version = next((w[6:] for w in facts.image.variant_words if w.startswith("alpine")), "")
-        image = f"alpine:{version}" if re.fullmatch(r"\d+\.\d+", version) else img.ALPINE
+        image = _alpine_release(facts)
+        if image is None:
+            raise PlanError(
+                f"the program links musl dynamically and {facts.image.text} does not name its "
+                "alpine release, so no runtime can be proven to have the same libraries; pass "
+                "--runtime-image with the builder's release (alpine:3.X), or --linkage static"
+            )
         if options.runtime not in {"auto", "alpine"}:
             notes.append(
                 note(
@@ -193,18 +198,29 @@ def choose_runtime(
                 )
             )
         return RuntimeBase(image, "alpine", True, "the program links musl, like its builder"), notes
+    if build.linkage == "glibc" and not facts.info.is_toolchain:
+        # An OS or company image: the runtime is the same image (its slim variant for Debian),
+        # so the release, the libraries and the package names are the builder's own.
+        image = _same_release(facts)
+        return (
+            RuntimeBase(image, "same", True, f"the same release as {facts.image.text}"),
+            notes,
+        )
     if build.linkage == "glibc":
         order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
-        if facts.image.repository == "ubuntu":
-            order = ("slim",)  # the builder's own release: its glibc is what the program needs
+        if build.ecosystem not in {"go", "rust"}:
+            # A C or C++ build links what the toolchain image has, often more than
+            # distroless/cc: the slim release, with the libraries found in the builder.
+            order = ("slim",)
         codename, named = img.builder_codename(facts.image)
-        if not named and facts.image.repository != "ubuntu":
+        if not named:
             notes.append(
                 note(
                     line,
                     f"assumed {facts.image.text} is built on Debian {codename}: the runtime "
-                    "keeps the same glibc. If the builder is on a newer release, pass "
-                    "--runtime-image (e.g. debian:trixie-slim)",
+                    "keeps the same release, and the builder checks it and fails the build "
+                    "if it is another one. Then pass --runtime-image (e.g. "
+                    "debian:bullseye-slim)",
                     flag="--runtime-image",
                 )
             )
@@ -235,10 +251,28 @@ def choose_runtime(
     raise PlanError("no runtime base can run the program: " + "; ".join(refused))
 
 
+def _alpine_release(facts: StageFacts) -> str | None:
+    """``alpine:X.Y`` of the builder's release, or the builder's own alpine image; ``None``
+    when the tag does not say which release it is."""
+    ref = facts.image
+    if ref.name == "alpine" and ref.tag and ref.tag not in {"latest", "edge"}:
+        return ref.text
+    version = next((w[6:] for w in ref.variant_words if w.startswith("alpine")), "")
+    return f"alpine:{version}" if re.fullmatch(r"\d+\.\d+", version) else None
+
+
+def _same_release(facts: StageFacts) -> str:
+    """The original's own image, or its slim variant where Debian publishes one."""
+    ref = facts.image
+    if ref.repository == "debian" and ref.tag and not ref.digest and "$" not in ref.text:
+        words = ref.variant_words
+        if len(words) == 1 and (words[0] in img.DEBIAN_RELEASES or words[0].isdigit()):
+            return f"{ref.text}-slim"
+    return ref.text
+
+
 def _image_for(family: str, facts: StageFacts, build: BuildInfo) -> str:
     codename, _ = img.builder_codename(facts.image)
-    if facts.image.repository == "ubuntu" and family == "slim":
-        return facts.image.text  # the same release: its glibc is what the program needs
     release = {"bullseye": "11", "bookworm": "12", "trixie": "13"}.get(codename, "12")
     if family == "alpine":
         return img.ALPINE

@@ -104,9 +104,16 @@ def build_plan(analysis: Analysis) -> StagePlan:
     instructions = list(stage.instructions)
     bind_next: list[str] = []
     uses_apt_cache = False
-    extra_steps = [escape_continuations(s, escape) for s in _strip_steps(facts, build, options)]
-    extra_steps += [escape_continuations(s, escape) for s in build.builder_steps]
+    strip_steps = _strip_steps(facts, build, options)
     after_line = max(build.lines) if build.lines else stage.end_line
+    runtime, notes = choose_runtime(facts, build, options)
+    received = runtime_files(facts, build, runtime, options, name)
+    notes += received.notes
+    if strip_steps and any(c.basename == "setcap" for s in facts.steps for c in s.script.commands):
+        strip_steps = []  # strip drops file capabilities that setcap gave
+    extra_steps = [escape_continuations(s, escape) for s in strip_steps]
+    extra_steps += [escape_continuations(s, escape) for s in build.builder_steps]
+    extra_steps += [escape_continuations(s, escape) for s in received.builder_steps]
     carried_copies = runtime_copies(facts, build, after_line)
     for index, (ins, leading, raw) in enumerate(
         _chunks(document, stage.instructions, first.end_line)
@@ -159,8 +166,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     carried = _with_used_args(stage.instructions, carried)
     tail = document.source(stage.end_line + 1, len(document.lines))
 
-    runtime, notes = choose_runtime(facts, build, options)
-    setup, copies = runtime_files(facts, build, runtime, options)
+    setup, copies = received.setup, received.copies
     user_line, user_setup, user_copies, user_note = runtime_user(facts, runtime, last_user, options)
     if user_line is None and last_user is not None:
         user_line = last_user.raw.rstrip("\r\n")
@@ -188,6 +194,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
         carried=tuple(carried),
         runtime_env=build.runtime_env,
         copies=tuple(copies),
+        after_copies=tuple(escape_continuations(s, escape) for s in received.after_copies),
         user=user_line,
         finale=tuple(finale),
         tail=tail,

@@ -11,15 +11,17 @@ from dockerslim_refactor.plan.model import NON_ROOT, CopyStep, RuntimeBase
 def runtime_user(
     facts: StageFacts, runtime: RuntimeBase, last_user: Instruction | None, options: Options
 ) -> tuple[str | None, list[str], list[CopyStep], Finding | None]:
-    """The USER of the runtime stage: the original's when it set a non-root one (recreating it
-    where the runtime base lacks it), else a non-root one unless --keep-root."""
+    """The USER of the runtime stage: the original's (recreating a user its build made where
+    the runtime base lacks it). An unprivileged user replaces root only with --non-root: the
+    original ran as root, and programs that write to ``$HOME``, their folder or ``/run``
+    rely on it."""
     user = facts.user
     root = user is None or user.split(":")[0] in {"root", "0"}
     line = last_user.start_line if last_user else facts.stage.from_instruction.start_line
     if root and last_user is not None:
         return None, [], [], None  # the original asked for root: its USER is carried as is
     if root:
-        if options.keep_root:
+        if not options.non_root:
             return None, [], [], None
         if runtime.family == "interpreter" and facts.image.name == "node":
             who, note = "node", "the node images' unprivileged user"
@@ -30,9 +32,9 @@ def runtime_user(
             "info",
             line,
             line,
-            f"the runtime stage runs as {who} ({note}) instead of root; if the program writes "
-            "into its folders, give it a writable one or pass --keep-root",
-            flag="--keep-root",
+            f"the runtime stage runs as {who} ({note}) instead of root (--non-root); if the "
+            "program writes into its folders, give it a writable one",
+            flag="--non-root",
         )
         return f"USER {who}", [], [], finding
     name = user.split(":")[0]
@@ -41,8 +43,8 @@ def runtime_user(
     created = _user_creation(facts, name)
     if not created:
         return None, [], [], None  # a user of the base image (node, nobody): same family
-    if runtime.family in {"slim", "interpreter", "custom"} and runtime.has_shell:
-        return None, [f"RUN {' && '.join(created)}"], [], None
+    if runtime.has_shell and runtime.family != "busybox":
+        return None, [], [], None  # the runtime stage replays the build's account commands
     return (
         None,
         [],

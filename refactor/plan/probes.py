@@ -1,0 +1,232 @@
+"""What the builder finds out at build time, where no table can know: which packages own the
+shared libraries the program loads (``ldd``, then the package database of the exact release
+in use), the packages the original installed that are not build-only, and the build steps
+that made state the program may rely on (users, folders, links, file capabilities).
+
+Every step is short, commented, deterministic POSIX sh, and fails the build loudly rather
+than produce an image that builds but cannot run."""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+
+from dockerslim_refactor.analysis.model import StageFacts
+from dockerslim_refactor.analysis.packages import (
+    OS_MANAGERS,
+    bare_package,
+    is_build_package,
+    package_installs,
+    removed_packages,
+)
+
+PROBE_DIR = "/tmp/dslim"
+"""Where the builder leaves what it found; the runtime stage copies it, uses it, deletes it."""
+
+# Tools that fetch sources. They are build-only when a build step uses them and nothing the
+# image runs names them; installed but never used by the build, the program may need them.
+FETCH_TOOLS = frozenset({"git", "mercurial", "hg", "subversion", "svn", "bzr", "curl", "wget"})
+# The package of each fetch tool, where the command name differs.
+_TOOL_COMMANDS = {"mercurial": "hg", "subversion": "svn"}
+
+_MANAGER_FAMILY = {
+    "apt": "apt",
+    "apk": "apk",
+    "dnf": "rpm",
+    "yum": "rpm",
+    "microdnf": "rpm",
+    "zypper": "rpm",
+}
+
+# State-making commands replayed in the runtime stage: accounts before the copies, the rest
+# after them (a chown or setcap needs the copied files).
+ACCOUNT_COMMANDS = frozenset({"useradd", "adduser", "groupadd", "addgroup"})
+STATE_COMMANDS = frozenset({"mkdir", "chown", "chmod", "ln", "setcap", "chgrp"})
+
+
+def package_family(facts: StageFacts) -> str | None:
+    """``apt``, ``apk`` or ``rpm``: the package manager the original used, else the one its
+    base image is known to have; ``None`` when neither the file nor the image says."""
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager in OS_MANAGERS:
+                return _MANAGER_FAMILY[install.manager]
+    if facts.image.is_alpine:
+        return "apk"
+    if facts.image.repository in {"debian", "ubuntu"} or facts.image.debian_codename:
+        return "apt"
+    if facts.info.is_toolchain and facts.info.libc == "glibc":
+        return "apt"  # the official toolchain images are Debian-based
+    return None
+
+
+def used_by_build(facts: StageFacts) -> set[str]:
+    """Commands that the build's RUN steps call."""
+    return {cmd.basename for step in facts.steps for cmd in step.script.commands}
+
+
+def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
+    """OS packages the original installed and still had in its final image, minus those that
+    are build-only (compilers, ``-dev`` headers, build tools; fetch tools only when the build
+    used them and the image's command does not). Unknown packages are kept: the program may
+    use them (ffmpeg, gosu, tzdata…)."""
+    build_calls = used_by_build(facts)
+    kept: list[str] = []
+    installs = [
+        (step, install)
+        for step in facts.steps
+        for install in package_installs(step.script)
+        if install.manager in OS_MANAGERS
+    ]
+    for step, install in installs:
+        removed = removed_packages(install, step.script)
+        for later_step in facts.steps:
+            if later_step.instruction.start_line > step.instruction.end_line:
+                removed |= removed_packages(install, later_step.script, anywhere=True)
+        for package in install.packages:
+            name = bare_package(package)
+            if not name or "$" in name or name in removed or package in kept:
+                continue
+            if name in FETCH_TOOLS:
+                command = _TOOL_COMMANDS.get(name, name)
+                if command in build_calls and command not in run_tools:
+                    continue
+            elif is_build_package(package):
+                continue
+            kept.append(package)
+    return kept
+
+
+def library_probe(paths: list[str], family: str | None) -> str:
+    """The builder step that lists the packages owning the shared libraries under ``paths``
+    (files or folders), and copies the libraries that no package owns."""
+    owner = {
+        "apt": 'dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1',
+        "apk": "apk info --who-owns \"$l\" 2>/dev/null | sed -n 's/.* is owned by //p'"
+        " | sed -E 's/-[^-]+-r[0-9]+$//'",
+        "rpm": "rpm -qf --qf '%{NAME}\\n' \"$l\" 2>/dev/null",
+    }.get(family or "", "")
+    real_owner = owner.replace('"$l"', '"$r"')
+    quoted = " ".join(shlex.quote(p) for p in paths)
+    lines = [
+        "# Find out what the program loads at run time: the shared libraries (ldd) and, from",
+        "# this release's package database, the packages that own them. Libraries that no",
+        "# package owns (a `make install` into /usr/local) are kept as files.",
+        f"RUN set -e; mkdir -p {PROBE_DIR}/libs; : > {PROBE_DIR}/packages; \\",
+        f"    for p in {quoted}; do \\",
+        '      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \\',
+        "    done; \\",
+        f"    find {quoted} -type f \\( -name '*.so*' -o -perm -u+x \\) 2>/dev/null \\",
+        '      | while read -r f; do ldd "$f" 2>/dev/null || :; done \\',
+        "      | sed -n -e 's/.*=> \\(\\/[^ ]*\\) .*/\\1/p' \\",
+        "        -e 's/^[[:space:]]*\\(\\/[^ ]*\\) (0x.*/\\1/p' \\",
+        f"      | sort -u > {PROBE_DIR}/libraries; \\",
+        "    while read -r l; do \\",
+    ]
+    if owner:
+        lines += [
+            f"      p=$({owner}); \\",
+            f'      [ -n "$p" ] || {{ r=$(readlink -f "$l"); p=$({real_owner}); }}; \\',
+            f'      if [ -n "$p" ]; then echo "$p" >> {PROBE_DIR}/packages; continue; fi; \\',
+        ]
+    lines += [
+        f'      mkdir -p "{PROBE_DIR}/libs$(dirname "$l")"; cp -L "$l" "{PROBE_DIR}/libs$l"; \\',
+        f"    done < {PROBE_DIR}/libraries; \\",
+        f"    sort -u -o {PROBE_DIR}/packages {PROBE_DIR}/packages",
+    ]
+    return "\n".join(lines)
+
+
+def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[str]:
+    """The runtime stage's steps that install the kept packages and those the probe found
+    (only the ones missing), and put back the libraries no package owns."""
+    steps: list[str] = []
+    packages = " ".join(kept)
+    listed = f"$(cat {PROBE_DIR}/packages)" if probed else ""
+    wanted = " ".join(w for w in (packages, listed) if w)
+    if probed:
+        steps.append(f"COPY --from=BUILDER {PROBE_DIR} {PROBE_DIR}")
+    if wanted and family == "apt":
+        steps.append(
+            "# The packages the program had at run time, by their names on this release.\n"
+            f"RUN set -e; missing=; for p in {wanted}; do \\\n"
+            '      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \\\n'
+            '    if [ -n "$missing" ]; then apt-get update \\\n'
+            "      && apt-get install -y --no-install-recommends $missing \\\n"
+            "      && rm -rf /var/lib/apt/lists/*; fi"
+        )
+    elif wanted and family == "apk":
+        steps.append(
+            "# The packages the program had at run time, by their names on this release.\n"
+            f"RUN apk add --no-cache {wanted}"
+        )
+    elif wanted and family == "rpm":
+        steps.append(
+            "# The packages the program had at run time, by their names on this release.\n"
+            f"RUN (command -v dnf >/dev/null && dnf install -y {wanted} || yum install -y "
+            f"{wanted}) && (dnf clean all || yum clean all)"
+        )
+    if probed:
+        steps.append(
+            f"RUN cp -R {PROBE_DIR}/libs/. / && rm -rf {PROBE_DIR} && (ldconfig 2>/dev/null || :)"
+        )
+    return steps
+
+
+def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], list[str], list[str]]:
+    """Build-step commands that made state the program may rely on: (accounts, to run before
+    the copies; folders, links and capabilities, to run after them; commands not replayed
+    because they name paths the runtime stage does not have)."""
+    accounts: list[str] = []
+    after: list[str] = []
+    skipped: list[str] = []
+    context_dests = _context_destinations(facts)
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename in ACCOUNT_COMMANDS:
+                accounts.append(cmd.text)
+                continue
+            if cmd.basename not in STATE_COMMANDS:
+                continue
+            if cmd.basename == "ln" and not any(a.startswith("-") and "s" in a for a in cmd.args):
+                continue
+            paths = [
+                _absolute(a, step.workdir)
+                for a in cmd.args
+                if a.startswith(("/", "./")) or "/" in a
+            ]
+            paths = [p for p in paths if p is not None]
+            if not paths or any("$" in p or "*" in p for p in paths):
+                skipped.append(cmd.text)
+                continue
+            if any(_under(p, context_dests) and not _under(p, copied) for p in paths):
+                continue  # about the sources or the build tree: not in the runtime stage
+            relative = any(not a.startswith(("/", "-")) and "/" in a for a in cmd.args)
+            after.append(_with_cd(cmd.text, step.workdir) if relative else cmd.text)
+    return accounts, after, skipped
+
+
+def _with_cd(text: str, workdir: str | None) -> str:
+    return text if not workdir or workdir == "/" else f"cd {shlex.quote(workdir)} && {text}"
+
+
+def _absolute(arg: str, workdir: str | None) -> str | None:
+    if arg.startswith("-") or "=" in arg.split("/", 1)[0]:
+        return None
+    return posixpath.normpath(posixpath.join(workdir or "/", arg))
+
+
+def _under(path: str, roots: list[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots if r)
+
+
+def _context_destinations(facts: StageFacts) -> list[str]:
+    """Where the build context went (``COPY . /src``): the sources and the build tree."""
+    found = []
+    workdir = "/"
+    for ins in facts.stage.instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
+        if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None and ins.words:
+            found.append(facts.resolve(ins.words[-1], workdir))
+    return [f for f in found if f != "/"]

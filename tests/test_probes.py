@@ -1,0 +1,150 @@
+"""dockerslim_refactor.plan.probes: which installed packages the runtime keeps, the state the
+build made that the runtime stage recreates, and the builder's library probe."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockerslim_refactor.analysis.facts import stage_facts
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.plan import probes
+from dockerslim_refactor.rewrite import rewrite
+
+
+def facts_of(text: str):
+    document = parse(text)
+    return stage_facts(document, document.stages[-1], None)
+
+
+def kept(body: str, run_tools: tuple[str, ...] = ()) -> list[str]:
+    return probes.kept_packages(facts_of("FROM debian:bookworm\n" + body), run_tools)
+
+
+# -- packages: must not keep ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("RUN apt-get install -y gcc make libpq-dev\n", id="compilers-and-headers"),
+        pytest.param("RUN apt-get install -y git && git clone x\n", id="git-used-to-fetch"),
+        pytest.param("RUN apt-get install -y ffmpeg && apt-get purge -y ffmpeg\n", id="purged"),
+        pytest.param("RUN apt-get install -y ffmpeg\nRUN apt-get remove -y ffmpeg\n", id="later"),
+        pytest.param("RUN apk add --virtual .deps ffmpeg && apk del .deps\n", id="virtual"),
+        pytest.param("RUN pip install requests\n", id="not-an-os-package"),
+    ],
+)
+def test_not_kept(body: str) -> None:
+    assert kept(body) == []
+
+
+# -- packages: kept ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "tools", "expected"),
+    [
+        pytest.param(
+            "RUN apt-get install -y ffmpeg gosu tzdata gcc\n",
+            (),
+            ["ffmpeg", "gosu", "tzdata"],
+            id="unknown-packages-are-kept",
+        ),
+        pytest.param(
+            "RUN apt-get install -y git openssh-client\n",
+            (),
+            ["git", "openssh-client"],
+            id="git-the-build-never-used",
+        ),
+        pytest.param(
+            "RUN apt-get install -y curl && curl -o x y\n",
+            ("curl",),
+            ["curl"],
+            id="curl-the-healthcheck-runs",
+        ),
+        pytest.param(
+            "RUN apt-get install -y libpq5=15.* libxml2\n",
+            (),
+            ["libpq5=15.*", "libxml2"],
+            id="pins-kept-as-written",
+        ),
+    ],
+)
+def test_kept(body: str, tools: tuple[str, ...], expected: list[str]) -> None:
+    assert kept(body, tools) == expected
+
+
+def test_package_family_follows_the_file_then_the_image() -> None:
+    assert probes.package_family(facts_of("FROM centos:7\nRUN yum install -y gcc\n")) == "rpm"
+    assert probes.package_family(facts_of("FROM alpine:3.19\n")) == "apk"
+    assert probes.package_family(facts_of("FROM golang:1.22\n")) == "apt"
+    assert probes.package_family(facts_of("FROM example.com/base:1\n")) is None
+
+
+# -- state -------------------------------------------------------------------------------------
+
+STATE = """FROM debian:bookworm
+RUN groupadd -r app && useradd -r -g app app
+WORKDIR /src
+COPY . .
+RUN make && make install
+RUN mkdir -p /var/lib/app /run/app && chown app:app /var/lib/app /run/app
+RUN chmod +x /src/build.sh
+RUN ln -s /usr/local/bin/app /usr/bin/app
+RUN setcap cap_net_bind_service=+ep /usr/local/bin/app
+RUN chown app "$DATA_DIR"
+USER app
+CMD ["app"]
+"""
+
+
+def test_state_is_replayed_in_order_and_the_source_tree_is_not() -> None:
+    accounts, after, skipped = probes.replayed_state(facts_of(STATE), ["/usr/local/bin/app"])
+    assert accounts == ["groupadd -r app", "useradd -r -g app app"]
+    assert "mkdir -p /var/lib/app /run/app" in after[0]
+    assert after[1] == "chown app:app /var/lib/app /run/app"
+    assert any(a.startswith("ln -s") for a in after)
+    assert any(a.startswith("setcap") for a in after)
+    assert not any("build.sh" in a for a in after), "the source tree is not in the runtime"
+    assert skipped == ['chown app "$DATA_DIR"']
+
+
+def test_setcap_turns_strip_off_and_is_replayed_after_the_copy() -> None:
+    text = (
+        "FROM golang:1.22-bookworm\nRUN apt-get install -y libcap2-bin\nWORKDIR /src\n"
+        "COPY . .\nRUN go build -o /usr/local/bin/app .\n"
+        'RUN setcap cap_net_bind_service=+ep /usr/local/bin/app\nCMD ["app"]\n'
+    )
+    result = rewrite(text, Options(runtime="slim"))
+    assert result.output is not None
+    assert "strip" not in result.output
+    runtime = result.output.split("\nFROM ", 2)[-1]
+    assert "libcap2-bin" in runtime
+    assert runtime.index("COPY --from=builder /usr/local/bin/app") < runtime.index("setcap")
+
+
+# -- the library probe -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("family", "owner"),
+    [("apt", "dpkg -S"), ("apk", "apk info --who-owns"), ("rpm", "rpm -qf")],
+)
+def test_probe_asks_the_package_database_of_the_release(family: str, owner: str) -> None:
+    step = probes.library_probe(["/usr/local/bin/app"], family)
+    assert owner in step and "ldd" in step
+    assert 'echo "dockerslim: $p was not built" >&2; exit 1' in step
+
+
+def test_probe_without_a_package_manager_copies_the_libraries() -> None:
+    step = probes.library_probe(["/opt/app"], None)
+    assert "dpkg" not in step and 'cp -L "$l"' in step
+
+
+def test_runtime_installs_only_what_is_missing() -> None:
+    steps = probes.runtime_install("apt", ["tzdata"], probed=True)
+    assert steps[0] == "COPY --from=BUILDER /tmp/dslim /tmp/dslim"
+    assert "for p in tzdata $(cat /tmp/dslim/packages); do" in steps[1]
+    assert 'dpkg -s "$p"' in steps[1]
+    assert steps[-1].startswith("RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim")
