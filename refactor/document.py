@@ -4,9 +4,10 @@ the exact input."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
 INSTRUCTIONS = frozenset(
     {
@@ -36,19 +37,43 @@ KNOWN_DIRECTIVES = frozenset({"syntax", "escape", "check"})
 MAX_LINE_BYTES = 65535
 """BuildKit refuses a longer line (its line scanner's limit)."""
 
-STAGE_NAME = re.compile(r"[a-z][a-z0-9._-]*")
-"""What BuildKit accepts as a stage name (after lower-casing)."""
-_DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
-_HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)([^<]+)$")
+
+# Regular expressions are compiled on first use, not at import: a run that never meets a
+# directive or a heredoc does not pay for them.
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+@cache
+def stage_name_pattern() -> re.Pattern[str]:
+    """What BuildKit accepts as a stage name (after lower-casing); also ``STAGE_NAME``."""
+    return re.compile(r"[a-z][a-z0-9._-]*")
+
+
+def __getattr__(name: str) -> Any:
+    # ``STAGE_NAME`` stays importable, compiled when first asked for.
+    if name == "STAGE_NAME":
+        return stage_name_pattern()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+@cache
+def _directive() -> re.Pattern[str]:
+    return re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+
+
+@cache
+def _heredoc_word() -> re.Pattern[str]:
+    return re.compile(r"^(\d*)<<(-?)([^<]+)$")
+
+
+@cache
+def _control() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def printable(text: str) -> str:
     """``text`` with control characters escaped, so quoting a Dockerfile in a message cannot
     move the terminal's cursor or run an escape sequence."""
-    return _CONTROL.sub(lambda m: ascii(m.group(0))[1:-1], text)
+    return _control().sub(lambda m: ascii(m.group(0))[1:-1], text)
 
 
 class DockerfileError(Exception):
@@ -301,7 +326,7 @@ def _parse_heredoc_markers(keyword: str, args: str) -> list[tuple[str, bool, boo
     if words is None:
         return []  # BuildKit cannot lex the line, so it finds no heredoc either
     for word in words:
-        match = _HEREDOC_WORD.match(word)
+        match = _heredoc_word().match(word)
         if not match:
             continue
         fd_text, chomp, name = match.groups()
@@ -335,6 +360,8 @@ def _split_flags(args: str) -> tuple[tuple[str, ...], str]:
 def _json_args(keyword: str, value: str) -> tuple[str, ...] | None:
     if keyword not in JSON_FORM_INSTRUCTIONS or not value.startswith("["):
         return None
+    import json  # only exec-form instructions need it
+
     try:
         parsed = json.loads(value)
     except ValueError:
@@ -411,7 +438,7 @@ def _parse_from(ins: Instruction, index: int, names: dict[str, int]) -> Stage:
     name = None
     if len(words) == 3 and words[1].lower() == "as":
         name = words[2].lower()
-        if not STAGE_NAME.fullmatch(name):
+        if not stage_name_pattern().fullmatch(name):
             raise DockerfileError(ins.start_line, f"invalid stage name: {words[2]}")
     elif len(words) != 1:
         raise DockerfileError(
@@ -446,7 +473,7 @@ def parse(text: str) -> Document:
     i = 0
     seen: set[str] = set()
     while i < len(lines):
-        match = _DIRECTIVE.match(_content(lines[i]).lstrip())
+        match = _directive().match(_content(lines[i]).lstrip())
         if not match or match.group(1).lower() not in KNOWN_DIRECTIVES:
             break
         name, value = match.group(1).lower(), match.group(2)
