@@ -10,19 +10,33 @@ import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from dockerslim_refactor.discovery import GlobSet
-from dockerslim_refactor.document import STAGE_NAME
-from dockerslim_refactor.options import RUNTIME_CHOICES
-from dockerslim_refactor.ruleset import FAIL_LEVELS, RULE_SETS
+if TYPE_CHECKING:
+    from dockerslim_refactor.discovery import GlobSet
+
+# Looking for a configuration file costs a few stat calls and imports nothing: the TOML reader,
+# the glob matcher and the tables that values are checked against come in when a file is read.
 
 CONFIG_NAME = ".dockerslim-refactor.toml"
 PYPROJECT = "pyproject.toml"
 TABLE = "dockerslim-refactor"
-CODE = re.compile(r"[A-Za-z]+[0-9]+")
 KEYS = ("runtime", "stage-name", "disable", "fail-level", "rules-version", "keep-root")
+
+
+@cache
+def code_pattern() -> re.Pattern[str]:
+    """A rule code (``DSR002``); also ``CODE``."""
+    return re.compile(r"[A-Za-z]+[0-9]+")
+
+
+def __getattr__(name: str) -> Any:
+    # ``CODE`` stays importable, compiled when first asked for.
+    if name == "CODE":
+        return code_pattern()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class ConfigError(Exception):
@@ -81,8 +95,11 @@ class Config:
         return settings
 
 
-# `[tool.dockerslim-refactor]`, `[tool."dockerslim-refactor".overrides]` or a bare `[tool]`.
-_MENTIONS_TABLE = re.compile(r'^\s*\[+\s*tool\s*(\]|\.\s*"?' + re.escape(TABLE) + ")", re.M)
+@cache
+def _mentions_table() -> re.Pattern[str]:
+    """`[tool.dockerslim-refactor]`, `[tool."dockerslim-refactor".overrides]` or a bare
+    `[tool]`."""
+    return re.compile(r'^\s*\[+\s*tool\s*(\]|\.\s*"?' + re.escape(TABLE) + ")", re.M)
 
 
 def _toml_loads(text: str) -> dict[str, Any]:
@@ -126,6 +143,8 @@ def load(path: str | Path, shown: str | None = None) -> Config:
 
 
 def _config(path: Path, shown: str, table: Mapping[str, Any], where: str) -> Config:
+    from dockerslim_refactor.discovery import GlobSet
+
     known = (*KEYS, "overrides")
     for key in table:
         if key not in known:
@@ -160,6 +179,10 @@ def _key(where: str, key: str) -> str:
 
 
 def _settings(shown: str, where: str, table: Mapping[str, Any]) -> Settings:
+    from dockerslim_refactor.document import stage_name_pattern
+    from dockerslim_refactor.options import RUNTIME_CHOICES
+    from dockerslim_refactor.ruleset import FAIL_LEVELS, RULE_SETS
+
     def fail(key: str, message: str) -> ConfigError:
         return ConfigError(shown, f"{_key(where, key)}: {message}")
 
@@ -171,7 +194,7 @@ def _settings(shown: str, where: str, table: Mapping[str, Any]) -> Settings:
         values["runtime"] = value
     if "stage-name" in table:
         value = table["stage-name"]
-        if not isinstance(value, str) or not STAGE_NAME.fullmatch(value):
+        if not isinstance(value, str) or not stage_name_pattern().fullmatch(value):
             raise fail(
                 "stage-name",
                 f"{value!r}: use lower-case letters, digits, '.', '_' or '-', starting with a "
@@ -181,7 +204,7 @@ def _settings(shown: str, where: str, table: Mapping[str, Any]) -> Settings:
     if "disable" in table:
         value = table["disable"]
         if not isinstance(value, list) or not all(
-            isinstance(c, str) and CODE.fullmatch(c) for c in value
+            isinstance(c, str) and code_pattern().fullmatch(c) for c in value
         ):
             raise fail("disable", 'use a list of rule codes, like ["DSR002", "DSR005"]')
         values["disable"] = tuple(c.upper() for c in value)
@@ -263,7 +286,7 @@ def _has_table(pyproject: Path) -> bool:
         text = pyproject.read_text("utf-8", errors="replace")
     except OSError:
         return False
-    if not _MENTIONS_TABLE.search(text):
+    if not _mentions_table().search(text):
         return False  # the project's own name may be "dockerslim-refactor": look for a table
     try:
         data = _toml_loads(text)
