@@ -8,18 +8,26 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from dockerslim_refactor.analysis.model import Finding
-from dockerslim_refactor.document import Document
+if TYPE_CHECKING:
+    # Only for annotations: reading pragmas needs neither the analysis nor the shell parser
+    # (docs.py imports this module for REWRITE_CODE alone).
+    from dockerslim_refactor.analysis.model import Finding
+    from dockerslim_refactor.document import Document
 
 TOOL = "dockerslim-refactor"
 REWRITE_CODE = "DSR001"
 """Ignoring this code for the final stage also stops the rewrite."""
 
-_PRAGMA = re.compile(
-    r"^dockerslim-refactor\s+ignore\s*=\s*"
-    r"(?P<codes>[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)\s*(?:(?:--|#|:|\s).*)?$"
-)
+
+@cache
+def _pragma() -> re.Pattern[str]:
+    return re.compile(
+        r"^dockerslim-refactor\s+ignore\s*=\s*"
+        r"(?P<codes>[A-Za-z0-9]+(?:\s*,\s*[A-Za-z0-9]+)*)\s*(?:(?:--|#|:|\s).*)?$"
+    )
 
 
 class UnusedIgnore:
@@ -113,7 +121,7 @@ def find_pragmas(document: Document) -> tuple[tuple[Pragma, ...], tuple[Unreadab
         text = comment.text
         if not text.startswith(TOOL):
             continue
-        match = _PRAGMA.match(text)
+        match = _pragma().match(text)
         if match is None or comment.inside:
             unreadable.append(Unreadable(comment.line, text, comment.inside))
             continue
@@ -211,6 +219,8 @@ def _unused(
 
 
 def _unused_finding(line: int, message: str) -> Finding:
+    from dockerslim_refactor.analysis.model import Finding
+
     return Finding(
         code=UnusedIgnore.CODE,
         severity=UnusedIgnore.SEVERITY,
