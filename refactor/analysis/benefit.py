@@ -4,10 +4,13 @@ and the one-line reason when it does not."""
 from __future__ import annotations
 
 import posixpath
+from typing import TYPE_CHECKING
 
-from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
 from dockerslim_refactor.analysis.packages import kept_build_packages
-from dockerslim_refactor.document import Document
+
+if TYPE_CHECKING:
+    from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
+    from dockerslim_refactor.document import Document
 
 COMPILERS = frozenset(
     {

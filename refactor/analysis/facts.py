@@ -3,7 +3,6 @@ of every RUN, its user and its command."""
 
 from __future__ import annotations
 
-import json
 import posixpath
 from collections.abc import Mapping
 
@@ -52,6 +51,8 @@ def script_text(ins: Instruction) -> str:
         args = list(ins.json_args)
         if len(args) >= 3 and posixpath.basename(args[0]) in {"sh", "bash"} and args[1] == "-c":
             return args[2]
+        import json  # exec form only: quotes the words with spaces
+
         return " ".join(json.dumps(a) if " " in a else a for a in args)
     return ins.value
 

@@ -7,11 +7,16 @@ import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING
 
-from dockerslim_refactor.analysis.images import BaseImageInfo, ImageRef
-from dockerslim_refactor.document import Document, Instruction, Stage
-from dockerslim_refactor.options import Options
-from dockerslim_refactor.shell import ShellScript
+if TYPE_CHECKING:
+    # The vocabulary names these types but needs none of their modules to exist: a rule or a
+    # report that imports a Finding does not load the Dockerfile or shell parsers.
+    from dockerslim_refactor.analysis.images import BaseImageInfo, ImageRef
+    from dockerslim_refactor.document import Document, Instruction, Stage
+    from dockerslim_refactor.options import Options
+    from dockerslim_refactor.shell import ShellScript
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -191,9 +196,11 @@ def _argv(ins: Instruction) -> list[str]:
     return ["/bin/sh", "-c", ins.value]
 
 
-_VAR = re.compile(
-    r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
-)
+@cache
+def _var() -> re.Pattern[str]:
+    return re.compile(
+        r"\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))"
+    )
 
 
 def expand(text: str, env: Mapping[str, str]) -> str:
@@ -214,7 +221,7 @@ def expand(text: str, env: Mapping[str, str]) -> str:
             return (word or "") if value is not None else ""
         return value if value is not None else match.group(0)
 
-    return _VAR.sub(replace, text)
+    return _var().sub(replace, text)
 
 
 @dataclass(frozen=True)

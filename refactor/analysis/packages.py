@@ -6,8 +6,11 @@ import posixpath
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
 
-from dockerslim_refactor.shell import Command, ShellScript
+if TYPE_CHECKING:
+    from dockerslim_refactor.shell import Command, ShellScript
 
 
 @dataclass(frozen=True)
@@ -107,28 +110,37 @@ BUILD_PACKAGES: frozenset[str] = frozenset(
     }
 )
 
-_PIN = re.compile(r"[=<>~!:@]")
-_VERSION_SUFFIX = re.compile(r"-\d+(?:\.\d+)*$")
+
+@cache
+def _pin() -> re.Pattern[str]:
+    return re.compile(r"[=<>~!:@]")
+
+
+@cache
+def _version_suffix() -> re.Pattern[str]:
+    return re.compile(r"-\d+(?:\.\d+)*$")
+
+
 _DEV_SUFFIXES = ("-dev", "-devel", "-headers")
 
 
 def bare_package(name: str) -> str:
     """A package name without its version pin or architecture (``gcc=12.*`` -> ``gcc``)."""
-    return _PIN.split(name.strip(), maxsplit=1)[0]
+    return _pin().split(name.strip(), maxsplit=1)[0]
 
 
 def is_build_package(name: str) -> bool:
     """True for an OS package that exists only to build (compilers, ``-dev`` headers, build
     tools). Version pins (``gcc=12.*``, ``gcc~12``, ``gcc>=1``) and architecture qualifiers
     (``libc6-dev:amd64``) are ignored; ``gcc-12`` counts as ``gcc``."""
-    base = _PIN.split(name.strip(), maxsplit=1)[0].lower()
+    base = _pin().split(name.strip(), maxsplit=1)[0].lower()
     if not base or "$" in base:
         return False
     if base in BUILD_PACKAGES or base.endswith(_DEV_SUFFIXES):
         return True
     if base.startswith(("linux-headers", "kernel-headers")):
         return True
-    unversioned = _VERSION_SUFFIX.sub("", base)
+    unversioned = _version_suffix().sub("", base)
     return unversioned != base and unversioned in BUILD_PACKAGES
 
 
@@ -202,7 +214,11 @@ def _skip_options(args: tuple[str, ...], value_flags: frozenset[str]) -> int:
     return i
 
 
-_ASSIGNMENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+@cache
+def _assignment() -> re.Pattern[str]:
+    return re.compile(r"[A-Za-z_][A-Za-z0-9_]*=")
+
+
 _WRAPPERS: dict[str, frozenset[str]] = {
     "sudo": frozenset({"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-T", "-U", "--user"}),
     "doas": frozenset({"-u", "-C"}),
@@ -219,8 +235,18 @@ _WRAPPERS: dict[str, frozenset[str]] = {
         | {"--max-args", "--max-procs", "--max-lines", "--max-chars", "--eof", "--replace"}
     ),
 }
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)*)?")
-_PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
+
+
+@cache
+def _python() -> re.Pattern[str]:
+    return re.compile(r"python(?:\d+(?:\.\d+)*)?")
+
+
+@cache
+def _pip() -> re.Pattern[str]:
+    return re.compile(r"pip(?:\d+(?:\.\d+)*)?")
+
+
 _PYTHON_VALUE_FLAGS = frozenset({"-W", "-X", "-c"})
 
 
@@ -233,7 +259,7 @@ def _unwrap(command: Command) -> _Call | None:
             break
         i = _skip_options(args, _WRAPPERS[name])
         if name == "env":
-            while i < len(args) and _ASSIGNMENT.match(args[i]):
+            while i < len(args) and _assignment().match(args[i]):
                 key, value = args[i].split("=", 1)
                 env[key] = value
                 i += 1
@@ -245,7 +271,7 @@ def _unwrap(command: Command) -> _Call | None:
         args = args[i + 1 :]
     if not name:
         return None
-    if _PYTHON.fullmatch(name):  # python -m pip …
+    if _python().fullmatch(name):  # python -m pip …
         i = _skip_options(args, _PYTHON_VALUE_FLAGS)
         if i > 0 and args[i - 1] == "-m" and i < len(args):
             name, args = args[i], args[i + 1 :]
@@ -256,7 +282,7 @@ def _unwrap(command: Command) -> _Call | None:
             return None
     elif name == "uv" and args[:1] == ("pip",):
         name, args = "pip", args[1:]
-    if _PIP.fullmatch(name):
+    if _pip().fullmatch(name):
         name = "pip"
     return _Call(name, tuple(args), env, command)
 
@@ -535,8 +561,18 @@ _HOME_CACHE_DIRS = (
     ".local/share/pnpm/store",
     "go/pkg/mod",
 )
-_HOME = re.compile(r"(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
-_GOPATH = re.compile(r"^(?:\$GOPATH|\$\{GOPATH\}|\$\(go env GOPATH\))(?=/|$)")
+
+
+@cache
+def _home() -> re.Pattern[str]:
+    return re.compile(r"(?:~|\$HOME|\$\{HOME\}|/root|/home/[^/]+)(?=/|$)")
+
+
+@cache
+def _gopath() -> re.Pattern[str]:
+    return re.compile(r"^(?:\$GOPATH|\$\{GOPATH\}|\$\(go env GOPATH\))(?=/|$)")
+
+
 _RM_VALUES = frozenset({"--interactive"})
 
 
@@ -544,8 +580,8 @@ def _cache_path(arg: str, cwd: str | None) -> bool:
     path = arg.replace('"', "").replace("'", "")
     if not path:
         return False
-    path = _GOPATH.sub("$GOPATH", path)
-    home = _HOME.match(path)
+    path = _gopath().sub("$GOPATH", path)
+    home = _home().match(path)
     if home is not None:
         path = "/root" + path[home.end() :]
     elif not path.startswith(("/", "$")):

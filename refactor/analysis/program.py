@@ -6,11 +6,15 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from dockerslim_refactor.analysis.images import DEFAULT_PATH
-from dockerslim_refactor.analysis.model import Artifact, Finding, StageFacts
+from dockerslim_refactor.analysis.model import Artifact, Finding
 from dockerslim_refactor.analysis.packages import bare_package, package_installs
-from dockerslim_refactor.options import Options
+
+if TYPE_CHECKING:
+    from dockerslim_refactor.analysis.model import StageFacts
+    from dockerslim_refactor.options import Options
 
 DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
 UNSURE = "DSR100"
