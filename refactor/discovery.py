@@ -8,10 +8,26 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
+from typing import Any
 
-# Kept in step with the `files` pattern of .pre-commit-hooks.yaml.
-DOCKERFILE_NAME = re.compile(r"^(?:(?:Dockerfile|Containerfile)(?:\..*)?|.*\.Dockerfile)$")
+
+@cache
+def dockerfile_name_pattern() -> re.Pattern[str]:
+    """Names searched for in folders; also ``DOCKERFILE_NAME``. Kept in step with the
+    `files` pattern of .pre-commit-hooks.yaml."""
+    return re.compile(r"^(?:(?:Dockerfile|Containerfile)(?:\..*)?|.*\.Dockerfile)$")
+
+
+def __getattr__(name: str) -> Any:
+    # ``DOCKERFILE_NAME`` stays importable, compiled when first asked for: a run over named
+    # files never searches a folder.
+    if name == "DOCKERFILE_NAME":
+        return dockerfile_name_pattern()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 # Names the pattern catches that are not Dockerfiles: BuildKit's per-Dockerfile ignore files,
 # backups (--backup writes Dockerfile.orig), editor leftovers and templates.
 NOT_DOCKERFILE_SUFFIXES = (
@@ -50,7 +66,9 @@ GIT_TIMEOUT = 30
 
 
 def is_dockerfile_name(name: str) -> bool:
-    return bool(DOCKERFILE_NAME.match(name)) and not name.endswith(NOT_DOCKERFILE_SUFFIXES)
+    return bool(dockerfile_name_pattern().match(name)) and not name.endswith(
+        NOT_DOCKERFILE_SUFFIXES
+    )
 
 
 @dataclass
