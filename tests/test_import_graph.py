@@ -329,3 +329,39 @@ def test_relative_imports_from_a_package_init() -> None:
         "p.q.r": 1,
         "p.s": 2,
     }
+
+
+# -- what a cold start loads -------------------------------------------------------------------
+
+
+def _loaded_after(code: str, cwd: Path | None = None) -> set[str]:
+    """The modules that running ``code`` in a fresh Python adds to ``sys.modules``."""
+    import json
+    import subprocess
+    import sys
+
+    probe = (
+        "import json, sys\n"
+        "before = set(sys.modules)\n"
+        f"{code}\n"
+        "print(json.dumps(sorted(set(sys.modules) - before)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, cwd=cwd
+    )
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
+
+
+def test_pragmas_do_not_load_the_analysis() -> None:
+    loaded = _loaded_after("import dockerslim_refactor.pragmas")
+    assert {m for m in loaded if m.startswith(PACKAGE)} == {PACKAGE, f"{PACKAGE}.pragmas"}
+
+
+def test_config_lookup_without_a_file_reads_no_toml(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM alpine\n", "utf-8")
+    loaded = _loaded_after(
+        "from dockerslim_refactor.config import ConfigFinder\n"
+        "assert ConfigFinder().find('Dockerfile') is None",
+        cwd=tmp_path,
+    )
+    assert not loaded & {"tomllib", "tomli", f"{PACKAGE}.discovery", f"{PACKAGE}.document"}

@@ -7,9 +7,10 @@ import subprocess
 import sys
 
 import pytest
-from dockerslim_refactor.shell import Command, parse_shell, syntax
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+from dockerslim_refactor.shell import Command, parse_shell, syntax
 
 
 def cmd(*args: str, name: str = "tool") -> Command:
