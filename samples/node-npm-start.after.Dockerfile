@@ -2,8 +2,6 @@ FROM node:18-bookworm AS builder
 WORKDIR /srv/app
 COPY package.json package-lock.json ./
 RUN npm install
-# Drop devDependencies: the runtime stage copies node_modules as it is here.
-RUN npm prune --omit=dev
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
 
@@ -96,7 +97,25 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 lines=tuple(lines),
             )
     builder_steps: list[str] = []
-    if dev_installs:
+    needed = _dev_dependencies_run(facts)
+    if dev_installs and needed:
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                last,
+                last,
+                "devDependencies are kept: the image's command "
+                + (f"runs {', '.join(needed)}" if needed[0] != "?" else "is an npm script")
+                + (
+                    ", which package.json declares as devDependencies"
+                    if needed[0] != "?"
+                    else " that package.json was not there to check"
+                ),
+                flag="--context",
+            )
+        )
+    elif dev_installs:
         manager, cwd, line = dev_installs[-1]
         prune = _prune_command(manager, facts)
         if cwd and cwd != facts.workdir:
@@ -137,6 +156,33 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
 
 def _runs_node(facts: StageFacts) -> bool:
     return posixpath.basename(facts.executable or "") in {"node", "npm", "yarn", "pnpm", "npx"}
+
+
+def _dev_dependencies_run(facts: StageFacts) -> list[str]:
+    """devDependencies the image's command runs (through a package.json script), so that
+    pruning them would break it; ``["?"]`` when the command is a script and package.json is
+    not in the build context to check."""
+    words = list(facts.program_words)
+    manager = words[0].rsplit("/", 1)[-1] if words else ""
+    if manager not in {"npm", "yarn", "pnpm"}:
+        return []  # ``node server.js``: no script in between
+    rest = [w for w in words[1:] if not w.startswith("-")]
+    script = (
+        "start"
+        if not rest or rest[0] == "start"
+        else rest[1] if rest[0] == "run" and len(rest) > 1 else rest[0]
+    )
+    manifest = facts.context_files.get("package.json")
+    if manifest is None:
+        return ["?"]
+    try:
+        data = json.loads(manifest)
+    except ValueError:
+        return ["?"]
+    body = str((data.get("scripts") or {}).get(script, ""))
+    dev = set(data.get("devDependencies") or {})
+    used = re.findall(r"[A-Za-z0-9@/._-]+", body)
+    return sorted({w for w in used if w in dev})
 
 
 def _prune_command(manager: str, facts: StageFacts) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
@@ -90,6 +91,24 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"RUN {VENV}/bin/python -m pip uninstall --yes --quiet pip",
         )
         runtime_env += [("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH")]
+    old_paths = [] if venvs else _system_package_paths(facts)
+    if old_paths:
+        # A later step or the command uses the system's package folder: in a virtual
+        # environment it would be empty, so the conversion would break the build or the run.
+        line, path = old_paths[0]
+        message = (
+            f"line {line} uses {path}, where pip installs without a virtual environment; "
+            "converting the build to one would break it: pass --artifact with the folders "
+            "to copy (the site-packages folder and the app)"
+        )
+        return BuildInfo(
+            "python",
+            "python.Dockerfile.j2",
+            (),
+            "interpreter",
+            findings=(Finding(UNSURE, "warning", line, line, message, flag="--artifact"),),
+            lines=tuple(lines),
+        )
     if user_installs and not venvs:
         # pip refuses --user inside a virtual environment, so the usual rewrite would break
         # the build; leave it to the author.
@@ -133,3 +152,18 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
 
 def venv_python(venv: str) -> str:
     return posixpath.join(venv, "bin", "python")
+
+
+_SYSTEM_PACKAGES = re.compile(r"(?:site-packages|dist-packages|/usr/(?:local/)?lib/python\d)")
+
+
+def _system_package_paths(facts: StageFacts) -> list[tuple[int, str]]:
+    """(line, path) of instructions that name the interpreter's own package folders."""
+    found = []
+    for ins in facts.stage.instructions:
+        if ins.keyword in {"FROM", "ARG"}:
+            continue
+        match = _SYSTEM_PACKAGES.search(ins.value)
+        if match:
+            found.append((ins.start_line, match.group(0)))
+    return found

@@ -180,7 +180,8 @@ def test_build_tool_installed_globally_but_not_run_is_not_reported() -> None:
         ),
         pytest.param(
             node_file("npm ci", "npm start"),
-            {"artifacts": APP, "findings": []},
+            # Without package.json nothing proves that `start` needs no devDependency.
+            {"artifacts": APP, "findings": [("DSR100", "--context")], "builder_steps": []},
             id="shell-form-npm-start",
         ),
         pytest.param(
@@ -283,3 +284,36 @@ def test_global_package_binary_with_another_name_is_reported() -> None:
     build = detect(node_file("npm install -g pm2 && npm ci", '["pm2-runtime", "server.js"]'))
     assert build is not None
     assert ("DSR100", "--artifact") in summary(build)["findings"]
+
+
+# -- pruning needs proof from package.json ------------------------------------------------------
+
+
+def _with_context(text: str, manifest: dict) -> object:
+    import json
+
+    from dockerslim_refactor.analysis.ecosystems import detect
+    from dockerslim_refactor.analysis.facts import stage_facts
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.options import Options
+
+    document = parse(text)
+    facts = stage_facts(document, document.stages[-1], {"package.json": json.dumps(manifest)})
+    return detect(facts, Options())
+
+
+def test_start_script_running_a_dev_dependency_keeps_dev_dependencies() -> None:
+    build = _with_context(
+        node_file("npm ci", '["npm", "start"]'),
+        {"scripts": {"start": "nodemon server.js"}, "devDependencies": {"nodemon": "3"}},
+    )
+    assert build.builder_steps == ()
+    assert any("nodemon" in f.message for f in build.findings)
+
+
+def test_start_script_without_dev_dependencies_is_pruned() -> None:
+    build = _with_context(
+        node_file("npm ci", '["npm", "start"]'),
+        {"scripts": {"start": "node server.js"}, "devDependencies": {"nodemon": "3"}},
+    )
+    assert any("npm prune" in s for s in build.builder_steps)

@@ -258,3 +258,20 @@ def test_venv_inside_the_app_folder_is_copied_once() -> None:
     assert "/app" in paths
     nested = [(p, q) for p in paths for q in paths if p != q and p.startswith(q + "/")]
     assert nested == []
+
+
+def test_a_step_naming_site_packages_keeps_the_build_as_it_is() -> None:
+    # In a virtual environment the system's site-packages would be empty: converting the
+    # build would break the later step, so nothing is converted and the flag is named.
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+        "RUN cp extra.pth /usr/local/lib/python3.11/site-packages/\n"
+        'CMD ["python", "app.py"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is None
+    assert any(
+        f.flag == "--artifact" and "site-packages" in f.message for f in result.analysis.findings
+    )
