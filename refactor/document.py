@@ -372,13 +372,16 @@ def _json_args(keyword: str, value: str) -> tuple[str, ...] | None:
 
 
 def _check_pairs(keyword: str, value: str, line: int) -> None:
-    """``ENV``/``LABEL`` take ``name=value`` pairs (or the legacy ``ENV name value``)."""
+    """``ENV``/``LABEL`` take ``name=value`` pairs, or, as BuildKit still accepts, the legacy
+    ``ENV name value`` / ``LABEL name value`` (one pair: the rest of the line is the value)."""
     words = _split_words(value)
     if not words:
         raise DockerfileError(line, f"{keyword} needs at least one name=value")
-    if keyword == "ENV" and "=" not in words[0]:
+    if "=" not in words[0]:
         if len(words) < 2:
-            raise DockerfileError(line, f"ENV {words[0]} has no value: write ENV {words[0]}=VALUE")
+            raise DockerfileError(
+                line, f"{keyword} {words[0]} has no value: write {keyword} {words[0]}=VALUE"
+            )
         return
     for word in words:
         if "=" not in word:

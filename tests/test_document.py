@@ -485,6 +485,8 @@ ERRORS = [
         "# syntax=a\n# escape=`\n# syntax=b\nFROM alpine\n", 3, "only one syntax", id="dup-syntax"
     ),
     pytest.param("FROM a AS x\nRUN y\nFROM b AS X\n", 3, "duplicate stage name", id="dup-stage"),
+    pytest.param("FROM a\nLABEL a=b c\n", 2, "no '=' in 'c'", id="label-pair-then-word"),
+    pytest.param("FROM a\nLABEL a\n", 2, "LABEL a has no value", id="label-one-word"),
     pytest.param("FROM\n", 1, "FROM requires", id="from-nothing"),
     pytest.param("FROM --platform=linux/amd64\n", 1, "FROM requires", id="from-only-flag"),
 ]
@@ -497,3 +499,23 @@ def test_rejected(text: str, line: int, fragment: str) -> None:
     assert info.value.line == line
     assert fragment in info.value.message
     assert str(info.value) == f"{line}: {info.value.message}"
+
+
+@pytest.mark.parametrize(
+    ("line", "pairs"),
+    [
+        pytest.param("LABEL maintainer Jane Doe", [("maintainer", "Jane Doe")], id="label-legacy"),
+        pytest.param("ENV PATH /opt/bin:$PATH", [("PATH", "/opt/bin:$PATH")], id="env-legacy"),
+        pytest.param("LABEL a=1 b=2", [("a", "1"), ("b", "2")], id="pairs"),
+    ],
+)
+def test_legacy_key_value_forms_are_accepted_as_buildkit_does(line, pairs) -> None:
+    import dockerfile
+
+    from dockerslim_refactor.analysis.facts import env_pairs
+
+    text = f"FROM a\nMAINTAINER Jane Doe <jane@example.com>\n{line}\n"
+    dockerfile.parse_string(text)  # the oracle accepts it
+    document = parse(text)
+    assert document.text() == text
+    assert env_pairs(document.instructions[-1]) == pairs

@@ -25,7 +25,7 @@ def env_pairs(ins: Instruction) -> list[tuple[str, str]]:
     words = _split_words(ins.value)
     if not words:
         return []
-    if ins.keyword == "ENV" and "=" not in words[0]:
+    if ins.keyword in {"ENV", "LABEL"} and "=" not in words[0]:
         return [(words[0], ins.value.strip()[len(words[0]) :].strip())]
     pairs = []
     for word in words:
