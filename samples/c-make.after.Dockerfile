@@ -13,6 +13,8 @@ RUN strip /usr/local/bin/crc32sum
 RUN mkdir -p /opt/runtime-libs \
     && ldd /usr/local/bin/crc32sum | awk '$3 ~ "^/usr/local/" {print $3}' \
      | xargs -r cp -L -t /opt/runtime-libs
+# The runtime stage is Debian bookworm: check that the program is built on it.
+RUN grep -qs bookworm /etc/os-release || { echo "dockerslim: the builder is not on Debian bookworm; pass --runtime-image with its release" >&2; exit 1; }
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.

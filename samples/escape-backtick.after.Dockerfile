@@ -6,6 +6,8 @@ RUN cargo build --release
 RUN cargo test --release
 # Symbols are not needed at run time.
 RUN strip /src/target/release/tool
+# The runtime stage is Debian bookworm: check that the program is built on it.
+RUN grep -qs bookworm /etc/os-release || { echo "dockerslim: the builder is not on Debian bookworm; pass --runtime-image with its release" >&2; exit 1; }
 
 # Runtime: cargo's gnu target links glibc dynamically, so the base keeps glibc.
 FROM gcr.io/distroless/cc-debian12

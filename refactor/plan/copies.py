@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS
 from dockerslim_refactor.document import Instruction
@@ -113,6 +114,9 @@ def runtime_files(
         src, sep, dest = text.partition(":")
         copies.append(CopyStep(facts.resolve(src), facts.resolve(dest if sep else src)))
 
+    codename, named = img.builder_codename(facts.image)
+    if build.linkage == "glibc" and family in {"slim", "distroless"} and not named:
+        builder_steps.append(probes.release_check(codename))
     if family in _SHELL_FAMILIES and runtime.has_shell:
         chosen_alpine = family == "alpine" and build.linkage != "musl"
         manager = "apk" if family == "alpine" else probes.package_family(facts)

@@ -137,6 +137,16 @@ def library_probe(paths: list[str], family: str | None) -> str:
     return "\n".join(lines)
 
 
+def release_check(codename: str) -> str:
+    """The builder step that fails the build when the builder is not on the Debian release
+    the runtime stage was chosen for (the image's tag did not say)."""
+    return (
+        f"# The runtime stage is Debian {codename}: check that the program is built on it.\n"
+        f'RUN grep -qs {codename} /etc/os-release || {{ echo "dockerslim: the builder is not '
+        f'on Debian {codename}; pass --runtime-image with its release" >&2; exit 1; }}'
+    )
+
+
 def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[str]:
     """The runtime stage's steps that install the kept packages and those the probe found
     (only the ones missing), and put back the libraries no package owns."""
