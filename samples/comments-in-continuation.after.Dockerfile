@@ -15,6 +15,7 @@ COPY requirements.txt ./
 RUN pip install --no-cache-dir -r requirements.txt
 # pip itself is not needed at run time.
 RUN /opt/venv/bin/python -m pip uninstall --yes --quiet pip
+COPY worker.py ./
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
@@ -34,7 +35,6 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
     done < /tmp/dslim/libraries; \
     sort -u -o /tmp/dslim/packages /tmp/dslim/packages
-COPY worker.py ./
 
 # Runtime: the same Python without compilers; the virtual environment and the app.
 FROM python:3.11-slim-bookworm

@@ -4,6 +4,8 @@ COPY *.csproj .
 RUN dotnet restore
 COPY . .
 RUN dotnet publish -c Release -o /app --no-restore
+WORKDIR /app
+ENV ASPNETCORE_HTTP_PORTS=8080
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
@@ -23,8 +25,6 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
     done < /tmp/dslim/libraries; \
     sort -u -o /tmp/dslim/packages /tmp/dslim/packages
-WORKDIR /app
-ENV ASPNETCORE_HTTP_PORTS=8080
 
 # Runtime: the .NET runtime image of the SDK's version, with the published output only.
 FROM mcr.microsoft.com/dotnet/aspnet:8.0

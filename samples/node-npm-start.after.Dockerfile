@@ -2,6 +2,7 @@ FROM node:18-bookworm AS builder
 WORKDIR /srv/app
 COPY package.json package-lock.json ./
 RUN npm install
+COPY . .
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
@@ -21,7 +22,6 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
     done < /tmp/dslim/libraries; \
     sort -u -o /tmp/dslim/packages /tmp/dslim/packages
-COPY . .
 
 # Runtime: the same Node.js without build tools; the app with production dependencies.
 FROM node:18-bookworm-slim

@@ -10,6 +10,8 @@ COPY . .
 RUN npm run build
 # Drop devDependencies: the runtime stage copies node_modules as it is here.
 RUN npm prune --omit=dev
+
+ENV NODE_ENV=production
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
@@ -29,8 +31,6 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
     done < /tmp/dslim/libraries; \
     sort -u -o /tmp/dslim/packages /tmp/dslim/packages
-
-ENV NODE_ENV=production
 
 # Runtime: the same Node.js without build tools; the app with production dependencies.
 FROM node:20-slim

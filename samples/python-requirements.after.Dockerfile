@@ -11,6 +11,9 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 # pip itself is not needed at run time.
 RUN /opt/venv/bin/python -m pip uninstall --yes --quiet pip
+COPY . .
+
+ENV PYTHONUNBUFFERED=1
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
@@ -30,9 +33,6 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
     done < /tmp/dslim/libraries; \
     sort -u -o /tmp/dslim/packages /tmp/dslim/packages
-COPY . .
-
-ENV PYTHONUNBUFFERED=1
 
 # Runtime: the same Python without compilers; the virtual environment and the app.
 FROM python:3.12-slim

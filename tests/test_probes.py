@@ -103,6 +103,8 @@ def test_state_is_replayed_in_order_and_the_source_tree_is_not() -> None:
     accounts, after, skipped = probes.replayed_state(facts_of(STATE), ["/usr/local/bin/app"])
     assert accounts == ["groupadd -r app", "useradd -r -g app app"]
     assert "mkdir -p /var/lib/app /run/app" in after[0]
+    plain = probes.replayed_state(facts_of(STATE.replace("mkdir -p", "mkdir")), [])[1]
+    assert plain[0] == "mkdir -p /var/lib/app /run/app", "replayed idempotently"
     assert after[1] == "chown app:app /var/lib/app /run/app"
     assert any(a.startswith("ln -s") for a in after)
     assert any(a.startswith("setcap") for a in after)
@@ -158,3 +160,14 @@ def test_an_assumed_release_is_checked_in_the_builder() -> None:
     assert "grep -qs bookworm /etc/os-release || {" in builder
     named = rewrite(text.replace("rust:1.75", "rust:1.75-bookworm"), Options(runtime="slim"))
     assert named.output is not None and "/etc/os-release" not in named.output
+
+
+def test_the_probe_runs_after_every_builder_step() -> None:
+    text = (
+        "FROM gcc:12-bookworm\nWORKDIR /src\nCOPY . .\nRUN make\n"
+        'RUN cp /src/app /usr/local/bin/app\nUSER nobody\nCMD ["app"]\n'
+    )
+    result = rewrite(text, Options(artifacts=("/usr/local/bin/app",)))
+    assert result.output is not None
+    builder = result.output.split("\nFROM ", 2)[0]
+    assert builder.index("RUN cp /src/app") < builder.index("ldd")

@@ -212,7 +212,14 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
             if any(_under(p, context_dests) and not _under(p, copied) for p in paths):
                 continue  # about the sources or the build tree: not in the runtime stage
             relative = any(not a.startswith(("/", "-")) and "/" in a for a in cmd.args)
-            after.append(_with_cd(cmd.text, step.workdir) if relative else cmd.text)
+            text = cmd.text
+            if cmd.basename == "mkdir" and not any(
+                a == "-p" or (a.startswith("-") and not a.startswith("--") and "p" in a)
+                for a in cmd.args
+            ):
+                # A WORKDIR or a copy may already have made the folder: replay idempotently.
+                text = text.replace("mkdir", "mkdir -p", 1)
+            after.append(_with_cd(text, step.workdir) if relative else text)
     return accounts, after, skipped
 
 

@@ -113,7 +113,9 @@ def build_plan(analysis: Analysis) -> StagePlan:
         strip_steps = []  # strip drops file capabilities that setcap gave
     extra_steps = [escape_continuations(s, escape) for s in strip_steps]
     extra_steps += [escape_continuations(s, escape) for s in build.builder_steps]
-    extra_steps += [escape_continuations(s, escape) for s in received.builder_steps]
+    # The probes look at the finished builder: after every step, since a later COPY or cp
+    # may still bring what the runtime stage copies (they need no root).
+    probe_steps = [escape_continuations(s, escape) for s in received.builder_steps]
     carried_copies = runtime_copies(facts, build, after_line)
     for index, (ins, leading, raw) in enumerate(
         _chunks(document, stage.instructions, first.end_line)
@@ -161,6 +163,8 @@ def build_plan(analysis: Analysis) -> StagePlan:
             carried.append(raw)
     if extra_steps:
         body.append("".join(ensure_newline(s) for s in extra_steps))
+    if probe_steps:
+        body.append("".join(ensure_newline(s) for s in probe_steps))
     # Only the WORKDIRs from the last absolute one on decide the final folder.
     carried = workdirs + carried
     carried = _with_used_args(stage.instructions, carried)
