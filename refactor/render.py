@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import jinja2
+
     from dockerslim_refactor.plan import StagePlan
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+
 from dockerslim_refactor import __version__
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.frontends.cli import main
@@ -643,3 +644,14 @@ def test_analyze_start_up_skips_templates(tmp_path: Path) -> None:
     assert "dockerslim_refactor" in modules
     assert "jinja2" not in modules
     assert not modules & {"pygls", "questionary", "prompt_toolkit", "lsprotocol"}
+
+
+def test_non_root_is_opt_in(tmp_path: Path) -> None:
+    from dockerslim_refactor.frontends.cli import main
+
+    source = tmp_path / "Dockerfile"
+    source.write_text(GO)
+    assert main([str(source), "-q", "-o", str(tmp_path / "a")]) == 0
+    assert "\nUSER " not in (tmp_path / "a").read_text()
+    assert main([str(source), "-q", "--non-root", "-o", str(tmp_path / "b")]) == 0
+    assert "\nUSER 65534:65534\n" in (tmp_path / "b").read_text()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from dockerslim_refactor import ruleset
 from dockerslim_refactor.frontends.cli import main
 

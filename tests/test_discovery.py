@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+
 from dockerslim_refactor import discovery
 from dockerslim_refactor.discovery import GlobSet, discover, is_dockerfile_name, search_folder
 

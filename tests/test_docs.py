@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+
 from dockerslim_refactor import docs
 from dockerslim_refactor.docs import DOCS_BASE, SECTIONS, catalog, doc_url, pages
 from dockerslim_refactor.rules import all_rules

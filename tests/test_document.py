@@ -7,6 +7,7 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+
 from dockerslim_refactor.document import Comment, Directive, DockerfileError, Document, parse
 
 ROOT = Path(__file__).resolve().parent.parent

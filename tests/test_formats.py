@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+
 from dockerslim_refactor.docs import DOCS_BASE, by_code, doc_path
 from dockerslim_refactor.formats import FORMATS, FileResult, Problem, renderer
 from dockerslim_refactor.formats.github import render as github

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.frontends.merge import MergeError, main, merge, read_script
 from dockerslim_refactor.rewrite import rewrite

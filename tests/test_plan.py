@@ -11,6 +11,7 @@ from textwrap import dedent
 from typing import Any
 
 import pytest
+
 from dockerslim_refactor.analysis.model import Analysis
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.findings import analyze

@@ -10,6 +10,7 @@ from pathlib import Path
 from textwrap import dedent
 
 import pytest
+
 from dockerslim_refactor.docs import by_code
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.findings import analyze

@@ -153,7 +153,10 @@ def test_runtime_installs_only_what_is_missing() -> None:
 
 
 def test_an_assumed_release_is_checked_in_the_builder() -> None:
-    text = 'FROM rust:1.75\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\nCMD ["/src/target/release/app"]\n'
+    text = (
+        "FROM rust:1.75\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+        'CMD ["/src/target/release/app"]\n'
+    )
     result = rewrite(text, Options(runtime="slim"))
     assert result.output is not None
     builder = result.output.split("\nFROM ", 2)[0]

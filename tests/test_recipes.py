@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dockerfile
 import pytest
+
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.options import OptionError, Options
 from dockerslim_refactor.rewrite import rewrite

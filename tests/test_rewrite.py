@@ -9,6 +9,7 @@ from textwrap import dedent
 
 import dockerfile
 import pytest
+
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import SelfCheckError, rewrite, self_check

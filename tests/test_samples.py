@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+
 from dockerslim_refactor.rewrite import rewrite
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"

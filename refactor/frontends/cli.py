@@ -97,7 +97,13 @@ def _add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         "--keep-root",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="do not add a non-root USER to the runtime stage",
+        help="accepted for old scripts: the runtime stage keeps the original's user by default",
+    )
+    group.add_argument(
+        "--non-root",
+        action="store_true",
+        help="run the runtime stage as an unprivileged user where the original ran as root "
+        "(programs that write to $HOME, their folder or /run may then fail)",
     )
     group.add_argument(
         "--no-strip",
@@ -265,6 +271,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         artifacts=tuple(args.artifact),
         runtime_packages=tuple(args.runtime_package),
         keep_root=keep_root,
+        non_root=bool(getattr(args, "non_root", False)),
         linkage=args.linkage,
         split_chains=not args.no_split,
         strip=not args.no_strip,

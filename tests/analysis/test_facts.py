@@ -7,6 +7,7 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
+
 from dockerslim_refactor.analysis.facts import env_pairs, script_text, stage_facts
 from dockerslim_refactor.analysis.model import StageFacts, expand
 from dockerslim_refactor.document import parse

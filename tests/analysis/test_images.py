@@ -5,6 +5,7 @@ matches a builder, Java major versions."""
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.analysis.images import (
     base_image_info,
     builder_codename,

@@ -4,6 +4,7 @@ packages."""
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.analysis.packages import (
     BUILD_PACKAGES,
     cache_cleanups,

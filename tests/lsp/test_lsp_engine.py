@@ -11,6 +11,15 @@ import signal
 import sys
 
 import pytest
+from lsp_support import (
+    change_document,
+    code_actions,
+    lsp_session,
+    open_document,
+    server_env,
+    wait_published,
+)
+
 from dockerslim_refactor.frontends.lsp.engine import (
     Analysed,
     EngineError,
@@ -20,14 +29,6 @@ from dockerslim_refactor.frontends.lsp.engine import (
 )
 from dockerslim_refactor.frontends.lsp.settings import options_from_json, options_to_json
 from dockerslim_refactor.options import Options
-from lsp_support import (
-    change_document,
-    code_actions,
-    lsp_session,
-    open_document,
-    server_env,
-    wait_published,
-)
 
 DEBOUNCE = 0.15
 GO = 'FROM golang:1.22\nRUN go mod download && go vet ./... && go build -o /app .\nCMD ["/app"]\n'

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import dockerfile
 import pytest
+from lsp_support import REPO_ROOT, server_env
+
 from dockerslim_refactor.frontends.cli import context_files
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite
-from lsp_support import REPO_ROOT, server_env
 
 SCRIPT = Path(__file__).with_name("nvim_convert.lua")
 TEXT = """\

@@ -14,10 +14,6 @@ from pathlib import Path
 
 import dockerfile
 import pytest
-from dockerslim_refactor.document import parse
-from dockerslim_refactor.frontends.cli import context_files
-from dockerslim_refactor.options import Options
-from dockerslim_refactor.rewrite import rewrite
 from lsp_support import (
     EMACS,
     REPO_ROOT,
@@ -38,6 +34,11 @@ from lsp_support import (
 from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.client import LanguageClient
+
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.frontends.cli import context_files
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import rewrite
 
 pytestmark = [
     pytest.mark.asyncio,

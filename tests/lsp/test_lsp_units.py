@@ -7,6 +7,11 @@ import subprocess
 import sys
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from lsp_support import SAMPLES, SERVER_COMMAND, apply_edits, server_env
+from lsprotocol import types
+
 from dockerslim_refactor.frontends.lsp.fixes import snapshot
 from dockerslim_refactor.frontends.lsp.positions import (
     LineEdit,
@@ -16,10 +21,6 @@ from dockerslim_refactor.frontends.lsp.positions import (
 )
 from dockerslim_refactor.frontends.lsp.settings import apply_settings, section_of
 from dockerslim_refactor.options import Options
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from lsp_support import SAMPLES, SERVER_COMMAND, apply_edits, server_env
-from lsprotocol import types
 
 ENCODINGS = ("utf-8", "utf-16", "utf-32")
 

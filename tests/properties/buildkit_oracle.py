@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import dockerfile
+
 from dockerslim_refactor.document import Document
 
 

@@ -13,11 +13,12 @@ from pathlib import Path
 import pytest
 from buildkit_oracle import OracleCannotTell, buildkit_error
 from dockerfile_strategies import BEFORE, LONG_LINE, dockerfile_bytes
+from hypothesis import example, given
+from hypothesis import strategies as st
+
 from dockerslim_refactor.document import DockerfileError, parse
 from dockerslim_refactor.frontends.cli import main
 from dockerslim_refactor.rewrite import SelfCheckError, rewrite
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 MODES = st.sampled_from([[], ["-q"], ["--check"], ["--diff"], ["-o", "OUT"], ["-q", "-o", "OUT"]])
 ERROR_LINE = re.compile(r"^(?P<path>.+?)(?::(?P<line>\d+))?: (?P<message>\S.*)$")

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from buildkit_oracle import OracleCannotTell, buildkit_error, buildkit_spans
 from dockerfile_strategies import LONG_LINE, SAMPLES, any_dockerfile_text, dockerfiles
-from dockerslim_refactor.document import DockerfileError, Document, parse
 from hypothesis import example, given, reject
 from hypothesis import strategies as st
+
+from dockerslim_refactor.document import DockerfileError, Document, parse
 
 
 def line_count(text: str) -> int:

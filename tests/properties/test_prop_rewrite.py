@@ -13,11 +13,12 @@ import re
 
 from buildkit_oracle import OracleCannotTell, buildkit_error
 from dockerfile_strategies import BEFORE, LONG_LINE, any_dockerfile_text, dockerfiles
+from hypothesis import event, example, given
+from hypothesis import strategies as st
+
 from dockerslim_refactor.document import DockerfileError, Document, Stage, parse
 from dockerslim_refactor.options import LINKAGE_CHOICES, RUNTIME_CHOICES, Options
 from dockerslim_refactor.rewrite import Rewrite, SelfCheckError, rewrite
-from hypothesis import event, example, given
-from hypothesis import strategies as st
 
 DEFAULT = Options()
 

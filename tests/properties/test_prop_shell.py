@@ -7,10 +7,11 @@ from __future__ import annotations
 import posixpath
 
 from dockerfile_strategies import dockerfiles, shell_scripts
-from dockerslim_refactor.document import DockerfileError, parse
-from dockerslim_refactor.shell import ShellScript, parse_shell
 from hypothesis import example, given
 from hypothesis import strategies as st
+
+from dockerslim_refactor.document import DockerfileError, parse
+from dockerslim_refactor.shell import ShellScript, parse_shell
 
 OPERATORS = {"&&", "||", ";", "\n"}
 WORKDIRS = st.sampled_from([None, "/", "/src", "relative/dir", "/a/../b", "//x/", "C:\\app"])

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from buildkit_oracle import buildkit_error, buildkit_spans
+
 from dockerslim_refactor.document import DockerfileError, parse
 from dockerslim_refactor.frontends.cli import main
 from dockerslim_refactor.rewrite import rewrite

@@ -7,6 +7,7 @@ from textwrap import dedent
 from types import ModuleType
 
 import pytest
+
 from dockerslim_refactor.analysis.model import Analysis, Finding
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.findings import analyze

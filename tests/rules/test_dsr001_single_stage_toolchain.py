@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr001_single_stage_toolchain as rule
 
 CARGO_TOML = {"Cargo.toml": '[package]\nname = "app"\nversion = "0.1.0"\n'}

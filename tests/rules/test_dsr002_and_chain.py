@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr002_and_chain as rule
 
 NOT_REPORTED = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr003_package_cache as rule
 
 NOT_REPORTED = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr004_build_packages_in_final_image as rule
 
 PYTHON_APP = """

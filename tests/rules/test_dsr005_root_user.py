@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr005_root_user as rule
 
 NOT_REPORTED = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr006_unpinned_base as rule
 
 DIGEST = "sha256:" + "a" * 64

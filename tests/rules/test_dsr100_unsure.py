@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr100_unsure as rule
 
 NOT_REPORTED = [

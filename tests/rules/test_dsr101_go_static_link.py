@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.rules import dsr101_go_static_link as rule
 
 GO_DEFAULT = """

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rules import dsr102_forced_static_link as rule
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+
 from dockerslim_refactor.analysis.model import SEVERITIES
 from dockerslim_refactor.rules import all_rules
 

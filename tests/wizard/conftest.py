@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
 from dockerslim_refactor.frontends import cli, wizard
 
 # A realistic single-stage Go service: the toolchain image ships to production.

@@ -21,6 +21,7 @@ from conftest import (
     MULTI_STAGE,
     Drive,
 )
+
 from dockerslim_refactor.frontends import cli, wizard
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CTRL_C, DOWN, ENTER, ESC, go_project
+
 from dockerslim_refactor.frontends import cli
 
 pexpect = pytest.importorskip("pexpect")

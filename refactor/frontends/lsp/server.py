@@ -18,6 +18,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from lsprotocol import types
+from pygls.exceptions import JsonRpcException
+from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.uris import to_fs_path
+
 from dockerslim_refactor import __version__
 from dockerslim_refactor.docs import DOCS_BASE
 from dockerslim_refactor.frontends.lsp.engine import (
@@ -35,11 +41,6 @@ from dockerslim_refactor.frontends.lsp.settings import (
     section_of,
 )
 from dockerslim_refactor.options import Options
-from lsprotocol import types
-from pygls.exceptions import JsonRpcException
-from pygls.lsp.server import LanguageServer
-from pygls.protocol import LanguageServerProtocol
-from pygls.uris import to_fs_path
 
 SOURCE = "dockerslim-refactor"
 RULE_DOCS_URL = DOCS_BASE + "{code}.md"

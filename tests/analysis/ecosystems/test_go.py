@@ -6,11 +6,12 @@ from __future__ import annotations
 from textwrap import dedent
 
 import pytest
+from ecosystem_cases import run_detector
+
 from dockerslim_refactor.analysis.ecosystems import go
 from dockerslim_refactor.analysis.model import BuildInfo
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite
-from ecosystem_cases import run_detector
 
 
 def detect(

@@ -4,11 +4,12 @@ builder's Java major version."""
 from __future__ import annotations
 
 import pytest
+from ecosystem_cases import run_detector
+
 from dockerslim_refactor.analysis.ecosystems import java
 from dockerslim_refactor.analysis.model import BuildInfo
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite
-from ecosystem_cases import run_detector
 
 
 def detect(text: str, options: Options | None = None) -> BuildInfo | None:
