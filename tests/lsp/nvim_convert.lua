@@ -1,4 +1,4 @@
--- Drives Neovim's built-in LSP client against `python -m refactor.lsp`: open a Dockerfile,
+-- Drives Neovim's built-in LSP client against `python -m dockerslim_refactor.frontends.lsp`: open a Dockerfile,
 -- wait for diagnostics, ask for code actions on the DSR001 line, apply "Convert to
 -- multi-stage build" (resolving it first when it comes without an edit), write, quit.
 -- Environment: DSR_FILE (the Dockerfile), DSR_PYTHON (interpreter), DSR_LOG (report file).
@@ -23,7 +23,7 @@ local ok, err = pcall(function()
   local buf = vim.api.nvim_get_current_buf()
   local config = {
     name = 'dockerslim-refactor',
-    cmd = { python, '-m', 'refactor.lsp' },
+    cmd = { python, '-m', 'dockerslim_refactor.frontends.lsp' },
     root_dir = vim.fn.fnamemodify(file, ':h'),
   }
   local client_id
