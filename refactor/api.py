@@ -35,6 +35,7 @@ __all__ = [
     "STDIN_NAME",
     "Error",
     "InputError",
+    "Refused",
     "UsageError",
     "Options",
     "OptionError",
@@ -42,6 +43,7 @@ __all__ = [
     "Result",
     "read",
     "read_text",
+    "shown_name",
     "source_of",
     "analyse",
     "rewrite",
@@ -57,7 +59,8 @@ class Error(Exception):
     """Everything the API refuses: printed as one line (``file:line: message``), exit 2."""
 
     def __init__(self, message: str, path: str | None = None, line: int | None = None) -> None:
-        where = f"{path}:{line}: " if path and line else f"{path}: " if path else ""
+        known = path is not None
+        where = f"{path}:{line}: " if known and line else f"{path}: " if known else ""
         super().__init__(where + message)
         self.path = path
         self.message = message
@@ -76,7 +79,17 @@ class InputError(Error):
         super().__init__(message, path, line)
 
 
+class Refused(InputError):
+    """The rewrite would lose part of the original image: nothing is written. ``reason`` is
+    what the self-check found, without the file and the "refused" prefix."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(path, f"refused, nothing written: {reason}")
+        self.reason = reason
+
+
 def shown_name(path: str) -> str:
+    """The name messages use for ``path`` (``-`` is standard input)."""
     return STDIN_NAME if path == "-" else path
 
 
@@ -230,7 +243,8 @@ def rewrite(
     honour_pragmas: bool = True,
 ) -> Result:
     """Rewrite ``source``. Raises :class:`InputError` when the result would lose part of the
-    original image (nothing is written then), :class:`UsageError` for contradicting options."""
+    original image (:class:`Refused`; nothing is written then), :class:`UsageError` for
+    contradicting options. With ``honour_pragmas`` false, an ignore pragma does not stop it."""
     from dockerslim_refactor.rewrite import SelfCheckError, rewrite_document
 
     if honour_pragmas:
@@ -244,7 +258,7 @@ def rewrite(
     except OptionError as err:
         raise UsageError(str(err)) from None
     except SelfCheckError as err:
-        raise InputError(source.path, f"refused, nothing written: {err}") from None
+        raise Refused(source.path, str(err)) from None
     return Result(source, done.analysis, done.plan, done.output, done.reason)
 
 

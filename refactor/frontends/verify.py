@@ -449,27 +449,37 @@ def cleanup(run_id: str, tags: list[str]) -> list[str]:
 
 
 def produce_rewrite(dockerfile: Path, rewrite_args: list[str], workdir: Path) -> Path:
-    """Rewrite ``dockerfile`` with this tool, in-process, into a file under ``workdir``."""
+    """Rewrite ``dockerfile`` with this tool, in-process, into a file under ``workdir``: what
+    ``dockerslim-refactor DOCKERFILE REWRITE_ARGS...`` writes (configuration files included),
+    or the original when the file is left alone."""
     try:
-        from dockerslim_refactor.document import DockerfileError
-        from dockerslim_refactor.frontends.cli import UsageError, rewrite_file
+        from dockerslim_refactor import api
+        from dockerslim_refactor.arguments import PROG as REWRITE_PROG
+        from dockerslim_refactor.arguments import Batch, rewrite_parser
     except ImportError as exc:
         raise VerifyError(
             f"the rewriter is not available ({exc}); pass --rewritten FILE instead"
         ) from None
+    path = str(dockerfile)
     try:
-        text = rewrite_file(str(dockerfile), list(rewrite_args))
-    except DockerfileError as exc:
-        raise VerifyError(f"{dockerfile}:{exc}") from None
-    except UsageError as exc:
+        batch = Batch(rewrite_parser(many=True).parse_intermixed_args([path, *rewrite_args]))
+        text = api.read_text(path)
+        options, _ = batch.options(path)
+        source = api.source_of(text, api.shown_name(path))
+        context = batch.context(path)
+        try:
+            result = api.rewrite(source, options, context)
+        except api.UsageError as exc:  # options that contradict the file
+            raise api.UsageError(f"{REWRITE_PROG}: {exc}") from None
+    except api.Error as exc:
         message = str(exc)
-        if not message.startswith(str(dockerfile)):
+        if not message.startswith(path):
             message = f"{dockerfile}: {message}"
         raise VerifyError(message) from None
     except OSError as exc:
         raise VerifyError(f"{exc.filename or dockerfile}: {exc.strerror or exc}") from None
     out = workdir / "Dockerfile.rewritten"
-    out.write_text(text, encoding="utf-8")
+    out.write_text(result.output if result.output is not None else text, encoding="utf-8")
     return out
 
 

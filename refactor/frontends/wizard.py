@@ -18,25 +18,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from dockerslim_refactor.frontends.cli import (
-    EXIT_ERROR,
-    EXIT_OK,
-    PROG,
-    UsageError,
-    _check_output_target,
-    _context_root,
-    _same_file,
-    context_files,
-    options_from,
-    read_dockerfile,
-    rewrite_parser,
-    write_atomically,
-)
+from dockerslim_refactor import api
+from dockerslim_refactor.api import Result
+from dockerslim_refactor.arguments import EXIT_ERROR, EXIT_OK, PROG, options_from, rewrite_parser
 from dockerslim_refactor.options import Options
 
 if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import Analysis, BuildInfo, Finding
-    from dockerslim_refactor.rewrite import Rewrite
 
 EXIT_CANCELLED = 130
 DEFAULT_OUTPUT_NAME = "Dockerfile.new"
@@ -82,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         return _run(argv)
-    except UsageError as err:
+    except api.Error as err:
         print(str(err), file=sys.stderr)
         return EXIT_ERROR
     except (KeyboardInterrupt, EOFError, _Cancelled):
@@ -113,31 +101,34 @@ def _run(argv: Sequence[str]) -> int:
     args = wizard_parser().parse_args(argv)
     if args.diff or args.check:
         flag = "--diff" if args.diff else "--check"
-        raise UsageError(f"{PROG} wizard: {flag} asks nothing; run `{PROG} FILE {flag}` instead")
+        raise api.UsageError(
+            f"{PROG} wizard: {flag} asks nothing; run `{PROG} FILE {flag}` instead"
+        )
     if args.file == "-":
-        raise UsageError(
+        raise api.UsageError(
             f"{PROG} wizard: answers are read from the terminal, so FILE cannot be - "
             "(standard input); name the Dockerfile"
         )
     if not has_terminal():
-        raise UsageError(
+        raise api.UsageError(
             f"{PROG} wizard: standard input is not a terminal, nothing written; without one run "
             f"`{PROG} FILE -o OUT` with --artifact, --runtime, --keep-root or --keep instead"
         )
     if args.backup and not args.in_place:
-        raise UsageError(f"{PROG}: --backup goes with --in-place")
+        raise api.UsageError(f"{PROG}: --backup goes with --in-place")
     if args.in_place and args.output:
-        raise UsageError(f"{PROG}: -o and --in-place: choose one")
-    if args.output and _same_file(args.output, args.file):
-        raise UsageError(f"{args.output}: -o is the input file; use --in-place to replace it")
+        raise api.UsageError(f"{PROG}: -o and --in-place: choose one")
+    if args.output and api.same_file(args.output, args.file):
+        raise api.UsageError(f"{args.output}: -o is the input file; use --in-place to replace it")
     if args.output:
-        _check_output_target(Path(args.output))
+        api.check_output_target(Path(args.output))
 
     shown = args.file
-    text = read_dockerfile(args.file)
+    text = api.read_text(args.file)
     options = options_from(args)
-    context = context_files(_context_root(args))
-    result = _rewrite_or_fail(shown, text, options, context)
+    context = api.context_files(api.context_root(args.context, args.file))
+    source = _parse_or_fail(shown, text)
+    result = _rewrite_or_fail(shown, source, options, context)
     ask: Asker | None = None
     asked_artifact = False
     if result.output is None:
@@ -146,7 +137,7 @@ def _run(argv: Sequence[str]) -> int:
             # The one open question that keeps the file from being rewritten: what to copy.
             print(f"{shown}: {result.reason}")
             ask = Asker()
-            answered = _ask_missing_artifact(ask, text, context, options)
+            answered = _ask_missing_artifact(ask, source, context, options)
             if answered is None:
                 print(f"{shown}: left alone, nothing written")
                 return EXIT_OK
@@ -163,14 +154,14 @@ def _run(argv: Sequence[str]) -> int:
 
     ask = ask or Asker()
     if not asked_artifact:
-        options, result = _ask_artifacts(ask, text, context, options, result)
+        options, result = _ask_artifacts(ask, source, context, options, result)
     options = _ask_runtime(ask, result, options)
-    options = _ask_user(ask, shown, text, context, options, result)
+    options = _ask_user(ask, shown, source, context, options, result)
     _confirm_ports(ask, shown, result)
     options = _ask_keep(ask, options)
-    result = _rewrite_or_fail(shown, text, options, context)
+    result = _rewrite_or_fail(shown, source, options, context)
     if result.output is None:  # not expected: every answer was checked on the way
-        raise UsageError(f"{shown}: left alone, nothing written: {result.reason}")
+        raise api.UsageError(f"{shown}: left alone, nothing written: {result.reason}")
 
     if args.in_place:
         output = args.file
@@ -192,8 +183,8 @@ def _run(argv: Sequence[str]) -> int:
     if ask.confirm(question, default=not exists):
         if args.in_place and args.backup:
             target = Path(args.file)
-            write_atomically(target.with_name(target.name + ".orig"), text)
-        write_atomically(Path(output), result.output)
+            api.write_atomically(target.with_name(target.name + ".orig"), text)
+        api.write_atomically(Path(output), result.output)
         plan = result.plan
         assert plan is not None
         print(
@@ -215,29 +206,36 @@ def _run(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
-def _rewrite_or_fail(
-    shown: str, text: str, options: Options, context: Mapping[str, str]
-) -> Rewrite:
+def _parse_or_fail(shown: str, text: str) -> api.Source:
+    """The Dockerfile, parsed once for every rewrite the answers ask for."""
     try:
-        return _try_rewrite(text, options, context)
+        return api.source_of(text, shown)
+    except api.InputError as err:
+        raise api.UsageError(f"{shown}: line {err.line}: {err.message}") from None
+
+
+def _rewrite_or_fail(
+    shown: str, source: api.Source, options: Options, context: Mapping[str, str]
+) -> Result:
+    try:
+        return _try_rewrite(source, options, context)
     except _RewriteRefused as err:
-        raise UsageError(f"{shown}: {err}") from None
+        raise api.UsageError(f"{shown}: {err}") from None
 
 
 class _RewriteRefused(Exception):
     pass
 
 
-def _try_rewrite(text: str, options: Options, context: Mapping[str, str]) -> Rewrite:
-    from dockerslim_refactor.document import DockerfileError
-    from dockerslim_refactor.rewrite import SelfCheckError, rewrite
-
+def _try_rewrite(source: api.Source, options: Options, context: Mapping[str, str]) -> Result:
+    """The rewrite with ``options``; like the command line's, except that an ignore pragma
+    does not stop it (the person running the wizard asks for it)."""
     try:
-        return rewrite(text, options, context)
-    except DockerfileError as err:
-        raise _RewriteRefused(f"line {err.line}: {err.message}") from None
-    except SelfCheckError as err:
-        raise _RewriteRefused(f"refused, nothing written: {err}") from None
+        return api.rewrite(source, options, context, honour_pragmas=False)
+    except api.Refused as err:
+        raise _RewriteRefused(err.message) from None
+    except api.UsageError as err:  # options that contradict the file
+        raise api.UsageError(f"{PROG}: {err}") from None
 
 
 # -- what the analysis found -------------------------------------------------------------------
@@ -266,7 +264,7 @@ def size_class(image: str) -> str:
     return "size unknown"
 
 
-def summary_lines(shown: str, result: Rewrite, paint: Paint) -> list[str]:
+def summary_lines(shown: str, result: Result, paint: Paint) -> list[str]:
     analysis, plan = result.analysis, result.plan
     build = analysis.build
     assert build is not None and plan is not None
@@ -297,7 +295,7 @@ def _plural(severity: str, count: int) -> str:
     return severity if severity == "info" or count == 1 else severity + "s"
 
 
-def unsure_notes(result: Rewrite) -> list[Finding]:
+def unsure_notes(result: Result) -> list[Finding]:
     """The DSR100 notes of the analysis and of the plan: what the tool is unsure of."""
     notes = [f for f in result.analysis.findings if f.code == "DSR100"]
     if result.plan is not None:
@@ -332,7 +330,7 @@ class RuntimeChoice:
         return text + " (recommended)" if self.recommended else text
 
 
-def runtime_choices(result: Rewrite) -> list[RuntimeChoice]:
+def runtime_choices(result: Result) -> list[RuntimeChoice]:
     """Every runtime family, the recommended one first, the ones that cannot run the program
     with the reason. Viability asks the plan's own choice with each ``--runtime``."""
     from dockerslim_refactor.plan import PlanError, choose_runtime
@@ -459,11 +457,11 @@ def _validator(allow_empty: bool = False) -> Callable[[str], bool | str]:
 
 def _ask_artifacts(
     ask: Asker,
-    text: str,
+    source: api.Source,
     context: Mapping[str, str],
     options: Options,
-    result: Rewrite,
-) -> tuple[Options, Rewrite]:
+    result: Result,
+) -> tuple[Options, Result]:
     build = result.analysis.build
     assert build is not None
     ecosystem = ECOSYSTEM_NAMES.get(build.ecosystem, build.ecosystem)
@@ -485,7 +483,7 @@ def _ask_artifacts(
             return options, result
         changed = replace(options, artifacts=tuple(answers))
         try:
-            attempt = _try_rewrite(text, changed, context)
+            attempt = _try_rewrite(source, changed, context)
         except _RewriteRefused as err:
             print(f"  That does not work: {err}")
             continue
@@ -496,8 +494,8 @@ def _ask_artifacts(
 
 
 def _ask_missing_artifact(
-    ask: Asker, text: str, context: Mapping[str, str], options: Options
-) -> tuple[Options, Rewrite] | None:
+    ask: Asker, source: api.Source, context: Mapping[str, str], options: Options
+) -> tuple[Options, Result] | None:
     """Ask for the build output the analysis could not find; ``None`` leaves the file alone."""
     while True:
         answer = ask.text(
@@ -509,7 +507,7 @@ def _ask_missing_artifact(
             return None
         changed = replace(options, artifacts=(answer,))
         try:
-            attempt = _try_rewrite(text, changed, context)
+            attempt = _try_rewrite(source, changed, context)
         except _RewriteRefused as err:
             print(f"  That does not work: {err}")
             continue
@@ -519,7 +517,7 @@ def _ask_missing_artifact(
         return changed, attempt
 
 
-def _ask_runtime(ask: Asker, result: Rewrite, options: Options) -> Options:
+def _ask_runtime(ask: Asker, result: Result, options: Options) -> Options:
     plan = result.plan
     assert plan is not None
     choices = runtime_choices(result)
@@ -548,17 +546,17 @@ def _image_validator(text: str) -> bool | str:
 def _ask_user(
     ask: Asker,
     shown: str,
-    text: str,
+    source: api.Source,
     context: Mapping[str, str],
     options: Options,
-    result: Rewrite,
+    result: Result,
 ) -> Options:
     facts = result.analysis.facts
     if facts.user is not None and facts.user.split(":")[0] not in {"root", "0"}:
         return options  # the original's own user is kept
     plan = result.plan
     if options.keep_root:
-        plan = _rewrite_or_fail(shown, text, replace(options, keep_root=False), context).plan
+        plan = _rewrite_or_fail(shown, source, replace(options, keep_root=False), context).plan
     assert plan is not None
     who = (plan.user or "USER 65534:65534").split(None, 1)[1]
     question = f"Run the program as the non-root user {who}?"
@@ -568,7 +566,7 @@ def _ask_user(
     return replace(options, keep_root=not non_root)
 
 
-def _confirm_ports(ask: Asker, shown: str, result: Rewrite) -> None:
+def _confirm_ports(ask: Asker, shown: str, result: Result) -> None:
     ports = [w for ins in result.analysis.facts.stage.all("EXPOSE") for w in ins.value.split()]
     if not ports:
         return
@@ -594,7 +592,7 @@ def _ask_keep(ask: Asker, options: Options) -> Options:
 def default_output(path: str) -> str:
     """``Dockerfile.new`` next to the input (``FILE.new`` when the input is that file)."""
     candidate = os.path.join(os.path.dirname(path), DEFAULT_OUTPUT_NAME)
-    return path + ".new" if _same_file(candidate, path) else candidate
+    return path + ".new" if api.same_file(candidate, path) else candidate
 
 
 def _output_validator(input_path: str) -> Callable[[str], bool | str]:
@@ -602,11 +600,11 @@ def _output_validator(input_path: str) -> Callable[[str], bool | str]:
         text = text.strip()
         if not text:
             return "give a file name"
-        if _same_file(text, input_path):
+        if api.same_file(text, input_path):
             return "that is the input file; run with --in-place to replace it"
         try:
-            _check_output_target(Path(text))
-        except UsageError as err:
+            api.check_output_target(Path(text))
+        except api.UsageError as err:
             return str(err)
         return True
 

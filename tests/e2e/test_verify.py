@@ -157,6 +157,51 @@ def test_bad_arguments_exit_2(app: Path) -> None:
     assert proc.returncode == 2 and "--smoke" in proc.stderr
 
 
+GO_APP = """FROM golang:1.22
+WORKDIR /src
+COPY . .
+RUN go build -o /out/app .
+ENTRYPOINT ["/out/app"]
+"""
+
+
+def test_in_process_rewrite_is_what_the_cli_writes(tmp_path: Path) -> None:
+    from dockerslim_refactor.frontends.cli import main as cli_main
+    from dockerslim_refactor.frontends.verify import produce_rewrite
+
+    (tmp_path / "Dockerfile").write_text(GO_APP)
+    flags = ["--runtime", "busybox", "--no-config"]
+    written = produce_rewrite(tmp_path / "Dockerfile", flags, tmp_path)
+    assert (
+        cli_main([str(tmp_path / "Dockerfile"), "-q", "-o", str(tmp_path / "cli.out"), *flags]) == 0
+    )
+    assert written.read_bytes() == (tmp_path / "cli.out").read_bytes()
+    assert written.read_text() != GO_APP
+
+
+def test_in_process_rewrite_of_a_file_left_alone_is_the_file(app: Path, tmp_path: Path) -> None:
+    from dockerslim_refactor.frontends.verify import produce_rewrite
+
+    assert produce_rewrite(app / "Dockerfile", [], tmp_path).read_text() == ORIGINAL
+
+
+def test_in_process_rewrite_errors_name_the_file(tmp_path: Path) -> None:
+    from dockerslim_refactor.frontends.verify import VerifyError, produce_rewrite
+
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text("FROM busybox\nCOPPY greet.sh /\n")
+    with pytest.raises(VerifyError) as caught:
+        produce_rewrite(dockerfile, [], tmp_path)
+    assert caught.value.message == f"{dockerfile}:2: unknown instruction: COPPY"
+    dockerfile.write_text(GO_APP)
+    with pytest.raises(VerifyError) as caught:
+        produce_rewrite(dockerfile, ["--stage-name", "test", "--test-stage", "x"], tmp_path)
+    assert caught.value.message == (
+        f"{dockerfile}: dockerslim-refactor: stage-name 'test' is taken by the test stage; "
+        "pick another"
+    )
+
+
 # --------------------------------------------------------------------- needs an engine ----
 
 
@@ -289,16 +334,16 @@ def _all_verify_containers() -> list[str]:
 
 def _has_in_process_rewriter() -> bool:
     try:
-        from dockerslim_refactor.frontends import cli
+        from dockerslim_refactor import api, arguments
     except ImportError:
         return False
-    return hasattr(cli, "rewrite_file") and hasattr(cli, "UsageError")
+    return hasattr(api, "rewrite") and hasattr(arguments, "Batch")
 
 
 @pytest.mark.e2e
 @pytest.mark.skipif(
     not _has_in_process_rewriter(),
-    reason="dockerslim_refactor.frontends.cli.rewrite_file is not there yet",
+    reason="dockerslim_refactor.api.rewrite is not there yet",
 )
 def test_in_process_rewrite_of_a_project_app() -> None:
     app_dir = Path(__file__).resolve().parent / "apps" / "go-cgo-net"

@@ -17,7 +17,7 @@ import dockerfile
 import pytest
 from lsp_support import REPO_ROOT, server_env
 
-from dockerslim_refactor.frontends.cli import context_files
+from dockerslim_refactor.api import context_files
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite
 

@@ -35,8 +35,8 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.client import LanguageClient
 
+from dockerslim_refactor.api import context_files
 from dockerslim_refactor.document import parse
-from dockerslim_refactor.frontends.cli import context_files
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite
 

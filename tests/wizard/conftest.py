@@ -4,88 +4,12 @@ prompt_toolkit's pipe input (no terminal needed)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from wizard_support import Drive, Outcome, c_project, go_project
 
 from dockerslim_refactor.frontends import cli, wizard
-
-# A realistic single-stage Go service: the toolchain image ships to production.
-GO_DOCKERFILE = """\
-FROM golang:1.22
-
-WORKDIR /src
-COPY go.mod go.sum ./
-RUN go mod download
-COPY . .
-RUN go build -o /out/app ./cmd/app
-
-EXPOSE 8080
-ENTRYPOINT ["/out/app"]
-"""
-
-GO_MOD = "module example.com/app\n\ngo 1.22\n"
-GO_MAIN = """\
-package main
-
-import (
-\t"log"
-\t"net/http"
-)
-
-func main() {
-\thttp.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
-\tlog.Fatal(http.ListenAndServe(":8080", nil))
-}
-"""
-
-# A C program built with make: it links glibc, so alpine, busybox and scratch cannot run it.
-C_DOCKERFILE = """\
-FROM gcc:13
-
-RUN apt-get update
-RUN apt-get install -y zlib1g-dev
-
-WORKDIR /usr/src/crc32sum
-COPY . .
-RUN make && make install
-
-ENTRYPOINT ["crc32sum"]
-"""
-
-MULTI_STAGE = """\
-FROM golang:1.22 AS build
-WORKDIR /src
-COPY . .
-RUN go build -o /out/app .
-
-FROM alpine:3.20
-COPY --from=build /out/app /app
-ENTRYPOINT ["/app"]
-"""
-
-ENTER = "\r"
-DOWN = "\x1b[B"
-CTRL_C = "\x03"
-CTRL_U = "\x15"  # clear the line of a text question
-ESC = "\x1b"
-
-
-def go_project(folder: Path) -> Path:
-    (folder / "cmd" / "app").mkdir(parents=True)
-    (folder / "go.mod").write_text(GO_MOD)
-    (folder / "go.sum").write_text("")
-    (folder / "cmd" / "app" / "main.go").write_text(GO_MAIN)
-    (folder / "Dockerfile").write_text(GO_DOCKERFILE)
-    return folder / "Dockerfile"
-
-
-def c_project(folder: Path) -> Path:
-    (folder / "Makefile").write_text("crc32sum: main.c\n\tcc -o $@ $< -lz\n")
-    (folder / "main.c").write_text("int main(void) { return 0; }\n")
-    (folder / "Dockerfile").write_text(C_DOCKERFILE)
-    return folder / "Dockerfile"
 
 
 @pytest.fixture
@@ -103,23 +27,6 @@ def c(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@dataclass
-class Outcome:
-    code: int
-    out: str
-    err: str
-
-    @property
-    def command(self) -> str:
-        """The equivalent command the wizard printed last."""
-        lines = self.out.splitlines()
-        index = lines.index("Equivalent command:")
-        return lines[index + 1].strip()
-
-
-Drive = Callable[..., Outcome]
-
-
 @pytest.fixture
 def drive(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Drive:
     """``drive(keys, *argv)``: run ``wizard.main(argv)`` with ``keys`` typed ahead into a pipe
@@ -133,6 +40,7 @@ def drive(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -
     def _drive(keys: str, *argv: str) -> Outcome:
         with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
             pipe.send_text(keys)
+            pipe.close()  # keys run out: end of input, not a wait for more
             code = wizard.main(list(argv))
         captured = capsys.readouterr()
         return Outcome(code, captured.out, captured.err)

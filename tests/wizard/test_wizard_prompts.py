@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import (
+from wizard_support import (
     C_DOCKERFILE,
     CTRL_C,
     CTRL_U,

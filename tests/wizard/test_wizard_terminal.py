@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import CTRL_C, DOWN, ENTER, ESC, go_project
+from wizard_support import CTRL_C, DOWN, ENTER, ESC, go_project
 
 from dockerslim_refactor.frontends import cli
 

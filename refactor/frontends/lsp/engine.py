@@ -204,7 +204,7 @@ class _Child:
         known = self.contexts.get(folder)
         if known is not None and known[0] == generation:
             return known[1]
-        from dockerslim_refactor.frontends.cli import context_files
+        from dockerslim_refactor.api import context_files
 
         files = context_files(Path(folder))
         self.contexts[folder] = (generation, files)

@@ -1,10 +1,8 @@
 """What the language server asks the engine, and the fixes as line edits; runs in the
 engine's process (:mod:`dockerslim_refactor.frontends.lsp.engine`). No pygls here, and no analysis
-of its own:
-findings come from :func:`dockerslim_refactor.findings.analyze` (through
-:func:`dockerslim_refactor.rewrite.rewrite`),
-the conversion is the rewrite the CLI writes, and a split chain is
-:func:`dockerslim_refactor.plan.split_chain`.
+of its own: the text is parsed once and rewritten through :mod:`dockerslim_refactor.api`
+(findings from its analysis), the conversion is the rewrite the CLI writes, and a split chain
+is :func:`dockerslim_refactor.plan.split_chain`.
 """
 
 from __future__ import annotations
@@ -14,13 +12,14 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from dockerslim_refactor.analysis.model import Analysis, Finding
-from dockerslim_refactor.document import DockerfileError, parse
+from dockerslim_refactor.api import InputError, Refused, Result, Source, analyse, rewrite, source_of
 from dockerslim_refactor.frontends.lsp.positions import LineEdit, apply_line_edit
 from dockerslim_refactor.options import Options
-from dockerslim_refactor.rewrite import Rewrite, SelfCheckError, rewrite
 
 CONVERT, SPLIT, NON_ROOT = "DSR001", "DSR002", "DSR005"
 NON_ROOT_USER = "USER 65534:65534"
+DOCUMENT = "<document>"
+"""The name of the editor's text in the engine's errors (only their line and message are used)."""
 # Instructions whose effect depends on the user they run as: a USER added for the container
 # goes after the last of them, so the build itself still runs as it did.
 _RUNS_AS_USER = frozenset({"RUN", "COPY", "ADD", "USER", "WORKDIR", "ONBUILD"})
@@ -32,10 +31,11 @@ class Snapshot:
 
     text: str
     analysis: Analysis | None = None
-    result: Rewrite | None = None
+    result: Result | None = None
     """The rewrite, when the engine could make one (its ``output`` may still be ``None``)."""
-    syntax: DockerfileError | None = None
-    """Why the text is not a Dockerfile: one ``syntax`` diagnostic."""
+    syntax: InputError | None = None
+    """Why the text is not a Dockerfile (its ``line`` and ``message``): one ``syntax``
+    diagnostic."""
     problem: str | None = None
     """Why there is no conversion although the text parses (self-check), or an engine error
     with its traceback, for the server's log."""
@@ -52,37 +52,42 @@ class Snapshot:
 def snapshot(
     text: str, options: Options, context_files: Mapping[str, str] | None = None
 ) -> Snapshot:
-    """Run the engine once over ``text``; never raises for what a document holds."""
+    """Run the engine once over ``text`` (parsed once); never raises for what a document
+    holds. Like the CLI's rewrite, except that an ignore pragma does not hide the
+    conversion."""
     if not text.lstrip("\ufeff").strip():
         return Snapshot(text)  # a new, empty file: nothing to say yet
     if "\0" in text:
         line = text[: text.index("\0")].count("\n") + 1
-        return Snapshot(text, syntax=DockerfileError(line, "binary file (NUL byte)"))
+        return Snapshot(text, syntax=InputError(DOCUMENT, "binary file (NUL byte)", line))
     try:
-        result = rewrite(text, options, context_files)
-    except DockerfileError as err:
+        source = source_of(text, DOCUMENT)
+    except InputError as err:
         return Snapshot(text, syntax=err)
-    except SelfCheckError as err:
-        return _analysis_only(text, options, context_files, f"no conversion: {err}")
+    except Exception:
+        return Snapshot(text, problem="parse failed:\n" + traceback.format_exc())
+    try:
+        result = rewrite(source, options, context_files, honour_pragmas=False)
+    except Refused as err:
+        return _analysis_only(source, options, context_files, f"no conversion: {err.reason}")
     except Exception:
         return _analysis_only(
-            text, options, context_files, "rewrite failed:\n" + traceback.format_exc()
+            source, options, context_files, "rewrite failed:\n" + traceback.format_exc()
         )
     return Snapshot(text, analysis=result.analysis, result=result)
 
 
 def _analysis_only(
-    text: str, options: Options, context_files: Mapping[str, str] | None, problem: str
+    source: Source, options: Options, context_files: Mapping[str, str] | None, problem: str
 ) -> Snapshot:
-    from dockerslim_refactor.findings import analyze
-
+    """The findings without the rewrite, from the same parse."""
     try:
-        analysis = analyze(parse(text), options, context_files)
-    except DockerfileError as err:
-        return Snapshot(text, syntax=err, problem=problem)
+        analysis = analyse(source, options, context_files)
     except Exception:
-        return Snapshot(text, problem=problem + "\nanalysis failed:\n" + traceback.format_exc())
-    return Snapshot(text, analysis=analysis, problem=problem)
+        return Snapshot(
+            source.text, problem=problem + "\nanalysis failed:\n" + traceback.format_exc()
+        )
+    return Snapshot(source.text, analysis=analysis, problem=problem)
 
 
 # -- fixes -------------------------------------------------------------------------------------
@@ -139,8 +144,8 @@ def non_root_edit(snap: Snapshot, finding: Finding) -> LineEdit | None:
 def _checked(snap: Snapshot, edit: LineEdit) -> LineEdit | None:
     """``edit`` when the edited text still parses."""
     try:
-        parse(apply_line_edit(snap.text, edit))
-    except DockerfileError:
+        source_of(apply_line_edit(snap.text, edit), DOCUMENT)
+    except InputError:
         return None
     return edit
 
