@@ -63,16 +63,19 @@ def add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         help="static: link native programs statically; dynamic: keep the build as written",
     )
     group.add_argument(
-        "--keep-root",
+        "--non-root",
         action=argparse.BooleanOptionalAction,
         default=None,
-        help="accepted for old scripts: the runtime stage keeps the original's user by default",
+        help="run the runtime stage as an unprivileged user where the original ran as root "
+        "(programs that write to $HOME, their folder or /run may then fail); by default it "
+        "keeps the original's user",
     )
     group.add_argument(
-        "--non-root",
-        action="store_true",
-        help="run the runtime stage as an unprivileged user where the original ran as root "
-        "(programs that write to $HOME, their folder or /run may then fail)",
+        # The first release's opt-out of its non-root default; now the default itself.
+        "--keep-root",
+        dest="non_root",
+        action="store_false",
+        help=argparse.SUPPRESS,
     )
     group.add_argument(
         "--no-strip",
@@ -177,9 +180,9 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
     configuration file), then the default. Disabled rules add up."""
     runtime = args.runtime or (settings.runtime if settings else None) or "auto"
     stage_name = args.stage_name or (settings.stage_name if settings else None) or "builder"
-    keep_root = args.keep_root
-    if keep_root is None:
-        keep_root = bool(settings.keep_root) if settings else False
+    non_root = args.non_root
+    if non_root is None:
+        non_root = bool(settings.non_root) if settings else False
     disabled = {code.upper() for code in args.disable}
     if settings and settings.disable:
         disabled.update(settings.disable)
@@ -190,8 +193,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         keep=tuple(args.keep),
         artifacts=tuple(args.artifact),
         runtime_packages=tuple(args.runtime_package),
-        keep_root=keep_root,
-        non_root=bool(getattr(args, "non_root", False)),
+        non_root=non_root,
         linkage=args.linkage,
         split_chains=not args.no_split,
         strip=not args.no_strip,

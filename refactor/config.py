@@ -23,7 +23,15 @@ if TYPE_CHECKING:
 CONFIG_NAME = ".dockerslim-refactor.toml"
 PYPROJECT = "pyproject.toml"
 TABLE = "dockerslim-refactor"
-KEYS = ("runtime", "stage-name", "disable", "fail-level", "rules-version", "keep-root")
+KEYS = (
+    "runtime",
+    "stage-name",
+    "disable",
+    "fail-level",
+    "rules-version",
+    "non-root",
+    "keep-root",
+)
 
 
 @cache
@@ -58,7 +66,7 @@ class Settings:
     disable: tuple[str, ...] | None = None
     fail_level: str | None = None
     rules_version: int | None = None
-    keep_root: bool | None = None
+    non_root: bool | None = None
 
     def updated(self, other: Settings) -> Settings:
         """These settings with every key ``other`` sets replaced."""
@@ -219,11 +227,13 @@ def _settings(shown: str, where: str, table: Mapping[str, Any]) -> Settings:
             versions = ", ".join(str(v) for v in sorted(RULE_SETS))
             raise fail("rules-version", f"{value!r}: known versions are {versions}")
         values["rules_version"] = value
-    if "keep-root" in table:
-        value = table["keep-root"]
-        if not isinstance(value, bool):
-            raise fail("keep-root", f"{value!r}: use true or false")
-        values["keep_root"] = value
+    for key in ("non-root", "keep-root"):
+        if key in table:
+            value = table[key]
+            if not isinstance(value, bool):
+                raise fail(key, f"{value!r}: use true or false")
+            # keep-root is the first release's opt-out of its non-root default.
+            values["non_root"] = value if key == "non-root" else not value
     return Settings(**values)
 
 

@@ -26,8 +26,6 @@ class Options:
     """Artifact paths that replace what the detector found (``PATH`` or ``SRC:DEST``)."""
     runtime_packages: tuple[str, ...] = ()
     """Extra OS packages for the runtime stage (Debian names)."""
-    keep_root: bool = False
-    """Deprecated: running as the original's user is now the default (see ``non_root``)."""
     non_root: bool = False
     """Run the runtime stage as an unprivileged user when the original ran as root. Opt-in:
     programs that write to ``$HOME``, their own folder or ``/run`` break without root."""

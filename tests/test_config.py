@@ -74,7 +74,7 @@ def test_load_toml(work: Path) -> None:
     path = write(
         work / CONFIG_NAME,
         'runtime = "distroless"\nstage-name = "build"\ndisable = ["dsr002"]\n'
-        'fail-level = "warning"\nrules-version = 1\nkeep-root = true\n',
+        'fail-level = "warning"\nrules-version = 1\nnon-root = true\n',
     )
     config = load(path)
     assert config.settings == Settings(
@@ -83,7 +83,7 @@ def test_load_toml(work: Path) -> None:
         disable=("DSR002",),
         fail_level="warning",
         rules_version=1,
-        keep_root=True,
+        non_root=True,
     )
 
 
@@ -91,12 +91,12 @@ def test_load_pyproject_table(work: Path) -> None:
     path = write(
         work / "pyproject.toml",
         '[project]\nname = "x"\n\n[tool.dockerslim-refactor]\nstage-name = "compile"\n\n'
-        '[[tool.dockerslim-refactor.overrides]]\npaths = ["legacy/**"]\nkeep-root = true\n',
+        '[[tool.dockerslim-refactor.overrides]]\npaths = ["legacy/**"]\nnon-root = true\n',
     )
     config = load(path)
     assert config.settings.stage_name == "compile"
-    assert config.settings_for(work / "legacy" / "a" / "Dockerfile").keep_root is True
-    assert config.settings_for(work / "Dockerfile").keep_root is None
+    assert config.settings_for(work / "legacy" / "a" / "Dockerfile").non_root is True
+    assert config.settings_for(work / "Dockerfile").non_root is None
 
 
 @pytest.mark.parametrize(
@@ -109,6 +109,7 @@ def test_load_pyproject_table(work: Path) -> None:
         pytest.param("fail-level = 'high'\n", "fail-level: 'high': choose one of", id="fail"),
         pytest.param("rules-version = 99\n", "rules-version: 99: known versions are 1", id="ver"),
         pytest.param("rules-version = true\n", "rules-version: True: known versions", id="bool"),
+        pytest.param("non-root = 'yes'\n", "non-root: 'yes': use true or false", id="non-root"),
         pytest.param("keep-root = 'yes'\n", "keep-root: 'yes': use true or false", id="keep"),
         pytest.param("[[overrides]]\nruntime = 'alpine'\n", "paths must be a list", id="paths"),
         pytest.param(
@@ -243,12 +244,21 @@ def test_config_and_no_config_conflict(layered: Path, run: Run) -> None:
     assert info.value.code == 2
 
 
-def test_keep_root_from_config_and_flag(work: Path, run: Run) -> None:
-    write(work / CONFIG_NAME, "keep-root = true\n")
+def test_non_root_from_config_and_flag(work: Path, run: Run) -> None:
+    write(work / CONFIG_NAME, "non-root = true\n")
     write(work / "Dockerfile", GO)
     _, out, _ = run("Dockerfile", "-q")
+    assert "USER 65534:65534" in out
+    _, out, _ = run("Dockerfile", "-q", "--no-non-root")
     assert "USER" not in out
-    _, out, _ = run("Dockerfile", "-q", "--no-keep-root")
+    _, out, _ = run("Dockerfile", "-q", "--keep-root")  # the first release's flag
+    assert "USER" not in out
+
+
+def test_the_first_releases_keep_root_setting_still_reads(work: Path, run: Run) -> None:
+    write(work / CONFIG_NAME, "keep-root = false\n")
+    write(work / "Dockerfile", GO)
+    _, out, _ = run("Dockerfile", "-q")
     assert "USER 65534:65534" in out
 
 

@@ -659,11 +659,11 @@ def test_node_image_runs_as_node() -> None:
     assert plan(text).user is None
 
 
-def test_keep_root() -> None:
-    built = plan(go_program(), Options(keep_root=True))
+def test_keep_root_is_the_default() -> None:
+    built = plan(go_program(), Options())
     assert built.user is None
     assert not [n for n in built.notes if n.code == "DSR104"]
-    assert "\nUSER " not in output(go_program(), Options(keep_root=True))
+    assert "\nUSER " not in output(go_program(), Options())
 
 
 @pytest.mark.parametrize("user", ["1000:1000", "node", "nobody"])

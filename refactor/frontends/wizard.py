@@ -112,7 +112,7 @@ def _run(argv: Sequence[str]) -> int:
     if not has_terminal():
         raise api.UsageError(
             f"{PROG} wizard: standard input is not a terminal, nothing written; without one run "
-            f"`{PROG} FILE -o OUT` with --artifact, --runtime, --keep-root or --keep instead"
+            f"`{PROG} FILE -o OUT` with --artifact, --runtime, --non-root or --keep instead"
         )
     if args.backup and not args.in_place:
         raise api.UsageError(f"{PROG}: --backup goes with --in-place")
@@ -555,15 +555,18 @@ def _ask_user(
     if facts.user is not None and facts.user.split(":")[0] not in {"root", "0"}:
         return options  # the original's own user is kept
     plan = result.plan
-    if options.keep_root:
-        plan = _rewrite_or_fail(shown, source, replace(options, keep_root=False), context).plan
+    if not options.non_root:
+        plan = _rewrite_or_fail(shown, source, replace(options, non_root=True), context).plan
     assert plan is not None
     who = (plan.user or "USER 65534:65534").split(None, 1)[1]
-    question = f"Run the program as the non-root user {who}?"
+    question = (
+        f"Run the program as the non-root user {who}? The original runs as root; a program "
+        "that writes to $HOME, its folder or /run may then fail"
+    )
     if facts.user is not None:
         question += f" (the original sets USER {facts.user})"
-    non_root = ask.confirm(question, default=not options.keep_root)
-    return replace(options, keep_root=not non_root)
+    non_root = ask.confirm(question, default=options.non_root)
+    return replace(options, non_root=non_root)
 
 
 def _confirm_ports(ask: Asker, shown: str, result: Result) -> None:
@@ -656,8 +659,8 @@ def equivalent_command(
         words += ["--runtime-package", name]
     if options.linkage != default.linkage:
         words += ["--linkage", options.linkage]
-    if options.keep_root:
-        words.append("--keep-root")
+    if options.non_root:
+        words.append("--non-root")
     if not options.strip:
         words.append("--no-strip")
     if not options.split_chains:

@@ -43,7 +43,7 @@ class StagePlan:
     """Steps after the copies: the folders, owners, links and capabilities the build made."""
     user: str | None
     """The runtime stage's USER line: the original's last non-root USER, or an added
-    non-root one (unless --keep-root)."""
+    unprivileged one with --non-root."""
     finale: tuple[str, ...]
     """HEALTHCHECK / ENTRYPOINT / CMD, as written, in their original order."""
     copy_flags: str

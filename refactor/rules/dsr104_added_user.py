@@ -1,9 +1,10 @@
-"""The rewrite runs the program as a non-root user the original did not have.
+"""With --non-root, the rewrite runs the program as a user the original did not have.
 
 ## What it does
-Reported by a rewrite (not by `analyze`) when the original image ran as root without asking
-for it (no `USER`), and the runtime stage gets `USER 65534:65534` (nobody), or `USER node` on
-the Node.js images, which ship that unprivileged user.
+Reported by a rewrite (not by `analyze`) run with `--non-root` when the original image ran
+as root without asking for it (no `USER`), and the runtime stage gets `USER 65534:65534`
+(nobody), or `USER node` on the Node.js images, which ship that unprivileged user. Without
+`--non-root` the runtime stage keeps the original's user.
 
 ## Why is this bad?
 It is not bad, it is a change to look at: running as root is rarely needed, but a program
@@ -25,7 +26,7 @@ ENTRYPOINT ["/out/app"]
 ```
 
 ## Fix safety
-Pass `--keep-root` to keep root; an explicit `USER root` in the original is always kept.
+Leave out `--non-root` to keep root; an explicit `USER root` in the original is always kept.
 """
 
 from __future__ import annotations

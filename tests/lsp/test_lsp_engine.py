@@ -53,7 +53,7 @@ def test_options_round_trip_through_json():
         runtime_image="x:1",
         stage_name="build",
         keep=("a", "b:c"),
-        keep_root=True,
+        non_root=True,
         disabled_rules=frozenset({"DSR002", "DSR005"}),
     )
     data = options_to_json(options)

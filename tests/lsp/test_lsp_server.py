@@ -510,7 +510,7 @@ async def test_stage_name_from_initialization_options(file_uri):
 
 async def test_settings_from_workspace_configuration_and_changes(file_uri):
     uri = file_uri()
-    configuration = {"disabledRules": ["dsr002"], "keepRoot": True, "runtime": "distroless"}
+    configuration = {"disabledRules": ["dsr002"], "nonRoot": True, "runtime": "distroless"}
     async with lsp_session(
         initialization_options={"dockerslim-refactor": {"stageName": "compile"}},
         configuration=configuration,
@@ -522,12 +522,12 @@ async def test_settings_from_workspace_configuration_and_changes(file_uri):
         result = apply_edits(GO, edits_for(action.edit, uri))
         options = Options(
             stage_name="compile",
-            keep_root=True,
+            non_root=True,
             runtime="distroless",
             disabled_rules=frozenset({"DSR002"}),
         )
         assert result == rewrite(GO, options).output
-        assert "USER 65534" not in result and "distroless" in result
+        assert "USER 65534" in result and "distroless" in result
 
         # Pull: the client says something changed, the server asks for the section again.
         client.set_configuration({"disabledRules": ["DSR005"]}, section="dockerslim-refactor")

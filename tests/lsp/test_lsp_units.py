@@ -104,7 +104,7 @@ def test_settings_map_onto_options():
             "runtime": "scratch",
             "runtimeImage": "gcr.io/distroless/static-debian12",
             "stageName": "build",
-            "keepRoot": True,
+            "nonRoot": True,
             "disabledRules": ["dsr002", " DSR005 ", ""],
             "somethingElse": 1,
         },
@@ -114,14 +114,14 @@ def test_settings_map_onto_options():
         runtime="scratch",
         runtime_image="gcr.io/distroless/static-debian12",
         stage_name="build",
-        keep_root=True,
+        non_root=True,
         disabled_rules=frozenset({"DSR002", "DSR005"}),
     )
     # Wrapped in the section, and null meaning "the default".
     again, _ = apply_settings(
-        options, {"dockerslim-refactor": {"runtime": None, "keepRoot": None, "disabledRules": {}}}
+        options, {"dockerslim-refactor": {"runtime": None, "nonRoot": None, "disabledRules": {}}}
     )
-    assert (again.runtime, again.keep_root, again.stage_name) == ("auto", False, "build")
+    assert (again.runtime, again.non_root, again.stage_name) == ("auto", False, "build")
     assert again.disabled_rules == frozenset()
 
 

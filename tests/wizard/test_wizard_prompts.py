@@ -82,12 +82,12 @@ def test_c_defaults_write_what_the_cli_writes(c: Path, drive: Drive, cli_writes)
 
 
 def test_flags_given_preset_the_answers(go: Path, drive: Drive, cli_writes) -> None:
-    flags = ("--runtime", "scratch", "--keep-root", "--no-strip", "--stage-name", "build")
+    flags = ("--runtime", "scratch", "--non-root", "--no-strip", "--stage-name", "build")
     result = drive(GO_DEFAULTS, "Dockerfile", "-o", "out", *flags)
     assert result.code == 0, result.err
     assert (go / "out").read_bytes() == cli_writes("Dockerfile", "-o", "cli.out", *flags)
     assert result.command == (
-        f"{PROG} Dockerfile -o out --runtime scratch --stage-name build --keep-root --no-strip"
+        f"{PROG} Dockerfile -o out --runtime scratch --stage-name build --non-root --no-strip"
     )
 
 
@@ -165,7 +165,17 @@ def test_declining_the_non_root_user_keeps_root(go: Path, drive: Drive, cli_writ
     assert result.code == 0, result.err
     written = (go / "out").read_bytes()
     assert b"USER" not in written
-    assert result.command == f"{PROG} Dockerfile -o out --keep-root"
+    assert result.command == f"{PROG} Dockerfile -o out"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_accepting_the_non_root_user(go: Path, drive: Drive, cli_writes) -> None:
+    keys = ENTER + ENTER + "y" + ENTER * 3
+    result = drive(keys, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (go / "out").read_bytes()
+    assert b"\nUSER 65534:65534\n" in written
+    assert result.command == f"{PROG} Dockerfile -o out --non-root"
     assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
 
 
@@ -175,7 +185,7 @@ def test_another_base_and_root(go: Path, drive: Drive, cli_writes) -> None:
     assert result.code == 0, result.err
     written = (go / "out").read_bytes()
     assert b"\nFROM scratch\n" in written
-    assert result.command == f"{PROG} Dockerfile -o out --runtime scratch --keep-root"
+    assert result.command == f"{PROG} Dockerfile -o out --runtime scratch"
     assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
 
 
@@ -355,7 +365,7 @@ def test_without_a_terminal_it_refuses_and_names_the_flags(
     assert code == 2
     assert err.count("\n") == 1
     assert "not a terminal" in err
-    for flag in ("-o OUT", "--artifact", "--runtime", "--keep-root", "--keep"):
+    for flag in ("-o OUT", "--artifact", "--runtime", "--non-root", "--keep"):
         assert flag in err
     assert listing(go) == before
 
@@ -372,7 +382,7 @@ def test_without_a_terminal_subprocess(go: Path) -> None:
         timeout=60,
     )
     assert done.returncode == 2
-    assert b"not a terminal" in done.stderr and b"--keep-root" in done.stderr
+    assert b"not a terminal" in done.stderr and b"--non-root" in done.stderr
     assert not (go / "out").exists()
 
 
@@ -421,12 +431,12 @@ def test_equivalent_command_names_only_flags_that_differ() -> None:
     options = Options(
         runtime="busybox",
         keep=("/etc/my app",),
-        keep_root=True,
+        non_root=True,
         disabled_rules=frozenset({"DSR006", "DSR002"}),
     )
     command = wizard.equivalent_command("my dir/Dockerfile", "out", options, context="ctx")
     assert command == (
-        f"{PROG} 'my dir/Dockerfile' -o out --runtime busybox --keep '/etc/my app' --keep-root "
+        f"{PROG} 'my dir/Dockerfile' -o out --runtime busybox --keep '/etc/my app' --non-root "
         "--context ctx --disable DSR002 --disable DSR006"
     )
 

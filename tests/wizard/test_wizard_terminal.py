@@ -123,7 +123,7 @@ def test_another_base_and_root(project: Path) -> None:
     status, printed = session.finish()
     assert status == 0, printed
     command = equivalent(printed)
-    assert command == f"{PROG} Dockerfile -o Dockerfile.new --runtime busybox --keep-root"
+    assert command == f"{PROG} Dockerfile -o Dockerfile.new --runtime busybox"
     written = (project / "Dockerfile.new").read_bytes()
     assert b"\nFROM busybox:1.36.1\n" in written and b"USER" not in written
     assert written == cli_output(project, *shlex.split(command)[4:])
@@ -194,5 +194,5 @@ def test_stdin_not_a_terminal_is_refused(project: Path) -> None:
     message = done.stderr.decode()
     assert message.count("\n") == 1
     assert "standard input is not a terminal" in message
-    assert "--runtime" in message and "--keep-root" in message
+    assert "--runtime" in message and "--non-root" in message
     assert not (project / "Dockerfile.new").exists()

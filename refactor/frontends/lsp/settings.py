@@ -4,7 +4,9 @@ Settings come from ``initializationOptions`` and from ``workspace/configuration`
 ``dockerslim-refactor``), either as that section's object or wrapped in it::
 
     {"runtime": "distroless", "runtimeImage": null, "stageName": "build",
-     "keepRoot": false, "disabledRules": ["DSR002"]}
+     "nonRoot": false, "disabledRules": ["DSR002"]}
+
+``keepRoot`` (the first release's opt-out of its non-root default) is still read.
 
 A value of the wrong type or out of range is ignored (the default stays) and reported, so a
 typo in an editor's settings never stops the server.
@@ -20,7 +22,7 @@ from dockerslim_refactor.document import STAGE_NAME
 from dockerslim_refactor.options import RUNTIME_CHOICES, Options
 
 SECTION = "dockerslim-refactor"
-KEYS = ("runtime", "runtimeImage", "stageName", "keepRoot", "disabledRules")
+KEYS = ("runtime", "runtimeImage", "stageName", "nonRoot", "keepRoot", "disabledRules")
 
 
 def section_of(settings: Any) -> Mapping[str, Any] | None:
@@ -76,14 +78,17 @@ def apply_settings(options: Options, settings: Any) -> tuple[Options, list[str]]
                 f"{value!r}: use lower-case letters, digits, '.', '_' or '-', starting with a "
                 "letter",
             )
-    if "keepRoot" in section:
-        value = section["keepRoot"]
+    for key in ("nonRoot", "keepRoot"):
+        if key not in section:
+            continue
+        value = section[key]
         if value is None:
-            changes["keep_root"] = False
+            changes["non_root"] = False
         elif isinstance(value, bool):
-            changes["keep_root"] = value
+            # keepRoot is the first release's opt-out of its non-root default.
+            changes["non_root"] = value if key == "nonRoot" else not value
         else:
-            bad("keepRoot", f"{value!r} is not true or false")
+            bad(key, f"{value!r} is not true or false")
     if "disabledRules" in section:
         value = section["disabledRules"]
         if value is None or value == {}:  # {}: an empty Lua table, as Neovim encodes []
