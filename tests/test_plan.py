@@ -819,3 +819,28 @@ def test_moved_instructions_leave_the_builder() -> None:
     for keyword in ("LABEL", "EXPOSE", "STOPSIGNAL", "CMD"):
         assert not re.search(rf"^{keyword}\b", built.builder_body, re.M)
     assert built.finale == ('CMD ["app"]\n',)
+
+
+@pytest.mark.parametrize(
+    "chain",
+    [
+        "service postgresql start && psql -c 'create database app' && service postgresql stop",
+        "/etc/init.d/mysql start && mysql < schema.sql",
+        "pg_ctl start -D /data && createdb app",
+    ],
+)
+def test_a_chain_that_starts_a_server_stays_whole(chain: str) -> None:
+    # The server started by the first command is gone in the next RUN.
+    document = parse(f"FROM debian:bookworm\nRUN {chain}\n")
+    from dockerslim_refactor.analysis.facts import stage_facts
+
+    facts = stage_facts(document, document.stages[-1], None)
+    assert split_chain(document.instructions[-1], facts.steps[0].script) is None
+
+
+def test_a_plain_chain_is_still_split() -> None:
+    from dockerslim_refactor.analysis.facts import stage_facts
+
+    document = parse("FROM debian:bookworm\nRUN make && make install && make clean\n")
+    facts = stage_facts(document, document.stages[-1], None)
+    assert split_chain(document.instructions[-1], facts.steps[0].script) is not None

@@ -22,6 +22,8 @@ def split_chain(ins: Instruction, script: ShellScript | None) -> list[str] | Non
         return None
     if not script.is_and_chain:
         return None
+    if any(_starts_a_service(c) for c in script.commands):
+        return None  # a server started in one RUN is gone in the next: keep the chain whole
     text = ins.value
     if script.text != text:
         script = parse_shell(text, None)
@@ -89,3 +91,32 @@ def _collapse(text: str) -> str:
         previous_space = False
         out.append(ch)
     return "".join(out).strip()
+
+
+# Commands that start a server for the commands after them (a database to load, a daemon to
+# configure); it does not outlive its RUN.
+SERVICE_STARTERS = frozenset(
+    {
+        "service",
+        "rc-service",
+        "pg_ctl",
+        "pg_ctlcluster",
+        "mysqld_safe",
+        "mysqld",
+        "mongod",
+        "redis-server",
+        "rabbitmq-server",
+        "supervisord",
+        "dockerd",
+        "Xvfb",
+    }
+)
+
+
+def _starts_a_service(command) -> bool:
+    name = command.name
+    if command.basename in SERVICE_STARTERS:
+        return True
+    return name.startswith("/etc/init.d/") or (
+        command.basename in {"systemctl", "start-stop-daemon"} and "start" in command.args
+    )

@@ -86,11 +86,25 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"RUN python -m venv {VENV}",
         )
         builder_env = (("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH"))
-        builder_steps = (
-            "# pip itself is not needed at run time.\n"
-            f"RUN {VENV}/bin/python -m pip uninstall --yes --quiet pip",
-        )
+        if not any("pip" in w for w in facts.program_words):
+            builder_steps = (
+                "# pip itself is not needed at run time.\n"
+                f"RUN {VENV}/bin/python -m pip uninstall --yes --quiet pip",
+            )
         runtime_env += [("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH")]
+    if not venvs and _python_2(facts):
+        message = (
+            "Python 2 has no venv module, so the build cannot be moved into a virtual "
+            "environment; pass --artifact with the folders to copy (site-packages and the app)"
+        )
+        return BuildInfo(
+            "python",
+            "python.Dockerfile.j2",
+            (),
+            "interpreter",
+            findings=(Finding(UNSURE, "warning", last, last, message, flag="--artifact"),),
+            lines=tuple(lines),
+        )
     old_paths = [] if venvs else _system_package_paths(facts)
     if old_paths:
         # A later step or the command uses the system's package folder: in a virtual
@@ -167,3 +181,14 @@ def _system_package_paths(facts: StageFacts) -> list[tuple[int, str]]:
         if match:
             found.append((ins.start_line, match.group(0)))
     return found
+
+
+def _python_2(facts: StageFacts) -> bool:
+    """The build runs Python 2: a ``python:2*`` image, or ``python2``/``pip2`` in a RUN."""
+    if facts.image.name in {"python", "pypy"} and (facts.image.version or "").startswith("2"):
+        return True
+    return any(
+        cmd.basename in {"python2", "pip2"} or cmd.basename.startswith(("python2.", "pip2."))
+        for step in facts.steps
+        for cmd in step.script.commands
+    )

@@ -276,3 +276,30 @@ def test_a_step_naming_site_packages_keeps_the_build_as_it_is() -> None:
     assert any(
         f.flag == "--artifact" and "site-packages" in f.message for f in result.analysis.findings
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM python:2.7\nCOPY . /app\nRUN pip install -r /app/req.txt\n"
+        'CMD ["python", "/app/a.py"]\n',
+        "FROM debian:buster\nRUN apt-get install -y python-pip && pip2 install flask\n"
+        'CMD ["python2", "a.py"]\n',
+    ],
+)
+def test_python_2_is_not_moved_into_a_venv(text: str) -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    result = rewrite(text)
+    assert result.output is None or "python -m venv" not in result.output
+
+
+def test_pip_stays_when_the_command_runs_it() -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+        'CMD ["sh", "-c", "pip install -r plugins.txt && python app.py"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None and "pip uninstall" not in result.output
