@@ -844,3 +844,10 @@ def test_a_plain_chain_is_still_split() -> None:
     document = parse("FROM debian:bookworm\nRUN make && make install && make clean\n")
     facts = stage_facts(document, document.stages[-1], None)
     assert split_chain(document.instructions[-1], facts.steps[0].script) is not None
+
+
+def test_the_builder_images_workdir_is_carried_to_another_base() -> None:
+    # golang images work in /go; the program's relative paths mean that folder.
+    text = 'FROM golang:1.22\nCOPY . src/app\nRUN go build -o /go/bin/app ./src/app\nCMD ["app"]\n'
+    runtime = output(text).split("\nFROM ", 2)[-1]
+    assert "\nWORKDIR /go\n" in runtime

@@ -166,6 +166,10 @@ def build_plan(analysis: Analysis) -> StagePlan:
     if probe_steps:
         body.append("".join(ensure_newline(s) for s in probe_steps))
     # Only the WORKDIRs from the last absolute one on decide the final folder.
+    if not workdirs and facts.workdir != "/":
+        # The builder image's own WORKDIR (golang's /go): the program ran there, and relative
+        # paths in its command or its code mean that folder.
+        workdirs = [f"WORKDIR {facts.workdir}{document.newline}"]
     carried = workdirs + carried
     carried = _with_used_args(stage.instructions, carried)
     tail = document.source(stage.end_line + 1, len(document.lines))
