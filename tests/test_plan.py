@@ -851,3 +851,14 @@ def test_the_builder_images_workdir_is_carried_to_another_base() -> None:
     text = 'FROM golang:1.22\nCOPY . src/app\nRUN go build -o /go/bin/app ./src/app\nCMD ["app"]\n'
     runtime = output(text).split("\nFROM ", 2)[-1]
     assert "\nWORKDIR /go\n" in runtime
+
+
+def test_a_dev_library_no_table_maps_is_found_in_the_builder_not_refused() -> None:
+    text = (
+        "FROM golang:1.22-bookworm\nRUN apt-get update && apt-get install -y libfoo-dev\n"
+        'WORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]\n'
+    )
+    result = rewrite(text, Options(linkage="dynamic"))
+    assert result.output is not None
+    assert result.plan.runtime.image == "debian:bookworm-slim"  # not distroless: unproven
+    assert "dpkg -S" in result.output

@@ -274,14 +274,17 @@ def runtime_packages(facts: StageFacts) -> tuple[list[str], list[Finding]]:
                         packages.append(DEV_TO_RUNTIME[name])
                 elif name.endswith("-dev"):
                     line = step.instruction.start_line
+                    # Not a blocker: the builder finds the library's package by asking the
+                    # release's package database (plan/probes.py); it rules out distroless.
                     findings.append(
                         Finding(
                             UNSURE,
-                            "warning",
+                            "info",
                             line,
                             step.instruction.end_line,
-                            f"{name} is a build-time package and this tool does not know its "
-                            "run-time library; add it with --runtime-package NAME",
+                            f"the run-time library of {name} is found in the builder (ldd, then "
+                            "the package database), so the runtime is the builder's slim "
+                            "release; --runtime-package NAME names it instead",
                             flag="--runtime-package",
                         )
                     )

@@ -208,9 +208,11 @@ def choose_runtime(
         )
     if build.linkage == "glibc":
         order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
-        if build.ecosystem not in {"go", "rust"}:
+        unmapped = any(f.flag == "--runtime-package" for f in build.findings)
+        if build.ecosystem not in {"go", "rust"} or unmapped:
             # A C or C++ build links what the toolchain image has, often more than
-            # distroless/cc: the slim release, with the libraries found in the builder.
+            # distroless/cc, and so does a -dev library no table maps: the slim release,
+            # with the libraries found in the builder.
             order = ("slim",)
         codename, named = img.builder_codename(facts.image)
         if not named:

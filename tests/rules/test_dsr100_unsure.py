@@ -81,7 +81,7 @@ REPORTED = [
         RUN make && make install
         CMD ["tally"]
         """,
-        [("DSR100", 2, 2, "warning", "--runtime-package")],
+        [("DSR100", 2, 2, "info", "--runtime-package")],
         id="unknown-runtime-library",
     ),
 ]

@@ -11,6 +11,7 @@ from dockerslim_refactor.analysis.program import (
     artifacts_from_options,
     installs_ca_certificates,
     pick_program,
+    runtime_packages,
     uncertain_findings,
 )
 from dockerslim_refactor.options import Options
@@ -136,14 +137,18 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         )
     needs_ca = any(_TLS_CLIENT.search(t) for t in sources.values()) if sources else True
     needs_ca = needs_ca or installs_ca_certificates(facts)
+    # A cgo build links the -dev libraries it installed: their run-time packages, or a note
+    # that the builder finds them (which rules out distroless).
+    packages, unmapped = runtime_packages(facts) if linkage != "static" else ([], [])
     return BuildInfo(
         ecosystem="go",
         template="go.Dockerfile.j2",
         artifacts=tuple(chosen),
         linkage=linkage,
         builder_env=builder_env,
+        runtime_packages=tuple(packages),
         needs_ca_certificates=needs_ca,
-        findings=tuple(findings),
+        findings=tuple(findings + unmapped),
         lines=tuple(lines),
     )
 
