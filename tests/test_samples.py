@@ -51,7 +51,13 @@ def test_rewriting_the_after_file_changes_nothing(before: Path):
 
 @pytest.mark.parametrize(
     "name",
-    ["leave-multistage", "leave-nginx-static", "leave-go-devtools", "leave-scratch"],
+    [
+        "leave-multistage",
+        "leave-nginx-static",
+        "leave-go-devtools",
+        "leave-scratch",
+        "leave-cleans-up-in-one-run",
+    ],
 )
 def test_left_alone_samples_are_unchanged(name: str):
     before = SAMPLES / f"{name}.before.Dockerfile"

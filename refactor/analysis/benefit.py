@@ -68,16 +68,65 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
     if facts.info.is_toolchain:
         line = facts.stage.from_instruction.start_line
         evidence.append((line, f"base image {facts.image.text} is a toolchain image"))
-    for step in facts.steps:
+    kept = [(s, kept_build_packages(s.script)) for s in facts.steps]
+    # A compiler run counts only while the image keeps a toolchain: a build whose packages
+    # are installed and removed in the same RUN leaves none behind (the benefit gate).
+    keeps_toolchain = facts.info.is_toolchain or any(packages for _, packages in kept)
+    for step, packages in kept:
         line = step.instruction.start_line
-        build = kept_build_packages(step.script)
-        if build:
-            evidence.append((line, "installs build packages: " + ", ".join(build)))
+        if packages:
+            evidence.append((line, "installs build packages: " + ", ".join(packages)))
+        if not keeps_toolchain and _removes_its_own_build_packages(step):
+            continue
         for cmd in step.script.commands:
             if cmd.basename in COMPILERS and cmd.basename not in {"dotnet"}:
                 evidence.append((line, f"runs {cmd.basename}"))
                 break
     return tuple(evidence)
+
+
+def _removes_its_own_build_packages(step) -> bool:
+    """The RUN installs build packages and removes them again before it ends."""
+    from dockerslim_refactor.analysis.packages import (
+        OS_MANAGERS,
+        is_build_package,
+        package_installs,
+        removed_packages,
+    )
+
+    for install in package_installs(step.script):
+        if install.manager not in OS_MANAGERS:
+            continue
+        removed = removed_packages(install, step.script)
+        if install.manager == "apt" and not _autoremoves(step):
+            continue  # apt-get purge of build-essential leaves gcc and make installed
+        if any(is_build_package(p) for p in install.packages) and removed:
+            return True
+    return False
+
+
+def _autoremoves(step) -> bool:
+    return any(
+        "autoremove" in cmd.args or "--auto-remove" in cmd.args or "--autoremove" in cmd.args
+        for cmd in step.script.commands
+    )
+
+
+def toolchain_purpose(facts: StageFacts) -> str | None:
+    """Why the image needs its toolchain at run time (a builder, CI or development image, or
+    a command that runs sources), or ``None``: then a toolchain in it is dead weight."""
+    exe = facts.executable
+    program = posixpath.basename(exe) if exe else None
+    argv = facts.program
+    if program in TOOLCHAIN_PROGRAMS and not _runs_built_program(argv):
+        return (
+            f"the image runs {program}: it is a builder, CI or development image whose purpose "
+            "is the toolchain"
+        )
+    dev = _development_command(argv)
+    if dev:
+        return f"the image runs '{dev}': the toolchain is needed at run time"
+    return None
 
 
 def leave_alone_reason(
@@ -90,17 +139,9 @@ def leave_alone_reason(
         return f"already a multi-stage build ({len(document.stages)} stages)"
     if facts.image.repository == "scratch":
         return "FROM scratch: the image holds only what it copies"
-    exe = facts.executable
-    program = posixpath.basename(exe) if exe else None
-    argv = facts.program
-    if program in TOOLCHAIN_PROGRAMS and not _runs_built_program(argv):
-        return (
-            f"the image runs {program}: it is a builder, CI or development image whose purpose "
-            "is the toolchain"
-        )
-    dev = _development_command(argv)
-    if dev:
-        return f"the image runs '{dev}': the toolchain is needed at run time"
+    purpose = toolchain_purpose(facts)
+    if purpose:
+        return purpose
     if build is None:
         if not toolchain:
             return "nothing is built here: the image only copies or installs prebuilt files"
@@ -111,6 +152,11 @@ def leave_alone_reason(
         return f"not rewritten, to keep the image working: {detail}"
     if not toolchain and build.linkage == "interpreter":
         return f"already on a runtime image ({facts.image.text}) with no build tools"
+    if not toolchain:
+        return (
+            "the build removes its own toolchain in the RUN that uses it, so nothing "
+            "build-only is left for a builder stage to keep"
+        )
     return None
 
 

@@ -160,6 +160,13 @@ def base_image_info(ref: ImageRef) -> BaseImageInfo:
     if name in {"eclipse-temurin", "openjdk", "amazoncorretto", "ibmjava", "sapmachine"}:
         jdk = not any(w == "jre" or w.startswith("jre") for w in ref.variant_words)
         return BaseImageInfo("java", libc, True, (), jdk)
+    if name in {"ruby", "elixir", "erlang", "haskell", "dart", "clojure", "swift", "crystal"}:
+        # Full images carry compilers and headers for native extensions; slim and alpine
+        # variants do not (haskell's slim still carries GHC).
+        slim = ("slim" in ref.variant_words and name != "haskell") or ref.is_alpine
+        return BaseImageInfo(None, libc, True, (), not slim)
+    if name == "mono" and "slim" not in ref.variant_words:
+        return BaseImageInfo("dotnet", libc, True, (), True)
     if repo.endswith("dotnet/sdk") or repo.endswith("dotnet/core/sdk"):
         return BaseImageInfo("dotnet", libc, True, (), True)
     return BaseImageInfo(None, libc, True)

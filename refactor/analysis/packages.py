@@ -124,6 +124,11 @@ def _version_suffix() -> re.Pattern[str]:
 _DEV_SUFFIXES = ("-dev", "-devel", "-headers")
 
 
+# Tools that fetch sources. They are build-only when a build step uses them and nothing the
+# image runs names them; installed but never used by the build, the program may need them.
+FETCH_TOOLS = frozenset({"git", "mercurial", "hg", "subversion", "svn", "bzr", "curl", "wget"})
+
+
 def bare_package(name: str) -> str:
     """A package name without its version pin or architecture (``gcc=12.*`` -> ``gcc``)."""
     return _pin().split(name.strip(), maxsplit=1)[0]

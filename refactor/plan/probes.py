@@ -13,6 +13,7 @@ import shlex
 
 from dockerslim_refactor.analysis.model import StageFacts
 from dockerslim_refactor.analysis.packages import (
+    FETCH_TOOLS,
     OS_MANAGERS,
     bare_package,
     is_build_package,
@@ -23,9 +24,6 @@ from dockerslim_refactor.analysis.packages import (
 PROBE_DIR = "/tmp/dslim"
 """Where the builder leaves what it found; the runtime stage copies it, uses it, deletes it."""
 
-# Tools that fetch sources. They are build-only when a build step uses them and nothing the
-# image runs names them; installed but never used by the build, the program may need them.
-FETCH_TOOLS = frozenset({"git", "mercurial", "hg", "subversion", "svn", "bzr", "curl", "wget"})
 # The package of each fetch tool, where the command name differs.
 _TOOL_COMMANDS = {"mercurial": "hg", "subversion": "svn"}
 

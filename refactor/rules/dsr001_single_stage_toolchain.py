@@ -1,9 +1,11 @@
 """Single-stage build that ships its toolchain.
 
 ## What it does
-Reports a Dockerfile with one stage that builds a program this tool recognises (Go, Rust,
-C/C++, Java, .NET, Node.js, Python) while the final image still carries the toolchain: a
-compiler base image, build packages or a compiler run in a RUN.
+Reports a Dockerfile with one stage whose final image still carries a toolchain: a compiler
+base image, build packages or a compiler run in a RUN, unless running the toolchain is the
+image's purpose (a builder, CI or development image). It is reported whether or not the tool
+can rewrite the file: without a fix, the message says what is missing and which flag
+settles it.
 
 ## Why is this bad?
 Everything needed to build the program ends up in the image that runs it: compilers,
@@ -64,27 +66,70 @@ ECOSYSTEM_NAMES = {
 
 
 def check(analysis: Analysis) -> Iterable[Finding]:
-    if (
-        len(analysis.document.stages) != 1
-        or not analysis.toolchain
-        or analysis.build is None
-        or analysis.leave_alone is not None
-    ):
+    from dockerslim_refactor.analysis.benefit import toolchain_purpose
+
+    facts = analysis.facts
+    build = analysis.build
+    fixable = build is not None and analysis.leave_alone is None
+    if len(analysis.document.stages) != 1 or not (analysis.toolchain or fixable):
         return
-    from_ins = analysis.facts.stage.from_instruction
-    line, evidence = analysis.toolchain[0]
-    ecosystem = ECOSYSTEM_NAMES.get(analysis.build.ecosystem, analysis.build.ecosystem)
+    if facts.image.repository == "scratch" or toolchain_purpose(facts):
+        return  # the toolchain is what the image is for
+    if not fixable and (not facts.program or facts.stage.last("ONBUILD") is not None):
+        return  # no program of its own: a base or builder image for other builds
+    toolchain = [(n, e) for n, e in analysis.toolchain if not _only_fetch_tools(e)]
+    if not toolchain and fixable:
+        # devDependencies, build packages of an interpreter image, caches: what the rewrite
+        # leaves in the builder.
+        toolchain = [(from_line(analysis), "build-only files of the build steps")]
+    if not toolchain:
+        return  # git or curl alone fetch things; DSR004 reports them as build packages
+    if build is None and not any(e.startswith("runs ") for _, e in toolchain):
+        # No build step in the file: a toolchain base or stray build packages around a
+        # program built elsewhere (or at run time) is DSR004's finding, not this one.
+        return
+    from_ins = facts.stage.from_instruction
+    line, evidence = toolchain[0]
+    what = ECOSYSTEM_NAMES.get(build.ecosystem, build.ecosystem) + " " if build else ""
+    if fixable:
+        tail = (
+            "`dockerslim-refactor FILE -o OUT` moves the build into a builder stage and "
+            "copies only its output into a small runtime image"
+        )
+        flag = None
+    else:
+        # Reported whether or not a rewrite can be made: the finding is about the image.
+        blocking = [f for f in (build.findings if build else ()) if f.flag]
+        flag = blocking[0].flag if blocking else "--artifact"
+        tail = (
+            "no automatic rewrite yet: "
+            + (analysis.leave_alone or "the build output is not known")
+            + f" ({flag} settles it)"
+        )
     yield Finding(
         code=CODE,
         severity=SEVERITY,
         line=from_ins.start_line,
         end_line=from_ins.end_line,
         message=(
-            f"single-stage {ecosystem} build: the final image keeps the toolchain "
-            f"({evidence}, line {line}), which makes it larger and adds tools nobody runs; "
-            "`dockerslim-refactor FILE -o OUT` moves the build into a builder stage and "
-            "copies only its output into a small runtime image"
+            f"single-stage {what}build: the final image keeps the toolchain "
+            f"({evidence}, line {line}), which makes it larger and adds tools nobody runs; " + tail
         ),
-        fix=FIX,
+        fix=FIX if fixable else None,
         fix_safe=FIX_SAFE,
+        flag=flag,
     )
+
+
+def _only_fetch_tools(evidence: str) -> bool:
+    from dockerslim_refactor.analysis.packages import FETCH_TOOLS
+
+    prefix = "installs build packages: "
+    if not evidence.startswith(prefix):
+        return False
+    names = [n.split("=")[0] for n in evidence[len(prefix) :].split(", ")]
+    return all(n in FETCH_TOOLS for n in names)
+
+
+def from_line(analysis: Analysis) -> int:
+    return analysis.facts.stage.from_instruction.start_line

@@ -56,13 +56,11 @@ NOT_REPORTED = [
     ),
     pytest.param(
         """
-        FROM golang:1.22
-        WORKDIR /src
-        COPY . .
-        RUN go build -o /out/app .
-        CMD ["/usr/local/bin/other"]
+        FROM alpine:3.20
+        RUN apk add --no-cache curl git
+        CMD ["sh"]
         """,
-        id="left-alone-output-not-found",
+        id="fetch-tools-alone-are-no-toolchain",
     ),
 ]
 
@@ -144,3 +142,22 @@ def test_evidence_is_the_first_toolchain_item(check) -> None:
     """
     (finding,) = check(rule, text)
     assert "installs build packages: gcc, make" in finding.message
+
+
+def test_reported_without_a_fix_when_no_rewrite_can_be_made() -> None:
+    # The finding is about the image, whether or not the tool can rewrite it.
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\n"
+        'CMD ["/usr/local/bin/other"]\n'
+    )
+    analysis = analyze(parse(text))
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert analysis.leave_alone is not None
+    assert finding.fix is None and finding.flag is not None
+    assert "no automatic rewrite yet" in finding.message and finding.flag in finding.message
+    fixable = analyze(parse(GO_BUILD.lstrip()))
+    (finding,) = [f for f in fixable.findings if f.code == "DSR001"]
+    assert finding.fix == rule.FIX and finding.flag is None

@@ -1,0 +1,48 @@
+"""The benefit gate: a build that removes its own toolchain in the RUN that uses it leaves
+nothing build-only for a builder stage, so the file is left alone; one that keeps the
+toolchain is rewritten."""
+
+from __future__ import annotations
+
+import pytest
+
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.findings import analyze
+
+KEEPS = [
+    pytest.param(
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential "
+        '&& make -C /src install && apt-get purge -y build-essential\nCMD ["tally"]\n',
+        id="apt-purge-without-autoremove-keeps-gcc",
+    ),
+    pytest.param(
+        "FROM alpine:3.19\nRUN apk add gcc make musl-dev\nCOPY . /src\n"
+        'RUN make -C /src install\nCMD ["tally"]\n',
+        id="packages-kept",
+    ),
+]
+REMOVES = [
+    pytest.param(
+        "FROM alpine:3.19\nCOPY . /src\nRUN apk add --virtual .deps gcc make musl-dev "
+        '&& make -C /src install && apk del .deps\nCMD ["tally"]\n',
+        id="apk-virtual-group-deleted",
+    ),
+    pytest.param(
+        "FROM debian:bookworm\nCOPY . /src\nRUN apt-get update && apt-get install -y gcc make "
+        '&& make -C /src install && apt-get purge -y --auto-remove gcc make\nCMD ["tally"]\n',
+        id="apt-purge-auto-remove",
+    ),
+]
+
+
+@pytest.mark.parametrize("text", REMOVES)
+def test_a_build_that_removes_its_toolchain_is_left_alone(text: str) -> None:
+    analysis = analyze(parse(text))
+    assert analysis.leave_alone and "removes its own toolchain" in analysis.leave_alone
+    assert not [f for f in analysis.findings if f.code == "DSR001"]
+
+
+@pytest.mark.parametrize("text", KEEPS)
+def test_a_build_that_keeps_its_toolchain_is_reported(text: str) -> None:
+    analysis = analyze(parse(text))
+    assert [f for f in analysis.findings if f.code == "DSR001"]
