@@ -26,7 +26,7 @@ options = st.builds(
     Options,
     runtime=st.sampled_from(RUNTIME_CHOICES),
     stage_name=st.sampled_from(["builder", "build", "final", "b2"]),
-    keep_root=st.booleans(),
+    non_root=st.booleans(),
     linkage=st.sampled_from(LINKAGE_CHOICES),
     strip=st.booleans(),
     split_chains=st.booleans(),
