@@ -25,6 +25,7 @@ from dockerslim_refactor.options import Options
 
 if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import Analysis, BuildInfo, Finding
+    from dockerslim_refactor.plan import RuntimeBase
 
 EXIT_CANCELLED = 130
 DEFAULT_OUTPUT_NAME = "Dockerfile.new"
@@ -331,53 +332,76 @@ class RuntimeChoice:
 
 
 def runtime_choices(result: Result) -> list[RuntimeChoice]:
-    """Every runtime family, the recommended one first, the ones that cannot run the program
-    with the reason. Viability asks the plan's own choice with each ``--runtime``."""
+    """The runtime bases, as the plan chooses them. First the plan's own (recommended: what
+    ``dockerslim-refactor FILE -o OUT`` writes), then every family the plan puts the program
+    on when asked with ``--runtime FAMILY``, then the ones it would not, disabled with the
+    reason. An interpreted program keeps its image and a named ``--runtime-image`` is used as
+    it is: one choice."""
     from dockerslim_refactor.plan import PlanError, choose_runtime
 
     analysis, plan = result.analysis, result.plan
     build = analysis.build
     assert build is not None and plan is not None
-    recommended = plan.runtime.family
-    if build.linkage not in {"static", "glibc"} or analysis.options.runtime_image:
-        # An interpreter keeps its image, a musl program needs alpine, a named image is used.
-        runtime = plan.runtime
-        cost = FAMILY_COST[runtime.family][0] if runtime.family in FAMILY_COST else None
-        cost = cost or size_class(runtime.image)
-        return [RuntimeChoice(runtime.family, runtime.image, cost, runtime.reason, None, True)]
-    choices = []
+    runtime = plan.runtime
+    if runtime.family in FAMILY_COST:
+        cost, why = FAMILY_COST[runtime.family]
+    else:  # the interpreter's image, the original's own release, a named image
+        cost, why = size_class(runtime.image), runtime.reason
+    choices = [_runtime_choice(runtime.family, runtime.image, cost, why, None, True)]
+    if build.linkage == "interpreter" or analysis.options.runtime_image:
+        return choices
     for family in RUNTIME_FAMILIES:
+        if family == runtime.family:
+            continue
         cost, why = FAMILY_COST[family]
         options = replace(analysis.options, runtime=family, runtime_image=None)
         try:
-            base, notes = choose_runtime(analysis.facts, build, options)
+            base, _ = choose_runtime(analysis.facts, build, options)
         except PlanError as err:
-            base, notes, refusal = None, [], str(err)
-        else:
-            refusal = None
-        if base is not None and base.family == family:
-            if family == "distroless":
-                cost = "~2 MB" if "/static" in base.image else "~25 MB"
-            choices.append(
-                RuntimeChoice(family, base.image, cost, why, None, family == recommended)
-            )
+            refusal = _refusal(analysis, build, family, None) or str(err)
+            choices.append(_runtime_choice(family, None, cost, why, refusal, False))
             continue
-        reason = _refusal(analysis, build, family, notes) or refusal or "cannot run the program"
-        choices.append(RuntimeChoice(family, None, cost, why, reason, False))
+        if base.family == family:
+            choices.append(_runtime_choice(family, base.image, cost, why, None, False))
+        else:
+            refusal = _refusal(analysis, build, family, base)
+            choices.append(_runtime_choice(family, None, cost, why, refusal, False))
     choices.sort(key=lambda c: (not c.recommended, c.disabled is not None))
     return choices
 
 
-def _refusal(analysis: Analysis, build: BuildInfo, family: str, notes: list[Finding]) -> str | None:
+def _runtime_choice(
+    family: str, image: str | None, cost: str, why: str, disabled: str | None, recommended: bool
+) -> RuntimeChoice:
+    if family == "distroless" and image is not None:
+        cost = "~2 MB" if "/static" in image else "~25 MB"
+    return RuntimeChoice(family, image, cost, why, disabled, recommended)
+
+
+def _refusal(
+    analysis: Analysis, build: BuildInfo, family: str, chosen: RuntimeBase | None
+) -> str | None:
+    """Why the plan, asked for ``family``, runs the program on ``chosen`` instead (``None``:
+    on nothing): what ``family`` lacks, else the plan's rule that settles the base."""
     from dockerslim_refactor.plan import fits, runtime_needs
 
-    marker = f" instead of {family}: "
-    for note in notes:
-        if marker in note.message:
-            return note.message.split(marker, 1)[1]
     needs = runtime_needs(analysis.facts, build)
     packages = tuple(dict.fromkeys(needs.packages + analysis.options.runtime_packages))
-    return fits(family, replace(needs, packages=packages), build.linkage)
+    lacks = fits(family, replace(needs, packages=packages), build.linkage)
+    if lacks is not None or chosen is None:
+        return lacks
+    if build.linkage == "glibc" and not analysis.facts.info.is_toolchain:
+        return f"an OS or company image is its own runtime base: {chosen.image}"
+    if build.linkage == "glibc" and chosen.family == "slim":
+        if build.ecosystem not in {"go", "rust"}:
+            what = "a C build" if build.ecosystem == "c" else "a native build"
+            return f"{what} links what the toolchain image has: the builder's slim release"
+        if any(f.flag == "--runtime-package" for f in build.findings):
+            return (
+                "a -dev library no table maps has its run-time library found in the builder: "
+                "the builder's slim release"
+            )
+    return f"the rewrite runs this build on {chosen.image}"
 
 
 # -- the questions -------------------------------------------------------------------------------
@@ -429,7 +453,10 @@ class Asker:
     def select(self, message: str, choices: list[RuntimeChoice]) -> str:
         q = self._questionary
         items = [q.Choice(c.title, value=c.family, disabled=c.disabled) for c in choices]
-        default = next(c.family for c in choices if c.disabled is None)
+        default = next(
+            (c.family for c in choices if c.recommended),
+            next(c.family for c in choices if c.disabled is None),
+        )
         return str(self._ask(q.select(message, choices=items, default=default)))
 
 

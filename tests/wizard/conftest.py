@@ -66,23 +66,3 @@ def cli_writes(capsys: pytest.CaptureFixture[str]) -> Callable[..., bytes]:
         return data
 
     return _cli_writes
-
-
-# The wizard still offers distroless/cc for C builds, which the planner now runs on the
-# builder's slim release (a C build links what the toolchain image has). Known failures
-# until the wizard's runtime question follows the planner; strict, so a fix is noticed.
-WIZARD_BEHIND_PLANNER = {
-    "test_c_program_picks_debian_slim",
-    "test_another_runtime_image",
-    "test_runtime_choices_of_a_glibc_program_disable_what_cannot_run_it",
-    "test_every_sample_with_defaults_matches_the_cli[cmake-openssl]",
-    "test_every_sample_with_defaults_matches_the_cli[generic-make-install]",
-}
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if item.name in WIZARD_BEHIND_PLANNER:
-            item.add_marker(
-                pytest.mark.xfail(strict=True, reason="the wizard's runtime question for C builds")
-            )

@@ -215,20 +215,34 @@ def test_a_corrected_artifact_becomes_artifact(go: Path, drive: Drive, cli_write
 
 
 def test_c_program_picks_debian_slim(c: Path, drive: Drive, cli_writes) -> None:
-    # distroless/cc is recommended, slim is next; alpine, busybox and scratch are disabled.
-    keys = ENTER * 2 + DOWN + ENTER + ENTER * 3
+    # The builder's slim release is recommended; below it "another image", then alpine,
+    # busybox, scratch and distroless, disabled: a second DOWN skips them back to slim.
+    keys = ENTER * 2 + DOWN + DOWN + ENTER + ENTER * 3
     result = drive(keys, "Dockerfile", "-o", "out")
     assert result.code == 0, result.err
     written = (c / "out").read_bytes()
     assert b"\nFROM debian:bookworm-slim\n" in written
-    assert result.command == f"{PROG} Dockerfile -o out --runtime slim"
-    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+    assert b"distroless" not in written
+    assert result.command == f"{PROG} Dockerfile -o out"  # the recommended base needs no flag
+    assert written == cli_writes("Dockerfile", "-o", "cli.out")
+
+
+def test_c_program_asked_for_distroless_gets_the_slim_release(
+    c: Path, drive: Drive, cli_writes
+) -> None:
+    # --runtime distroless presets the question; the plan still runs a C build on the
+    # builder's slim release, and Enter keeps it.
+    result = drive(C_DEFAULTS, "Dockerfile", "-o", "out", "--runtime", "distroless")
+    assert result.code == 0, result.err
+    written = (c / "out").read_bytes()
+    assert b"\nFROM debian:bookworm-slim\n" in written
+    assert written == cli_writes("Dockerfile", "-o", "cli.out", "--runtime", "distroless")
 
 
 def test_another_runtime_image(c: Path, drive: Drive, cli_writes) -> None:
-    # distroless/cc, slim, then "another image"; the image question defaults to the recommended.
+    # The slim release, then "another image"; the image question defaults to the recommended.
     image = CTRL_U + "debian:trixie-slim" + ENTER
-    keys = ENTER * 2 + DOWN + DOWN + ENTER + image + ENTER * 3
+    keys = ENTER * 2 + DOWN + ENTER + image + ENTER * 3
     result = drive(keys, "Dockerfile", "-o", "out")
     assert result.code == 0, result.err
     written = (c / "out").read_bytes()
@@ -258,13 +272,70 @@ def test_an_interpreter_keeps_its_image_unless_another_is_named() -> None:
 
 
 def test_runtime_choices_of_a_glibc_program_disable_what_cannot_run_it() -> None:
-    choices = wizard.runtime_choices(rewrite(C_DOCKERFILE))
+    # A C build: the plan runs it on the builder's slim release, and so does the wizard.
+    result = rewrite(C_DOCKERFILE)
+    choices = wizard.runtime_choices(result)
+    assert [c.family for c in choices] == ["slim", "alpine", "busybox", "scratch", "distroless"]
+    assert choices[0].recommended and choices[0].image == "debian:bookworm-slim"
+    assert choices[0].image == result.plan.runtime.image
+    for choice in choices[1:]:
+        assert choice.image is None and not choice.recommended
+    for choice in choices[1:4]:
+        assert choice.disabled == f"the program links glibc, which {choice.family} does not have"
+    assert choices[4].disabled == (
+        "a C build links what the toolchain image has: the builder's slim release"
+    )
+
+
+RUST_GNU = """\
+FROM rust:1.77
+
+WORKDIR /src
+COPY . .
+RUN cargo build --release
+
+ENTRYPOINT ["/src/target/release/app"]
+"""
+
+
+def test_runtime_choices_of_a_glibc_rust_program_offer_distroless_cc_and_slim() -> None:
+    result = rewrite(RUST_GNU)
+    choices = wizard.runtime_choices(result)
     assert [c.family for c in choices] == ["distroless", "slim", "alpine", "busybox", "scratch"]
     assert choices[0].recommended and choices[0].image == "gcr.io/distroless/cc-debian12"
+    assert choices[0].image == result.plan.runtime.image
     assert choices[1].disabled is None and choices[1].image == "debian:bookworm-slim"
     for choice in choices[2:]:
         assert choice.image is None
         assert choice.disabled == f"the program links glibc, which {choice.family} does not have"
+
+
+def test_runtime_choices_of_a_cgo_program_with_an_unmapped_library() -> None:
+    text = RUST_GNU.replace("FROM rust:1.77", "FROM golang:1.22").replace(
+        "RUN cargo build --release",
+        "RUN apt-get update && apt-get install -y libfoo-weird-dev\n"
+        "RUN CGO_ENABLED=1 go build -o /src/target/release/app .",
+    )
+    choices = {c.family: c for c in wizard.runtime_choices(rewrite(text))}
+    assert choices["slim"].recommended and choices["slim"].image == "debian:bookworm-slim"
+    assert choices["distroless"].disabled == (
+        "a -dev library no table maps has its run-time library found in the builder: "
+        "the builder's slim release"
+    )
+
+
+def test_runtime_choices_of_an_os_image_keep_its_release() -> None:
+    text = C_DOCKERFILE.replace("FROM gcc:13", "FROM ubuntu:22.04").replace(
+        "apt-get install -y zlib1g-dev", "apt-get install -y build-essential zlib1g-dev"
+    )
+    result = rewrite(text)
+    choices = wizard.runtime_choices(result)
+    assert choices[0].recommended and choices[0].image == result.plan.runtime.image
+    assert choices[0].image == "ubuntu:22.04"
+    disabled = {c.family: c.disabled for c in choices[1:]}
+    assert set(disabled) == {"alpine", "busybox", "scratch", "distroless", "slim"}
+    assert disabled["distroless"] == "an OS or company image is its own runtime base: ubuntu:22.04"
+    assert disabled["slim"] == disabled["distroless"]
 
 
 def test_runtime_choices_of_a_static_program_are_all_open() -> None:

@@ -38,7 +38,8 @@ func main() {
 }
 """
 
-# A C program built with make: it links glibc, so alpine, busybox and scratch cannot run it.
+# A C program built with make: it links glibc, so alpine, busybox and scratch cannot run it,
+# and what the toolchain image has, so it runs on the builder's slim release (not distroless).
 C_DOCKERFILE = """\
 FROM gcc:13
 
