@@ -6,6 +6,8 @@ configuration files make for each file. Argument handling only: the engine is re
 from __future__ import annotations
 
 import argparse
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +18,27 @@ if TYPE_CHECKING:
     from dockerslim_refactor.config import Config, ConfigFinder, Settings
 
 EXIT_OK, EXIT_CHANGED, EXIT_ERROR = 0, 1, 2
+EXIT_INTERRUPTED = 130
 PROG = "dockerslim-refactor"
+# The first words of a command line that name a command other than the rewrite; all but
+# ``analyze`` belong to front ends of their own (dockerslim_refactor.commands routes them).
+SUBCOMMANDS = ("analyze", "verify", "merge", "wizard", "lsp")
+
+
+def run_reporting_errors(command: Callable[[], int]) -> int:
+    """Run ``command`` and return its exit code; what it raises ends the command line the one
+    way every command shares: an :class:`api.Error` is one line on standard error and exit 2,
+    Ctrl-C exit 130, a reader that closed standard output (``| head``) exit 0."""
+    try:
+        return command()
+    except api.Error as err:
+        print(str(err), file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted; the file being written was left as it was", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        return EXIT_OK
 
 
 def add_rewrite_options(parser: argparse.ArgumentParser) -> None:

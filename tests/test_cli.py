@@ -18,7 +18,7 @@ from pathlib import Path
 import dockerfile
 import pytest
 
-from dockerslim_refactor import __version__
+from dockerslim_refactor import __version__, api
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.frontends.cli import main
 
@@ -655,3 +655,88 @@ def test_non_root_is_opt_in(tmp_path: Path) -> None:
     assert "\nUSER " not in (tmp_path / "a").read_text()
     assert main([str(source), "-q", "--non-root", "-o", str(tmp_path / "b")]) == 0
     assert "\nUSER 65534:65534\n" in (tmp_path / "b").read_text()
+
+
+# -- the router: which front end a command line goes to ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "front_end", "rest"),
+    [
+        (["verify", "Dockerfile", "--json"], "verify", ["Dockerfile", "--json"]),
+        (["lsp", "--tcp", "1:2"], "lsp", ["--tcp", "1:2"]),
+        (["merge", "a", "b"], "merge", ["a", "b"]),
+        (["wizard", "Dockerfile", "-o", "x"], "wizard", ["Dockerfile", "-o", "x"]),
+        (["Dockerfile", "--interactive", "-o", "x"], "wizard", ["Dockerfile", "-o", "x"]),
+        (["analyze", "Dockerfile", "--interactive"], "wizard", ["analyze", "Dockerfile"]),
+        (["analyze", "Dockerfile"], "cli", ["analyze", "Dockerfile"]),
+        (["Dockerfile", "-o", "x"], "cli", ["Dockerfile", "-o", "x"]),
+        ([], "cli", []),
+    ],
+)
+def test_router_sends_each_command_line_to_its_front_end(
+    monkeypatch: pytest.MonkeyPatch, argv: list[str], front_end: str, rest: list[str]
+) -> None:
+    import importlib
+
+    from dockerslim_refactor import commands
+
+    calls: list[tuple[str, list[str]]] = []
+    for name in ("cli", "verify", "lsp", "merge", "wizard"):
+        module = importlib.import_module(f"dockerslim_refactor.frontends.{name}")
+        monkeypatch.setattr(
+            module, "main", lambda words, name=name: calls.append((name, list(words))) or 7
+        )
+    assert commands.main(argv) == 7
+    assert calls == [(front_end, rest)]
+
+
+@pytest.mark.parametrize(
+    ("error", "code", "message"),
+    [
+        (
+            lambda: api.InputError("f", "bad", 3),
+            2,
+            "f:3: bad\n",
+        ),
+        (
+            KeyboardInterrupt,
+            130,
+            f"{PROG}: interrupted; the file being written was left as it was\n",
+        ),
+        (BrokenPipeError, 0, ""),
+    ],
+    ids=["api-error", "interrupt", "broken-pipe"],
+)
+def test_router_ends_a_front_end_error_as_the_cli_does(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    error: Callable[[], BaseException],
+    code: int,
+    message: str,
+) -> None:
+    from dockerslim_refactor import commands
+    from dockerslim_refactor.frontends import merge
+
+    def fail(words: list[str]) -> int:
+        raise error()
+
+    monkeypatch.setattr(merge, "main", fail)
+    assert commands.main(["merge", "a", "b"]) == code
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", message)
+
+
+@pytest.mark.parametrize(
+    "argv", [["verify", "x"], ["lsp"], ["merge", "a", "b"], ["wizard", "x"], ["x", "--interactive"]]
+)
+def test_cli_main_leaves_other_front_ends_to_the_router(run: Run, argv: list[str]) -> None:
+    code, out, err = run(*argv)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{PROG}: ") and "dockerslim_refactor.commands" in err
+
+
+def test_python_m_routes_subcommands(tmp_path: Path) -> None:
+    done = python_m("-m", "dockerslim_refactor", "merge", "--help", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.decode().startswith(f"usage: {PROG} merge")

@@ -12,6 +12,10 @@ What counts as an edge ``a -> b`` (``a`` imports ``b``):
   them first; except from a module inside that package, whose own import already ran it.
   (An explicit ``from p.q import x`` inside ``p.q`` still counts: it needs ``p.q`` to have
   finished.)
+
+The same graph keeps the front ends apart: a front end (a module or package under
+``frontends/``) imports no other front end, and outside ``frontends/`` only the router
+(``commands``) imports one.
 """
 
 from __future__ import annotations
@@ -239,6 +243,91 @@ def test_package_has_no_import_cycle() -> None:
             f"  all imports among its {len(component)} modules:\n    " + "\n    ".join(inside)
         )
     assert not cycles, "\n".join(reports)
+
+
+# -- front ends --------------------------------------------------------------------------------
+
+FRONT_ENDS = f"{PACKAGE}.frontends"
+# The modules outside frontends/ that may import a front end: the router the console script
+# and ``python -m dockerslim_refactor`` run.
+ROUTERS = frozenset({f"{PACKAGE}.commands"})
+
+
+def front_end_of(module: str) -> str | None:
+    """The front end ``module`` belongs to (``p.frontends.lsp.server`` -> ``p.frontends.lsp``),
+    ``None`` outside the front ends and for the ``frontends`` package itself."""
+    if not module.startswith(FRONT_ENDS + "."):
+        return None
+    return ".".join(module.split(".")[: FRONT_ENDS.count(".") + 2])
+
+
+def front_end_violations(lines: Mapping[str, Mapping[str, int]]) -> list[str]:
+    """Every import that reaches a front end from another front end, or from outside the front
+    ends other than from a router; one line each, ``module:line imports target``."""
+    found = []
+    for module, targets in sorted(lines.items()):
+        own = front_end_of(module)
+        for target, line in sorted(targets.items()):
+            other = front_end_of(target)
+            if other is None or other == own:
+                continue
+            if own is None and module in ROUTERS:
+                continue
+            whose = f"front end {own}" if own else "a module outside the front ends"
+            found.append(f"{module}:{line} imports {target} ({whose} -> front end {other})")
+    return found
+
+
+def test_front_ends_import_no_other_front_end() -> None:
+    lines = package_graph()
+    assert f"{PACKAGE}.frontends.cli" in lines and f"{PACKAGE}.frontends.lsp.server" in lines
+    assert not (violations := front_end_violations(lines)), "\n".join(violations)
+
+
+def test_the_router_reaches_every_front_end() -> None:
+    lines = package_graph()
+    front_ends = {front_end_of(m) for m in lines} - {None}
+    routed = {front_end_of(t) for router in ROUTERS for t in lines[router]} - {None}
+    assert front_ends == routed, f"not routed: {sorted(front_ends - routed)}"
+
+
+def test_front_end_violations_are_found() -> None:
+    p = "dockerslim_refactor"
+    modules = {
+        p,
+        f"{p}.api",
+        f"{p}.commands",
+        f"{p}.frontends",
+        f"{p}.frontends.cli",
+        f"{p}.frontends.wizard",
+        f"{p}.frontends.lsp",
+        f"{p}.frontends.lsp.server",
+        f"{p}.frontends.lsp.engine",
+    }
+    sources = {
+        # A lazy import inside a function counts; one under TYPE_CHECKING does not.
+        f"{p}.frontends.cli": (
+            "from typing import TYPE_CHECKING\n"
+            "from dockerslim_refactor import api\n"
+            "if TYPE_CHECKING:\n"
+            "    from dockerslim_refactor.frontends import lsp\n"
+            "def main():\n"
+            "    from dockerslim_refactor.frontends import wizard\n"
+        ),
+        f"{p}.frontends.lsp.server": "from dockerslim_refactor.frontends.lsp import engine\n",
+        f"{p}.frontends.lsp.engine": "import dockerslim_refactor.frontends.cli\n",
+        f"{p}.commands": "from dockerslim_refactor.frontends import cli, lsp, wizard\n",
+        f"{p}.api": "from dockerslim_refactor.frontends.wizard import main\n",
+    }
+    lines = {name: imports_of(code, name, modules) for name, code in sources.items()}
+    assert front_end_violations(lines) == [
+        f"{p}.api:1 imports {p}.frontends.wizard "
+        f"(a module outside the front ends -> front end {p}.frontends.wizard)",
+        f"{p}.frontends.cli:6 imports {p}.frontends.wizard "
+        f"(front end {p}.frontends.cli -> front end {p}.frontends.wizard)",
+        f"{p}.frontends.lsp.engine:1 imports {p}.frontends.cli "
+        f"(front end {p}.frontends.lsp -> front end {p}.frontends.cli)",
+    ]
 
 
 # -- self-tests --------------------------------------------------------------------------------

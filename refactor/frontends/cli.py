@@ -1,7 +1,9 @@
-"""Command line: arguments, exit codes, runs over many files with configuration files, inline
-pragmas and output formats applied. Reading, rewriting and writing go through
-:mod:`dockerslim_refactor.api`; the flags are :mod:`dockerslim_refactor.arguments`. No
-analysis logic lives here."""
+"""Command line of the rewrite and ``analyze``: arguments, exit codes, runs over many files
+with configuration files, inline pragmas and output formats applied. Reading, rewriting and
+writing go through :mod:`dockerslim_refactor.api`; the flags are
+:mod:`dockerslim_refactor.arguments`. No analysis logic lives here. The other subcommands
+(``verify``, ``merge``, ``wizard``, ``lsp``, ``--interactive``) are other front ends':
+:mod:`dockerslim_refactor.commands` routes a command line to the one it names."""
 
 from __future__ import annotations
 
@@ -17,11 +19,13 @@ from dockerslim_refactor.arguments import (
     EXIT_ERROR,
     EXIT_OK,
     PROG,
+    SUBCOMMANDS,
     Batch,
     add_config_options,
     add_rewrite_options,
     checked_stage_name,
     rewrite_parser,
+    run_reporting_errors,
 )
 
 if TYPE_CHECKING:
@@ -29,7 +33,6 @@ if TYPE_CHECKING:
     from dockerslim_refactor.config import Settings
     from dockerslim_refactor.formats import FileResult
 
-SUBCOMMANDS = ("analyze", "verify", "merge", "wizard", "lsp")
 STDIN_NAME = api.STDIN_NAME
 
 
@@ -297,37 +300,21 @@ def _analyze_one(batch: Batch, path: str) -> FileResult:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """``dockerslim-refactor [analyze] ...``: rewrite, or with ``analyze`` report findings;
+    returns the exit code. The other subcommands go to their own front ends through
+    :func:`dockerslim_refactor.commands.main`, which the console script runs."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    try:
-        # Subcommands with heavy libraries import them only when asked for.
-        if argv and argv[0] == "verify":
-            from dockerslim_refactor.frontends import verify
+    return run_reporting_errors(lambda: _run(argv))
 
-            return verify.main(argv[1:])
-        if argv and argv[0] == "lsp":
-            from dockerslim_refactor.frontends import lsp
 
-            return lsp.main(argv[1:])
-        if argv and argv[0] == "merge":
-            from dockerslim_refactor.frontends import merge
-
-            return merge.main(argv[1:])
-        if argv and argv[0] == "wizard":
-            from dockerslim_refactor.frontends import wizard
-
-            return wizard.main(argv[1:])
-        if "--interactive" in argv:
-            from dockerslim_refactor.frontends import wizard
-
-            return wizard.main([a for a in argv if a != "--interactive"])
-        if argv and argv[0] == "analyze":
-            return run_analyze(argv[1:])
-        return run_rewrite(argv)
-    except api.Error as err:
-        _eprint(str(err))
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        _eprint(f"{PROG}: interrupted; the file being written was left as it was")
-        return 130
-    except BrokenPipeError:
-        return EXIT_OK
+def _run(argv: list[str]) -> int:
+    other = argv[0] if argv and argv[0] in SUBCOMMANDS and argv[0] != "analyze" else None
+    if other or "--interactive" in argv:
+        what = other or "--interactive"
+        raise api.UsageError(
+            f"{PROG}: {what} belongs to another front end; run it through "
+            "dockerslim_refactor.commands.main"
+        )
+    if argv and argv[0] == "analyze":
+        return run_analyze(argv[1:])
+    return run_rewrite(argv)
