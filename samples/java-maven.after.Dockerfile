@@ -26,7 +26,8 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
 
 # Runtime: a JRE of the same Java version; the JDK and build tools stay in the builder.
 FROM eclipse-temurin:21-jre
-COPY --from=builder /tmp/dslim /tmp/dslim
+COPY --from=builder /tmp/dslim/packages /tmp/dslim/packages
+COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
 # The packages the program had at run time, by their names on this release.
 RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
       dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \

@@ -95,6 +95,11 @@ class BuildInfo:
     """Notes from the detector, in particular where it is unsure."""
     lines: tuple[int, ...] = ()
     """Lines of the build commands it recognised."""
+    marker_line: int | None = None
+    """A marker file is made right before this line's instruction, so that a final step can
+    find what the build added."""
+    final_steps: tuple[str, ...] = ()
+    """Instructions at the very end of the builder stage, after every original step."""
 
 
 @dataclass(frozen=True)

@@ -153,7 +153,9 @@ def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[s
     listed = f"$(cat {PROBE_DIR}/packages)" if probed else ""
     wanted = " ".join(w for w in (packages, listed) if w)
     if probed:
-        steps.append(f"COPY --from=BUILDER {PROBE_DIR} {PROBE_DIR}")
+        # Only the findings: the builder may stage other things under the same folder.
+        steps.append(f"COPY --from=BUILDER {PROBE_DIR}/packages {PROBE_DIR}/packages")
+        steps.append(f"COPY --from=BUILDER {PROBE_DIR}/libs {PROBE_DIR}/libs")
     if wanted and family == "apt":
         steps.append(
             "# The packages the program had at run time, by their names on this release.\n"

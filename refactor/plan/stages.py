@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from dockerslim_refactor import buildkit
+from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.model import Analysis, BuildInfo, StageFacts
 from dockerslim_refactor.document import Document, Instruction
 from dockerslim_refactor.options import Options
@@ -115,12 +116,16 @@ def build_plan(analysis: Analysis) -> StagePlan:
     extra_steps += [escape_continuations(s, escape) for s in build.builder_steps]
     # The probes look at the finished builder: after every step, since a later COPY or cp
     # may still bring what the runtime stage copies (they need no root).
-    probe_steps = [escape_continuations(s, escape) for s in received.builder_steps]
+    probe_steps = [
+        escape_continuations(s, escape) for s in (*build.final_steps, *received.builder_steps)
+    ]
     carried_copies = runtime_copies(facts, build, after_line)
     for index, (ins, leading, raw) in enumerate(
         _chunks(document, stage.instructions, first.end_line)
     ):
         raw = ensure_newline(_close_continuation(raw, escape))
+        if ins.start_line == build.marker_line:
+            body.append(ensure_newline(installed.marker_step()))
         if options.buildkit and ins.keyword == "COPY":
             following = instructions[index + 1] if index + 1 < len(instructions) else None
             files = buildkit.bindable_copy(ins, following, instructions[index + 2 :])

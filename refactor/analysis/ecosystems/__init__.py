@@ -6,7 +6,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from dockerslim_refactor.analysis.ecosystems import dotnet, go, java, native, node, python, rust
+from dockerslim_refactor.analysis.ecosystems import (
+    dotnet,
+    go,
+    installed,
+    java,
+    native,
+    node,
+    python,
+    rust,
+)
 from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
 from dockerslim_refactor.options import Options
 
@@ -25,8 +34,10 @@ DETECTORS: tuple[Detector, ...] = (
 
 
 def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
+    found = None
     for detector in DETECTORS:
         found = detector(facts, options)
         if found is not None:
-            return found
-    return None
+            break
+    # A build whose output no detector could name: the builder finds out what it installed.
+    return installed.detect(facts, options, found) or found

@@ -86,7 +86,6 @@ def test_not_detected(text: str) -> None:
             """,
             id="already-multi-stage",
         ),
-        pytest.param(c_file("make", '["tool"]'), id="in-tree-build-by-bare-name"),
     ],
 )
 def test_left_alone(text: str) -> None:
@@ -356,3 +355,11 @@ def test_generic_or_c(text: str, ecosystem: str, template: str) -> None:
     build = detect(text)
     assert build is not None
     assert (build.ecosystem, build.template) == (ecosystem, template)
+
+
+def test_an_in_tree_build_run_by_a_bare_name_is_found_at_build_time() -> None:
+    # `tool` is looked up on the builder's PATH; the build fails loudly if it is not there.
+    result = rewrite(c_file("make", '["tool"]'))
+    assert result.output is not None
+    assert "p=$(command -v tool) ||" in result.output
+    assert "the build did not install" in result.output

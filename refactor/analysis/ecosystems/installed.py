@@ -1,0 +1,222 @@
+"""The fallback for builds whose output no detector can name (a build script, ``make install``
+into system folders, ``cargo install``, ``go get``): the builder finds out at build time
+which files the build added, and the runtime stage receives that tree whole, with the app
+folder the program runs in. Nothing is guessed: the builder fails the build when the image's
+program is in neither."""
+
+from __future__ import annotations
+
+import posixpath
+import shlex
+
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import UNSURE, app_paths, artifacts_from_options
+from dockerslim_refactor.options import Options
+
+INSTALLED_TREE = "/tmp/dslim/root"
+"""Where the builder stages the files the build added, at their paths below this folder."""
+MARKER = "/tmp/dslim-marker"
+
+# Build commands that mark where the build starts.
+BUILDERS = frozenset(
+    {
+        "make",
+        "gmake",
+        "cmake",
+        "meson",
+        "ninja",
+        "gcc",
+        "g++",
+        "cc",
+        "c++",
+        "clang",
+        "go",
+        "cargo",
+        "rustc",
+        "scons",
+        "autoreconf",
+    }
+)
+# Programs a build does not make: shells, basic tools, interpreters.
+NOT_BUILT = frozenset(
+    {
+        "sh",
+        "bash",
+        "ash",
+        "dash",
+        "zsh",
+        "echo",
+        "cat",
+        "sleep",
+        "true",
+        "tail",
+        "env",
+        "tini",
+        "dumb-init",
+        "python",
+        "python2",
+        "python3",
+        "node",
+        "java",
+        "ruby",
+        "php",
+        "perl",
+        "dotnet",
+        "mono",
+        "nginx",
+        "httpd",
+        "supervisord",
+    }
+)
+# What a build leaves that the program does not need: caches, sources, headers, static
+# libraries, package-manager state, documentation.
+PRUNED = (
+    "/proc",
+    "/sys",
+    "/dev",
+    "/tmp",
+    "/var/tmp",
+    "/run",
+    "/var/cache",
+    "/var/log",
+    "/var/lib/apt",
+    "/var/lib/dpkg",
+    "/var/lib/rpm",
+    "/lib/apk",
+    "/etc/apk",
+    "/usr/share/doc",
+    "/usr/share/man",
+    "/usr/share/info",
+    "/usr/include",
+    "/usr/local/include",
+    "/root/.cache",
+    "/root/.cargo/registry",
+    "/root/.cargo/git",
+    "/usr/local/cargo/registry",
+    "/usr/local/cargo/git",
+    "/go/pkg",
+    "/go/src",
+    "/root/go/pkg",
+    "/root/go/src",
+    "/root/.npm",
+    "/root/.m2",
+    "/root/.gradle",
+)
+
+
+def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> BuildInfo | None:
+    """A build of the final stage whose output ``found`` (another detector's answer) does not
+    name; ``None`` when there is no build step or no program to run."""
+    if found is not None and found.artifacts:
+        return None
+    if found is not None and found.linkage == "interpreter":
+        return None  # interpreters have their own recipes; their notes say what is missing
+    if found is not None and any(f.severity == "warning" for f in found.findings):
+        return None  # the detector knows the outputs and why they do not fit: it says so
+    start = _build_start(facts)
+    exe = facts.executable
+    if start is None or not exe or posixpath.basename(exe) in NOT_BUILT:
+        return None
+    if options.artifacts:
+        # The user named the output: copy that, no discovery.
+        return BuildInfo(
+            ecosystem=found.ecosystem if found is not None else "generic",
+            template="installed.Dockerfile.j2",
+            artifacts=tuple(artifacts_from_options(facts, options, start)),
+            linkage="musl" if facts.info.libc == "musl" else "glibc",
+            lines=(start,),
+        )
+    app = [p for p in app_paths(facts) if p != "/"]
+    findings = [
+        Finding(
+            UNSURE,
+            "info",
+            start,
+            start,
+            "the build's output is found at build time: the files the steps from here on "
+            "added (less caches, sources and package files) go to the runtime stage, with "
+            f"{', '.join(app) or 'no app folder'}; --artifact names the output instead",
+            flag="--artifact",
+        )
+    ]
+    artifacts = [Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)]
+    artifacts += [Artifact(p, p, "directory", start) for p in app]
+    libc = facts.info.libc if facts.info.libc != "none" else "glibc"
+    return BuildInfo(
+        ecosystem=found.ecosystem if found is not None else "generic",
+        template="installed.Dockerfile.j2",
+        artifacts=tuple(artifacts),
+        linkage="musl" if libc == "musl" else "glibc",
+        findings=tuple(findings),
+        lines=(start,),
+        marker_line=start,
+        final_steps=(collect_step(facts, app, exe),),
+    )
+
+
+def _build_start(facts: StageFacts) -> int | None:
+    """The first RUN that builds (runs a compiler, a build tool or a build script)."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            name = cmd.basename
+            script = name.endswith(".sh") or name in {"build", "install"} or "build" in name
+            if name in BUILDERS or (script and "/" in cmd.name):
+                return step.instruction.start_line
+    return None
+
+
+def _package_db_files() -> str:
+    """Every path the package database owns, for dpkg, apk and rpm (whichever exists)."""
+    return (
+        "(cat /var/lib/dpkg/info/*.list 2>/dev/null; "
+        'awk -F: \'/^F:/{d=$2} /^R:/{print "/" d "/" $2}\' /lib/apk/db/installed 2>/dev/null; '
+        "rpm -qal 2>/dev/null; :) "
+        # With a merged /usr, a package's /lib/x.so is found as /usr/lib/x.so.
+        """| awk '{print} /^\\/(lib|lib64|bin|sbin)\\//{print "/usr" $0}'"""
+    )
+
+
+def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
+    """The builder step that stages what the build added under :data:`INSTALLED_TREE` and
+    fails when the image's program is in neither that tree nor the app folder."""
+    prune = " ".join(f"-path {shlex.quote(p)} -prune -o" for p in (*PRUNED, *app))
+    program = exe if exe.startswith("/") else posixpath.join(facts.workdir, exe)
+    missing = f'{{ echo "dockerslim: {exe} is not on PATH" >&2; exit 1; }}'
+    lookup = (
+        f"p={shlex.quote(program)}"
+        if "/" in exe
+        else f"p=$(command -v {shlex.quote(exe)}) || {missing}"
+    )
+    in_app = " ".join(f'"{a}"/*' for a in app)
+    return "\n".join(
+        [
+            "# Find out what the build installed: the files added since the marker, less the",
+            "# package database's own files, caches, sources and headers; the runtime stage",
+            "# copies that tree whole. It fails when the image's program is not in it.",
+            f"RUN set -e; mkdir -p {INSTALLED_TREE}; \\",
+            f"    if find {MARKER} -cnewer {MARKER} >/dev/null 2>&1; then n=-cnewer; "
+            "else n=-newer; fi; \\",
+            f"    find / -xdev {prune} \\( -type f -o -type l \\) $n {MARKER} -print \\",
+            "      | grep -v -e '\\.a$' -e '\\.o$' -e '\\.h$' -e '^/etc/ld.so.cache$' \\",
+            # What the container runtime gives every container, not the build.
+            "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
+            "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' \\",
+            "      | sort > /tmp/dslim/added; \\",
+            f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
+            "    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \\",
+            f"    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed "
+            f"| tar -xf - -C {INSTALLED_TREE}; fi; \\",
+            f'    {lookup}; p=$(readlink -f "$p"); \\',
+            # The program is in the app folder, the tree or an OS package (reinstalled).
+            f'    case "$p" in {in_app + " | " if in_app else ""}"") ;; *) '
+            f'[ -e "{INSTALLED_TREE}$p" ] || grep -qx "$p" /tmp/dslim/owned || '
+            '{ echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac',
+        ]
+    )
+
+
+def marker_step() -> str:
+    return (
+        "# Marks the start of the build: what is newer than it, the build installed.\n"
+        f"RUN mkdir -p /tmp/dslim && touch {MARKER}"
+    )

@@ -1,0 +1,61 @@
+# A project whose own build script compiles, installs into /usr/local and writes a config
+# file to /etc: no table names its output, so the builder finds it.
+FROM debian:bookworm AS builder
+
+RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev make libjansson-dev && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /src
+COPY . .
+# Marks the start of the build: what is newer than it, the build installed.
+RUN mkdir -p /tmp/dslim && touch /tmp/dslim-marker
+RUN ./build.sh
+# Find out what the build installed: the files added since the marker, less the
+# package database's own files, caches, sources and headers; the runtime stage
+# copies that tree whole. It fails when the image's program is not in it.
+RUN set -e; mkdir -p /tmp/dslim/root; \
+    if find /tmp/dslim-marker -cnewer /tmp/dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
+    find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /src -prune -o \( -type f -o -type l \) $n /tmp/dslim-marker -print \
+      | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
+        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
+        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' \
+      | sort > /tmp/dslim/added; \
+    (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
+    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \
+    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
+    p=$(command -v greet) || { echo "dockerslim: greet is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
+    case "$p" in "/src"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+# Find out what the program loads at run time: the shared libraries (ldd) and, from
+# this release's package database, the packages that own them. Libraries that no
+# package owns (a `make install` into /usr/local) are kept as files.
+RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
+    for p in /src /tmp/dslim/root/; do \
+      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
+    done; \
+    find /src /tmp/dslim/root/ -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do ldd "$f" 2>/dev/null || :; done \
+      | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
+        -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
+      | sort -u > /tmp/dslim/libraries; \
+    while read -r l; do \
+      p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
+      [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
+      if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; continue; fi; \
+      mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
+    done < /tmp/dslim/libraries; \
+    sort -u -o /tmp/dslim/packages /tmp/dslim/packages
+
+# Runtime: the same release with the files the build installed, found at build time.
+FROM debian:bookworm-slim
+COPY --from=builder /tmp/dslim/packages /tmp/dslim/packages
+COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
+# The packages the program had at run time, by their names on this release.
+RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
+      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
+    if [ -n "$missing" ]; then apt-get update \
+      && apt-get install -y --no-install-recommends $missing \
+      && rm -rf /var/lib/apt/lists/*; fi
+RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
+WORKDIR /src
+COPY --from=builder /tmp/dslim/root/ /
+COPY --from=builder /src /src
+CMD ["greet"]

@@ -1,0 +1,62 @@
+"""The installed-tree fallback: a build whose output no detector names is found at build
+time (files added since a marker), and nothing is written when there is no program or no
+build step."""
+
+from __future__ import annotations
+
+import dockerfile
+import pytest
+
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import rewrite
+
+SCRIPT = (
+    "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make libfoo-dev\n"
+    'WORKDIR /src\nCOPY . .\nRUN ./build.sh\nCMD ["greet"]\n'
+)
+
+# -- must not apply ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            'FROM debian:bookworm\nCOPY greet /usr/bin/greet\nCMD ["greet"]\n', id="no-build"
+        ),
+        pytest.param(SCRIPT.replace('CMD ["greet"]\n', ""), id="no-program"),
+        pytest.param(
+            'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
+            id="a-detector-named-the-output",
+        ),
+    ],
+)
+def test_not_used(text: str) -> None:
+    result = rewrite(text)
+    assert result.output is None or "/tmp/dslim-marker" not in result.output
+
+
+# -- applies -----------------------------------------------------------------------------------
+
+
+def test_a_build_script_is_found_at_build_time() -> None:
+    result = rewrite(SCRIPT)
+    assert result.output is not None
+    dockerfile.parse_string(result.output)
+    builder, runtime = result.output.split("\n\n# Runtime", 1)
+    # The marker comes right before the build, after the package installs.
+    assert builder.index("apt-get install") < builder.index("touch /tmp/dslim-marker")
+    assert builder.index("touch /tmp/dslim-marker") < builder.index("./build.sh")
+    # What was added is staged after every step, and the program must be in it.
+    assert builder.index("./build.sh") < builder.index("comm -23")
+    assert "p=$(command -v greet) ||" in builder
+    assert "COPY --from=builder /tmp/dslim/root/ /" in runtime
+    assert "COPY --from=builder /src /src" in runtime
+    assert "FROM debian:bookworm-slim" in runtime
+    assert rewrite(result.output).output is None  # now multi-stage: left alone
+
+
+def test_the_output_named_with_artifact_wins() -> None:
+    result = rewrite(SCRIPT, Options(artifacts=("/usr/local/bin/greet",)))
+    assert result.output is not None and "/tmp/dslim-marker" not in result.output
+    assert "COPY --from=builder /usr/local/bin/greet /usr/local/bin/greet" in result.output
