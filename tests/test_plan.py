@@ -862,3 +862,10 @@ def test_a_dev_library_no_table_maps_is_found_in_the_builder_not_refused() -> No
     assert result.output is not None
     assert result.plan.runtime.image == "debian:bookworm-slim"  # not distroless: unproven
     assert "dpkg -S" in result.output
+
+
+def test_a_refused_runtime_preference_says_why() -> None:
+    text = 'FROM gcc:12\nWORKDIR /src\nCOPY . .\nRUN make && make install\nCMD ["tally"]\n'
+    built = plan(text, Options(runtime="distroless"))
+    (message,) = [n.message for n in built.notes if n.flag == "--runtime"]
+    assert "None" not in message and "slim" in message

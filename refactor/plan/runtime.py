@@ -206,6 +206,7 @@ def choose_runtime(
             RuntimeBase(image, "same", True, f"the same release as {facts.image.text}"),
             notes,
         )
+    order_reason = None
     if build.linkage == "glibc":
         order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
         unmapped = any(f.flag == "--runtime-package" for f in build.findings)
@@ -214,6 +215,10 @@ def choose_runtime(
             # distroless/cc, and so does a -dev library no table maps: the slim release,
             # with the libraries found in the builder.
             order = ("slim",)
+            order_reason = (
+                "the program may load libraries only the builder's release has, so it runs "
+                "on that release's slim image, which installs what the builder finds"
+            )
         codename, named = img.builder_codename(facts.image)
         if not named:
             notes.append(
@@ -230,7 +235,8 @@ def choose_runtime(
         order = _FALLBACKS[options.runtime]
     refused: list[str] = []
     if options.runtime not in order and options.runtime != "auto":
-        refused.append(f"{options.runtime}: {fits(options.runtime, needs, build.linkage)}")
+        why = fits(options.runtime, needs, build.linkage) or order_reason
+        refused.append(f"{options.runtime}: {why or 'not a runtime for this program'}")
     for family in order:
         why = fits(family, needs, build.linkage)
         if why is None:
