@@ -13,14 +13,17 @@ RUN cmake --install build
 RUN mkdir -p /opt/runtime-libs \
     && ldd /usr/local/bin/tlsecho | awk '$3 ~ "^/usr/local/" {print $3}' \
      | xargs -r cp -L -t /opt/runtime-libs
+# The app folder as the program saw it (configs, templates, assets it reads by
+# relative path), without build trees and version control.
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
 RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
-    for p in /opt/runtime-libs/ /usr/local/bin/tlsecho; do \
+    for p in /opt/runtime-libs/ /tmp/dslim/app /usr/local/bin/tlsecho; do \
       [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
     done; \
-    find /opt/runtime-libs/ /usr/local/bin/tlsecho -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+    find /opt/runtime-libs/ /tmp/dslim/app /usr/local/bin/tlsecho -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
       | while read -r f; do ldd "$f" 2>/dev/null || :; done \
       | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
         -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
@@ -49,6 +52,7 @@ WORKDIR /src
 EXPOSE 4433
 STOPSIGNAL SIGINT
 ENV LD_LIBRARY_PATH=/usr/local/lib
+COPY --from=builder /tmp/dslim/app /src
 COPY --from=builder /usr/local/bin/tlsecho /usr/local/bin/tlsecho
 COPY --from=builder /opt/runtime-libs/ /usr/local/lib/
 CMD ["tlsecho", "--port", "4433"]

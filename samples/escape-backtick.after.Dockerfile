@@ -6,11 +6,15 @@ RUN cargo build --release
 RUN cargo test --release
 # Symbols are not needed at run time.
 RUN strip /src/target/release/tool
+# The app folder as the program saw it (configs, templates, assets it reads by
+# relative path), without build trees and version control.
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
 # The runtime stage is Debian bookworm: check that the program is built on it.
 RUN grep -qs bookworm /etc/os-release || { echo "dockerslim: the builder is not on Debian bookworm; pass --runtime-image with its release" >&2; exit 1; }
 
 # Runtime: cargo's gnu target links glibc dynamically, so the base keeps glibc.
 FROM gcr.io/distroless/cc-debian12
 WORKDIR /src
+COPY --from=builder /tmp/dslim/app /src
 COPY --from=builder /src/target/release/tool /src/target/release/tool
 CMD ["/src/target/release/tool"]

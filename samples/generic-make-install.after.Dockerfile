@@ -9,14 +9,17 @@ RUN make install PREFIX=/usr/local
 RUN mkdir -p /opt/runtime-libs \
     && ldd /usr/local/bin/lzpack | awk '$3 ~ "^/usr/local/" {print $3}' \
      | xargs -r cp -L -t /opt/runtime-libs
+# The app folder as the program saw it (configs, templates, assets it reads by
+# relative path), without build trees and version control.
+RUN mkdir -p /tmp/dslim/app && cp -a /opt/src/lz/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
 RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
-    for p in /opt/runtime-libs/ /usr/local/bin/lzpack; do \
+    for p in /opt/runtime-libs/ /tmp/dslim/app /usr/local/bin/lzpack; do \
       [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
     done; \
-    find /opt/runtime-libs/ /usr/local/bin/lzpack -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+    find /opt/runtime-libs/ /tmp/dslim/app /usr/local/bin/lzpack -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
       | while read -r f; do ldd "$f" 2>/dev/null || :; done \
       | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
         -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
@@ -42,6 +45,7 @@ RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
 RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /opt/src/lz
 ENV LD_LIBRARY_PATH=/usr/local/lib
+COPY --from=builder /tmp/dslim/app /opt/src/lz
 COPY --from=builder /usr/local/bin/lzpack /usr/local/bin/lzpack
 COPY --from=builder /opt/runtime-libs/ /usr/local/lib/
 ENTRYPOINT ["lzpack"]

@@ -14,6 +14,9 @@ RUN go build -o /usr/local/bin/api ./cmd/api
 RUN strip /usr/local/bin/api
 
 ENV PORT=8080
+# The app folder as the program saw it (configs, templates, assets it reads by
+# relative path), without build trees and version control.
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
 
 # Runtime: a static Go binary needs no libc, only what is copied below.
 FROM alpine:3.20
@@ -21,6 +24,7 @@ RUN apk --no-cache add ca-certificates
 WORKDIR /src
 ENV PORT=8080
 EXPOSE 8080
+COPY --from=builder /tmp/dslim/app /src
 COPY --from=builder /usr/local/bin/api /usr/local/bin/api
 HEALTHCHECK --interval=30s CMD ["api", "-healthcheck"]
 ENTRYPOINT ["api"]

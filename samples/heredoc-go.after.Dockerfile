@@ -12,6 +12,9 @@ RUN strip /bin/server
 COPY <<-EOT /etc/server.conf
 	listen=:9000
 	EOT
+# The app folder as the program saw it (configs, templates, assets it reads by
+# relative path), without build trees and version control.
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
 
 # Runtime: a static Go binary needs no libc, only what is copied below.
 FROM alpine:3.20
@@ -21,5 +24,6 @@ COPY <<-EOT /etc/server.conf
 	listen=:9000
 	EOT
 EXPOSE 9000
+COPY --from=builder /tmp/dslim/app /src
 COPY --from=builder /bin/server /bin/server
 ENTRYPOINT ["/bin/server", "-config", "/etc/server.conf"]

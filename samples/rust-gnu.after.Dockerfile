@@ -7,6 +7,9 @@ RUN cargo build --release --bin wordfreq
 RUN cargo test --release
 # Symbols are not needed at run time.
 RUN strip /usr/src/wordfreq/target/release/wordfreq
+# The app folder as the program saw it (configs, templates, assets it reads by
+# relative path), without build trees and version control.
+RUN mkdir -p /tmp/dslim/app && cp -a /usr/src/wordfreq/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
 # The runtime stage is Debian bookworm: check that the program is built on it.
 RUN grep -qs bookworm /etc/os-release || { echo "dockerslim: the builder is not on Debian bookworm; pass --runtime-image with its release" >&2; exit 1; }
 
@@ -14,6 +17,7 @@ RUN grep -qs bookworm /etc/os-release || { echo "dockerslim: the builder is not 
 FROM gcr.io/distroless/cc-debian12
 WORKDIR /usr/src/wordfreq
 LABEL org.opencontainers.image.title="wordfreq"
+COPY --from=builder /tmp/dslim/app /usr/src/wordfreq
 COPY --from=builder /usr/src/wordfreq/target/release/wordfreq /usr/src/wordfreq/target/release/wordfreq
 ENTRYPOINT ["/usr/src/wordfreq/target/release/wordfreq"]
 CMD ["--help"]

@@ -7,10 +7,14 @@ RUN cargo build --release --locked --target x86_64-unknown-linux-musl --bin fetc
 # Symbols are not needed at run time.
 RUN strip /app/target/x86_64-unknown-linux-musl/release/fetcher
 USER 1000
+# The app folder as the program saw it (configs, templates, assets it reads by
+# relative path), without build trees and version control.
+RUN mkdir -p /tmp/dslim/app && cp -a /app/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
 
 # Runtime: a static (musl) Rust binary needs no libc.
 FROM alpine:3.20
 WORKDIR /app
+COPY --from=builder /tmp/dslim/app /app
 COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/fetcher /app/target/x86_64-unknown-linux-musl/release/fetcher
 USER 1000
 ENTRYPOINT ["/app/target/x86_64-unknown-linux-musl/release/fetcher"]

@@ -177,3 +177,27 @@ def test_the_probe_runs_after_every_builder_step() -> None:
     assert result.output is not None
     builder = result.output.split("\nFROM ", 2)[0]
     assert builder.index("RUN cp /src/app") < builder.index("ldd")
+
+
+def test_a_compiled_program_gets_its_app_folder_without_build_trees() -> None:
+    # The program reads config/ relative to its WORKDIR: the folder comes along.
+    text = (
+        "FROM rust:1.79-bookworm\nWORKDIR /usr/src/app\nCOPY . .\n"
+        'RUN cargo build --release\nCMD ["./target/release/app", "-c", "config/app.toml"]\n'
+    )
+    result = rewrite(text, Options(artifacts=("/usr/src/app/target/release/app",)))
+    assert result.output is not None
+    builder, runtime = result.output.split("\n\n# Runtime", 1)
+    assert "cp -a /usr/src/app/. /tmp/dslim/app/" in builder
+    assert "rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target" in builder
+    assert "COPY --from=builder /tmp/dslim/app /usr/src/app" in runtime
+    assert runtime.index("/tmp/dslim/app /usr/src/app") < runtime.index("target/release/app")
+
+
+def test_no_app_folder_when_the_program_runs_outside_the_sources() -> None:
+    text = (
+        "FROM golang:1.22-bookworm\nCOPY . /src\nRUN cd /src && go build -o /usr/local/bin/app .\n"
+        'CMD ["app"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None and "/tmp/dslim/app" not in result.output

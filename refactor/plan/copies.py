@@ -90,6 +90,7 @@ class RuntimeFiles:
     notes: list[Finding]
 
 
+NATIVE = frozenset({"go", "rust", "c", "generic"})
 _SHELL_FAMILIES = frozenset({"slim", "same", "interpreter", "custom", "alpine"})
 
 
@@ -107,6 +108,11 @@ def runtime_files(
     tools = [t for t in needs.tools if t in _INSTALLABLE.get(family, set())]
     for art in build.artifacts:
         copies.append(CopyStep(art.path, art.dest))
+    folder = probes.app_folder(facts) if build.ecosystem in NATIVE else None
+    if folder and not any(c.dest == folder for c in copies):
+        # A compiled program reads its configs and templates relative to its WORKDIR.
+        builder_steps.append(probes.app_stage_step(folder))
+        copies.insert(0, CopyStep(probes.APP_STAGE, folder))
     script = _entrypoint_from_context(facts, build, copies)
     if script:
         copies.append(CopyStep(script, script))

@@ -20,6 +20,7 @@ from dockerslim_refactor.analysis.packages import (
     package_installs,
     removed_packages,
 )
+from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS
 
 PROBE_DIR = "/tmp/dslim"
 """Where the builder leaves what it found; the runtime stage copies it, uses it, deletes it."""
@@ -190,7 +191,7 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
     accounts: list[str] = []
     after: list[str] = []
     skipped: list[str] = []
-    context_dests = _context_destinations(facts)
+    context_dests = context_destinations(facts)
     for step in facts.steps:
         for cmd in step.script.commands:
             if cmd.basename in ACCOUNT_COMMANDS:
@@ -237,7 +238,7 @@ def _under(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots if r)
 
 
-def _context_destinations(facts: StageFacts) -> list[str]:
+def context_destinations(facts: StageFacts) -> list[str]:
     """Where the build context went (``COPY . /src``): the sources and the build tree."""
     found = []
     workdir = "/"
@@ -247,3 +248,31 @@ def _context_destinations(facts: StageFacts) -> list[str]:
         if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None and ins.words:
             found.append(facts.resolve(ins.words[-1], workdir))
     return [f for f in found if f != "/"]
+
+
+APP_STAGE = f"{PROBE_DIR}/app"
+# Build trees and version control inside an app folder: large, and not read at run time.
+APP_EXCLUDED = (".git", "target", "node_modules", ".cache")
+
+
+def app_folder(facts: StageFacts) -> str | None:
+    """The folder from the build context that the program runs in (its WORKDIR lies inside
+    it), whose files it may read by relative path: configs, templates, assets."""
+    workdir = facts.workdir
+    for dest in sorted(context_destinations(facts), key=len):
+        if dest in SYSTEM_FOLDERS:
+            continue
+        if workdir == dest or workdir.startswith(dest.rstrip("/") + "/"):
+            return dest
+    return None
+
+
+def app_stage_step(folder: str) -> str:
+    """The builder step that stages the app folder without build trees and version control."""
+    dropped = " ".join(f"{APP_STAGE}/{name}" for name in APP_EXCLUDED)
+    return (
+        "# The app folder as the program saw it (configs, templates, assets it reads by\n"
+        "# relative path), without build trees and version control.\n"
+        f"RUN mkdir -p {APP_STAGE} && cp -a {shlex.quote(folder)}/. {APP_STAGE}/ "
+        f"&& rm -rf {dropped}"
+    )
