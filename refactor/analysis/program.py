@@ -309,3 +309,27 @@ def artifacts_from_options(facts: StageFacts, options: Options, line: int) -> li
         dest = facts.resolve(dest)
         result.append(Artifact(src, dest, "file", line, True, "named with --artifact"))
     return result
+
+
+def context_destinations(facts: StageFacts) -> list[str]:
+    """Where the build context went (``COPY . /src``): the sources and the build tree."""
+    found = []
+    workdir = "/"
+    for ins in facts.stage.instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
+        if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None and ins.words:
+            found.append(facts.resolve(ins.words[-1], workdir))
+    return [f for f in found if f != "/"]
+
+
+def app_folder(facts: StageFacts) -> str | None:
+    """The folder from the build context that the program runs in (its WORKDIR lies inside
+    it), whose files it may read by relative path: configs, templates, assets."""
+    workdir = facts.workdir
+    for dest in sorted(context_destinations(facts), key=len):
+        if dest in SYSTEM_FOLDERS:
+            continue
+        if workdir == dest or workdir.startswith(dest.rstrip("/") + "/"):
+            return dest
+    return None

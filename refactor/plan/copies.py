@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS
+from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS, app_folder
 from dockerslim_refactor.document import Instruction
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan import probes
@@ -108,7 +108,7 @@ def runtime_files(
     tools = [t for t in needs.tools if t in _INSTALLABLE.get(family, set())]
     for art in build.artifacts:
         copies.append(CopyStep(art.path, art.dest))
-    folder = probes.app_folder(facts) if build.ecosystem in NATIVE else None
+    folder = app_folder(facts) if build.ecosystem in NATIVE else None
     if folder and not any(c.dest == folder for c in copies):
         # A compiled program reads its configs and templates relative to its WORKDIR.
         builder_steps.append(probes.app_stage_step(folder))

@@ -20,7 +20,7 @@ from dockerslim_refactor.analysis.packages import (
     package_installs,
     removed_packages,
 )
-from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS
+from dockerslim_refactor.analysis.program import context_destinations
 
 PROBE_DIR = "/tmp/dslim"
 """Where the builder leaves what it found; the runtime stage copies it, uses it, deletes it."""
@@ -238,33 +238,9 @@ def _under(path: str, roots: list[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots if r)
 
 
-def context_destinations(facts: StageFacts) -> list[str]:
-    """Where the build context went (``COPY . /src``): the sources and the build tree."""
-    found = []
-    workdir = "/"
-    for ins in facts.stage.instructions:
-        if ins.keyword == "WORKDIR":
-            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
-        if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None and ins.words:
-            found.append(facts.resolve(ins.words[-1], workdir))
-    return [f for f in found if f != "/"]
-
-
 APP_STAGE = f"{PROBE_DIR}/app"
 # Build trees and version control inside an app folder: large, and not read at run time.
 APP_EXCLUDED = (".git", "target", "node_modules", ".cache")
-
-
-def app_folder(facts: StageFacts) -> str | None:
-    """The folder from the build context that the program runs in (its WORKDIR lies inside
-    it), whose files it may read by relative path: configs, templates, assets."""
-    workdir = facts.workdir
-    for dest in sorted(context_destinations(facts), key=len):
-        if dest in SYSTEM_FOLDERS:
-            continue
-        if workdir == dest or workdir.startswith(dest.rstrip("/") + "/"):
-            return dest
-    return None
 
 
 def app_stage_step(folder: str) -> str:

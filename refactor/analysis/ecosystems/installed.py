@@ -10,7 +10,12 @@ import posixpath
 import shlex
 
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import UNSURE, app_paths, artifacts_from_options
+from dockerslim_refactor.analysis.program import (
+    UNSURE,
+    app_folder,
+    artifacts_from_options,
+    context_destinations,
+)
 from dockerslim_refactor.options import Options
 
 INSTALLED_TREE = "/tmp/dslim/root"
@@ -113,8 +118,15 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         return None  # interpreters have their own recipes; their notes say what is missing
     if found is not None and any(f.severity == "warning" for f in found.findings):
         return None  # the detector knows the outputs and why they do not fit: it says so
-    start = _build_start(facts)
     exe = facts.executable
+    if found is not None and found.ecosystem in {"go", "rust"} and exe and "/" in exe:
+        # go and cargo name their outputs: a program path that is none of them is something
+        # the build does not make, unless it came with the sources (a start script).
+        path = facts.resolve(exe)
+        sources = [d for d in context_destinations(facts) if d != "/"]
+        if "/target/" in path or not any(path.startswith(d.rstrip("/") + "/") for d in sources):
+            return None
+    start = _build_start(facts)
     if start is None or not exe or posixpath.basename(exe) in NOT_BUILT:
         return None
     if options.artifacts:
@@ -126,7 +138,10 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
             linkage="musl" if facts.info.libc == "musl" else "glibc",
             lines=(start,),
         )
-    app = [p for p in app_paths(facts) if p != "/"]
+    # The folders the program runs in or from: its WORKDIR's and its own, from the sources.
+    app = sorted(
+        {f for f in (app_folder(facts), _folder_of(facts, exe)) if f is not None and f != "/"}
+    )
     findings = [
         Finding(
             UNSURE,
@@ -152,6 +167,17 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         marker_line=start,
         final_steps=(collect_step(facts, app, exe),),
     )
+
+
+def _folder_of(facts: StageFacts, exe: str) -> str | None:
+    """The folder from the build context that holds the program, when it came from there."""
+    if "/" not in exe:
+        return None
+    path = facts.resolve(exe)
+    for dest in sorted(context_destinations(facts), key=len):
+        if dest != "/" and path.startswith(dest.rstrip("/") + "/"):
+            return dest
+    return None
 
 
 def _build_start(facts: StageFacts) -> int | None:
@@ -187,7 +213,7 @@ def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
         if "/" in exe
         else f"p=$(command -v {shlex.quote(exe)}) || {missing}"
     )
-    in_app = " ".join(f'"{a}"/*' for a in app)
+    in_app = " | ".join(f'"{a}"/*' for a in app)
     return "\n".join(
         [
             "# Find out what the build installed: the files added since the marker, less the",

@@ -60,3 +60,17 @@ def test_the_output_named_with_artifact_wins() -> None:
     result = rewrite(SCRIPT, Options(artifacts=("/usr/local/bin/greet",)))
     assert result.output is not None and "/tmp/dslim-marker" not in result.output
     assert "COPY --from=builder /usr/local/bin/greet /usr/local/bin/greet" in result.output
+
+
+def test_the_program_may_live_in_the_app_folder_or_in_its_own_source_folder() -> None:
+    text = (
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\n"
+        "COPY tools /opt/tools\nWORKDIR /srv/app\nCOPY . .\nRUN ./build.sh\n"
+        'CMD ["/opt/tools/run.sh"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    # Alternatives of one case pattern are separated by `|` (a space would make them one).
+    assert 'case "$p" in "/opt/tools"/* | "/srv/app"/* | "") ;;' in result.output
+    assert "COPY --from=builder /opt/tools /opt/tools" in result.output
+    assert "COPY --from=builder /srv/app /srv/app" in result.output
