@@ -201,3 +201,18 @@ def test_no_app_folder_when_the_program_runs_outside_the_sources() -> None:
     )
     result = rewrite(text)
     assert result.output is not None and "/tmp/dslim/app" not in result.output
+
+
+def test_distroless_cc_is_checked_against_what_the_binary_links() -> None:
+    step = probes.distroless_check(["/usr/local/bin/app"])
+    assert step.startswith("# The runtime is distroless/cc")
+    assert "ldd /usr/local/bin/app" in step and "-e libstdc++.so" in step
+    assert "-e libz.so" not in step  # zlib is not in upstream distroless/cc
+    text = (
+        "FROM rust:1.79-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+        'CMD ["/src/target/release/app"]\n'
+    )
+    result = rewrite(text, Options(runtime="distroless", artifacts=("/src/target/release/app",)))
+    assert result.output is not None
+    if "FROM gcr.io/distroless/cc" in result.output:
+        assert "The runtime is distroless/cc" in result.output

@@ -120,6 +120,9 @@ def runtime_files(
         src, sep, dest = text.partition(":")
         copies.append(CopyStep(facts.resolve(src), facts.resolve(dest if sep else src)))
 
+    binaries = [a.path for a in build.artifacts if a.kind not in {"directory", "venv", "glob"}]
+    if family == "distroless" and build.linkage == "glibc" and binaries:
+        builder_steps.append(probes.distroless_check(binaries))
     codename, named = img.builder_codename(facts.image)
     if build.linkage == "glibc" and family in {"slim", "distroless"} and not named:
         builder_steps.append(probes.release_check(codename))

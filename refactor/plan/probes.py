@@ -252,3 +252,36 @@ def app_stage_step(folder: str) -> str:
         f"RUN mkdir -p {APP_STAGE} && cp -a {shlex.quote(folder)}/. {APP_STAGE}/ "
         f"&& rm -rf {dropped}"
     )
+
+
+# What distroless/cc ships (glibc, libgcc, libstdc++, OpenSSL): a program linking anything
+# else cannot run there.
+DISTROLESS_CC_LIBRARIES = (
+    "linux-vdso",
+    "ld-linux",
+    "libc.so",
+    "libm.so",
+    "libpthread.so",
+    "libdl.so",
+    "librt.so",
+    "libresolv.so",
+    "libutil.so",
+    "libgcc_s.so",
+    "libstdc++.so",
+    "libgomp.so",
+    "libssl.so",
+    "libcrypto.so",
+)
+
+
+def distroless_check(binaries: list[str]) -> str:
+    """The builder step that fails the build when a binary links a library distroless/cc
+    does not ship (the choice was made from the file; the binary has the last word)."""
+    allowed = " ".join(f"-e {shlex.quote(name)}" for name in DISTROLESS_CC_LIBRARIES)
+    quoted = " ".join(shlex.quote(b) for b in binaries)
+    return (
+        "# The runtime is distroless/cc: check that the program links nothing else.\n"
+        f"RUN extra=$(ldd {quoted} 2>/dev/null | grep '=>' | grep -v {allowed} || :); \\\n"
+        '    [ -z "$extra" ] || { echo "dockerslim: the program links libraries distroless/cc '
+        'lacks: $extra; pass --runtime slim" >&2; exit 1; }'
+    )
