@@ -1,4 +1,4 @@
-FROM gcc:13 AS builder
+FROM gcc:13-bookworm AS builder
 
 RUN apt-get update
 RUN apt-get install -y zlib1g-dev gdb
@@ -15,9 +15,8 @@ RUN mkdir -p /opt/runtime-libs \
      | xargs -r cp -L -t /opt/runtime-libs
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /usr/src/crc32sum/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
-# The runtime stage is Debian bookworm: check that the program is built on it.
-RUN grep -qs bookworm /etc/os-release || { echo "dockerslim: the builder is not on Debian bookworm; pass --runtime-image with its release" >&2; exit 1; }
+RUN mkdir -p /tmp/dslim/app && cp -a /usr/src/crc32sum/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/crc32sum \
+    && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.

@@ -1,4 +1,4 @@
-FROM gcc:13
+FROM gcc:13-bookworm
 
 RUN apt-get update
 RUN apt-get install -y zlib1g-dev gdb

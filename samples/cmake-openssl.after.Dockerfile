@@ -15,7 +15,8 @@ RUN mkdir -p /opt/runtime-libs \
      | xargs -r cp -L -t /opt/runtime-libs
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/tlsecho \
+    && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.

@@ -1,5 +1,5 @@
 # escape=`
-FROM rust:1.79
+FROM rust:1.79-bookworm
 WORKDIR /src
 COPY . .
 RUN cargo build --release `

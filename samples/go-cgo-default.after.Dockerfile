@@ -16,7 +16,8 @@ RUN strip /usr/local/bin/api
 ENV PORT=8080
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/api \
+    && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 
 # Runtime: a static Go binary needs no libc, only what is copied below.
 FROM alpine:3.20

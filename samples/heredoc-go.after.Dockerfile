@@ -14,7 +14,8 @@ COPY <<-EOT /etc/server.conf
 	EOT
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/server \
+    && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 
 # Runtime: a static Go binary needs no libc, only what is copied below.
 FROM alpine:3.20

@@ -9,7 +9,8 @@ RUN strip /app/target/x86_64-unknown-linux-musl/release/fetcher
 USER 1000
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /app/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache
+RUN mkdir -p /tmp/dslim/app && cp -a /app/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache \
+    && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 
 # Runtime: a static (musl) Rust binary needs no libc.
 FROM alpine:3.20

@@ -1,13 +1,13 @@
 # A project whose own build script compiles, installs into /usr/local and writes a config
 # file to /etc: no table names its output, so the builder finds it.
 FROM debian:bookworm AS builder
+# Marks the start of the build: what is newer than it, the build installed.
+RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /tmp/dslim-marker
 
 RUN apt-get update && apt-get install -y --no-install-recommends gcc libc6-dev make libjansson-dev && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /src
 COPY . .
-# Marks the start of the build: what is newer than it, the build installed.
-RUN mkdir -p /tmp/dslim && touch /tmp/dslim-marker
 RUN ./build.sh
 # Find out what the build installed: the files added since the marker, less the
 # package database's own files, caches, sources and headers; the runtime stage

@@ -155,19 +155,6 @@ def test_runtime_installs_only_what_is_missing() -> None:
     assert steps[-1].startswith("RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim")
 
 
-def test_an_assumed_release_is_checked_in_the_builder() -> None:
-    text = (
-        "FROM rust:1.75\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
-        'CMD ["/src/target/release/app"]\n'
-    )
-    result = rewrite(text, Options(runtime="slim"))
-    assert result.output is not None
-    builder = result.output.split("\nFROM ", 2)[0]
-    assert "grep -qs bookworm /etc/os-release || {" in builder
-    named = rewrite(text.replace("rust:1.75", "rust:1.75-bookworm"), Options(runtime="slim"))
-    assert named.output is not None and "/etc/os-release" not in named.output
-
-
 def test_the_probe_runs_after_every_builder_step() -> None:
     text = (
         "FROM gcc:12-bookworm\nWORKDIR /src\nCOPY . .\nRUN make\n"

@@ -181,7 +181,7 @@ CASES = [
     ),
     pytest.param(
         """
-        FROM rust:1.79
+        FROM rust:1.79-bookworm
         WORKDIR /src
         COPY . .
         RUN cargo build --release --bin server
@@ -192,7 +192,7 @@ CASES = [
     ),
     pytest.param(
         """
-        FROM gcc:13
+        FROM gcc:13-bookworm
         RUN apt-get update && apt-get install -y libssl-dev
         WORKDIR /src
         COPY . .
@@ -320,7 +320,7 @@ def test_no_bom_none_added() -> None:
 
 BACKTICK = """\
 # escape=`
-FROM gcc:13
+FROM gcc:13-bookworm
 RUN apt-get update && apt-get install -y libssl-dev
 WORKDIR /src
 COPY . .

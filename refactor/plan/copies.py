@@ -6,7 +6,6 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
-from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS, app_folder
 from dockerslim_refactor.document import Instruction
@@ -111,7 +110,12 @@ def runtime_files(
     folder = app_folder(facts) if build.ecosystem in NATIVE else None
     if folder and not any(c.dest == folder for c in copies):
         # A compiled program reads its configs and templates relative to its WORKDIR.
-        builder_steps.append(probes.app_stage_step(folder))
+        outside = [
+            a.path
+            for a in build.artifacts
+            if a.kind == "binary" and not a.path.startswith(folder.rstrip("/") + "/")
+        ]
+        builder_steps.append(probes.app_stage_step(folder, outside))
         copies.insert(0, CopyStep(probes.APP_STAGE, folder))
     script = _entrypoint_from_context(facts, build, copies)
     if script:
@@ -123,9 +127,6 @@ def runtime_files(
     binaries = [a.path for a in build.artifacts if a.kind not in {"directory", "venv", "glob"}]
     if family == "distroless" and build.linkage == "glibc" and binaries:
         builder_steps.append(probes.distroless_check(binaries))
-    codename, named = img.builder_codename(facts.image)
-    if build.linkage == "glibc" and family in {"slim", "distroless"} and not named:
-        builder_steps.append(probes.release_check(codename))
     if family in _SHELL_FAMILIES and runtime.has_shell:
         chosen_alpine = family == "alpine" and build.linkage != "musl"
         manager = "apk" if family == "alpine" else probes.package_family(facts)

@@ -9,6 +9,7 @@ than produce an image that builds but cannot run."""
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 
 from dockerslim_refactor.analysis.model import StageFacts
@@ -106,7 +107,7 @@ def library_probe(paths: list[str], family: str | None) -> str:
         "rpm": "rpm -qf --qf '%{NAME}\\n' \"$l\" 2>/dev/null",
     }.get(family or "", "")
     real_owner = owner.replace('"$l"', '"$r"')
-    quoted = " ".join(shlex.quote(p) for p in paths)
+    quoted = " ".join(_shell_path(p) for p in paths)
     lines = [
         "# Find out what the program loads at run time: the shared libraries (ldd) and, from",
         "# this release's package database, the packages that own them. Libraries that no",
@@ -134,16 +135,6 @@ def library_probe(paths: list[str], family: str | None) -> str:
         f"    sort -u -o {PROBE_DIR}/packages {PROBE_DIR}/packages",
     ]
     return "\n".join(lines)
-
-
-def release_check(codename: str) -> str:
-    """The builder step that fails the build when the builder is not on the Debian release
-    the runtime stage was chosen for (the image's tag did not say)."""
-    return (
-        f"# The runtime stage is Debian {codename}: check that the program is built on it.\n"
-        f'RUN grep -qs {codename} /etc/os-release || {{ echo "dockerslim: the builder is not '
-        f'on Debian {codename}; pass --runtime-image with its release" >&2; exit 1; }}'
-    )
 
 
 def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[str]:
@@ -243,14 +234,17 @@ APP_STAGE = f"{PROBE_DIR}/app"
 APP_EXCLUDED = (".git", "target", "node_modules", ".cache")
 
 
-def app_stage_step(folder: str) -> str:
-    """The builder step that stages the app folder without build trees and version control."""
-    dropped = " ".join(f"{APP_STAGE}/{name}" for name in APP_EXCLUDED)
+def app_stage_step(folder: str, installed: list[str] = ()) -> str:
+    """The builder step that stages the app folder without build trees and version control,
+    nor the in-tree copies of programs the runtime stage gets installed elsewhere."""
+    names = [*APP_EXCLUDED, *sorted({posixpath.basename(p) for p in installed})]
+    dropped = " ".join(f"{APP_STAGE}/{shlex.quote(name)}" for name in names)
     return (
         "# The app folder as the program saw it (configs, templates, assets it reads by\n"
         "# relative path), without build trees and version control.\n"
         f"RUN mkdir -p {APP_STAGE} && cp -a {shlex.quote(folder)}/. {APP_STAGE}/ "
-        f"&& rm -rf {dropped}"
+        f"&& rm -rf {dropped} \\\n"
+        f"    && find {APP_STAGE} \\( -name '*.o' -o -name '*.a' -o -name '*.obj' \\) -delete"
     )
 
 
@@ -285,3 +279,11 @@ def distroless_check(binaries: list[str]) -> str:
         '    [ -z "$extra" ] || { echo "dockerslim: the program links libraries distroless/cc '
         'lacks: $extra; pass --runtime slim" >&2; exit 1; }'
     )
+
+
+def _shell_path(path: str) -> str:
+    """``path`` for the shell: quoted, except a glob made of plain characters (``*.jar``),
+    which the shell must expand."""
+    if "*" in path and re.fullmatch(r"[\w./*+@-]+", path):
+        return path
+    return shlex.quote(path)

@@ -221,15 +221,13 @@ def choose_runtime(
             )
         codename, named = img.builder_codename(facts.image)
         if not named:
-            notes.append(
-                note(
-                    line,
-                    f"assumed {facts.image.text} is built on Debian {codename}: the runtime "
-                    "keeps the same release, and the builder checks it and fails the build "
-                    "if it is another one. Then pass --runtime-image (e.g. "
-                    "debian:bullseye-slim)",
-                    flag="--runtime-image",
-                )
+            # The release behind a tag changes over the years (rust:latest is trixie now,
+            # rust:1.51 was buster): a runtime of another release has other libraries.
+            raise PlanError(
+                f"the program links glibc dynamically and {facts.image.text} does not name its "
+                "Debian release, so no runtime can be proven to match it; pass --runtime-image "
+                f"with the builder's release (for example debian:{codename}-slim), or "
+                "--linkage static"
             )
     else:
         order = _FALLBACKS[options.runtime]

@@ -41,6 +41,9 @@ SHARED_APP_FLAGS: dict[str, list[str]] = {
     "c-make": ["--runtime", "busybox", "--linkage", "static"],
     # The reference runs the static Go binary FROM scratch; busybox would add 2 MB (+40 %).
     "go-http": ["--runtime", "scratch"],
+    # rust:1.63 does not name its Debian release; on the engine it is bookworm, which the
+    # author knows and the tool cannot (its cc-debian12 base is bookworm's glibc).
+    "rust-cli": ["--runtime-image", "gcr.io/distroless/cc-debian12"],
 }
 
 

@@ -127,9 +127,9 @@ NAMED_CONFIG = {
     'COPY app.conf /etc/app.conf\nCMD ["/bin/server", "/etc/app.conf"]\n',
     "go-heredoc": "FROM golang:1.22\nCOPY . .\nRUN go build -o /bin/server .\n"
     'COPY <<EOF /etc/app.conf\nlisten=:9000\nEOF\nCMD ["/bin/server", "/etc/app.conf"]\n',
-    "rust": "FROM rust:1.79\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n"
+    "rust": "FROM rust:1.79-bookworm\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n"
     'COPY app.conf /etc/app.conf\nCMD ["/app/target/release/app", "/etc/app.conf"]\n',
-    "c": "FROM gcc:13\nCOPY . /src\nRUN gcc -O2 -o /usr/local/bin/app /src/main.c\n"
+    "c": "FROM gcc:13-bookworm\nCOPY . /src\nRUN gcc -O2 -o /usr/local/bin/app /src/main.c\n"
     'COPY app.conf /etc/app.conf\nCMD ["/usr/local/bin/app", "/etc/app.conf"]\n',
     "java": "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\n"
     "RUN mvn -B package -DskipTests\nCOPY app.conf /etc/app.conf\n"

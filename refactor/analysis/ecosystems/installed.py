@@ -148,8 +148,8 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
             "info",
             start,
             start,
-            "the build's output is found at build time: the files the steps from here on "
-            "added (less caches, sources and package files) go to the runtime stage, with "
+            "the build's output is found at build time: the files the build steps added "
+            "(less caches, sources and package files) go to the runtime stage, with "
             f"{', '.join(app) or 'no app folder'}; --artifact names the output instead",
             flag="--artifact",
         )
@@ -164,7 +164,9 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         linkage="musl" if libc == "musl" else "glibc",
         findings=tuple(findings),
         lines=(start,),
-        marker_line=start,
+        # From the first step on: what earlier steps added (a pip install, a locale, tools
+        # compiled before the main build) is as much the program's as the build's output.
+        marker_line=_first_step(facts),
         final_steps=(collect_step(facts, app, exe),),
     )
 
@@ -178,6 +180,12 @@ def _folder_of(facts: StageFacts, exe: str) -> str | None:
         if dest != "/" and path.startswith(dest.rstrip("/") + "/"):
             return dest
     return None
+
+
+def _first_step(facts: StageFacts) -> int:
+    """The line of the stage's first instruction after FROM (the FROM's when it has none)."""
+    instructions = facts.stage.instructions
+    return instructions[0].start_line if instructions else facts.stage.end_line
 
 
 def _build_start(facts: StageFacts) -> int | None:
@@ -244,5 +252,5 @@ def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
 def marker_step() -> str:
     return (
         "# Marks the start of the build: what is newer than it, the build installed.\n"
-        f"RUN mkdir -p /tmp/dslim && touch {MARKER}"
+        f"RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch {MARKER}"
     )

@@ -359,7 +359,7 @@ def test_generic_or_c(text: str, ecosystem: str, template: str) -> None:
 
 def test_an_in_tree_build_run_by_a_bare_name_is_found_at_build_time() -> None:
     # `tool` is looked up on the builder's PATH; the build fails loudly if it is not there.
-    result = rewrite(c_file("make", '["tool"]'))
+    result = rewrite(c_file("make", '["tool"]', image="gcc:13-bookworm"))
     assert result.output is not None
     assert "p=$(command -v tool) ||" in result.output
     assert "the build did not install" in result.output
