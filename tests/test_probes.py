@@ -85,7 +85,7 @@ def test_package_family_follows_the_file_then_the_image() -> None:
 # -- state -------------------------------------------------------------------------------------
 
 STATE = """FROM debian:bookworm
-RUN groupadd -r app && useradd -r -g app app
+RUN groupadd -r app && useradd -r -g app app && usermod -aG dialout app
 WORKDIR /src
 COPY . .
 RUN make && make install
@@ -101,7 +101,7 @@ CMD ["app"]
 
 def test_state_is_replayed_in_order_and_the_source_tree_is_not() -> None:
     accounts, after, skipped = probes.replayed_state(facts_of(STATE), ["/usr/local/bin/app"])
-    assert accounts == ["groupadd -r app", "useradd -r -g app app"]
+    assert accounts == ["groupadd -r app", "useradd -r -g app app", "usermod -aG dialout app"]
     assert "mkdir -p /var/lib/app /run/app" in after[0]
     plain = probes.replayed_state(facts_of(STATE.replace("mkdir -p", "mkdir")), [])[1]
     assert plain[0] == "mkdir -p /var/lib/app /run/app", "replayed idempotently"

@@ -40,7 +40,9 @@ _MANAGER_FAMILY = {
 
 # State-making commands replayed in the runtime stage: accounts before the copies, the rest
 # after them (a chown or setcap needs the copied files).
-ACCOUNT_COMMANDS = frozenset({"useradd", "adduser", "groupadd", "addgroup"})
+ACCOUNT_COMMANDS = frozenset(
+    {"useradd", "adduser", "groupadd", "addgroup", "usermod", "gpasswd", "chpasswd"}
+)
 STATE_COMMANDS = frozenset({"mkdir", "chown", "chmod", "ln", "setcap", "chgrp"})
 
 
