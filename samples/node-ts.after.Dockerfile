@@ -31,9 +31,14 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
     done < /tmp/dslim/libraries; \
     sort -u -o /tmp/dslim/packages /tmp/dslim/packages
+# The package sources and keys, for the runtime stage's install (same release).
+RUN mkdir -p /tmp/dslim/apt/etc /tmp/dslim/apt/usr/share && cp -a /etc/apt /tmp/dslim/apt/etc/ \
+    && if [ -d /usr/share/keyrings ]; then \
+      cp -a /usr/share/keyrings /tmp/dslim/apt/usr/share/; fi
 
 # Runtime: the same Node.js without build tools; the app with production dependencies.
 FROM node:20-slim
+COPY --from=builder /tmp/dslim/apt/ /
 COPY --from=builder /tmp/dslim/packages /tmp/dslim/packages
 COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
 # The packages the program had at run time, by their names on this release.

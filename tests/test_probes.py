@@ -203,3 +203,17 @@ def test_distroless_cc_is_checked_against_what_the_binary_links() -> None:
     assert result.output is not None
     if "FROM gcr.io/distroless/cc" in result.output:
         assert "The runtime is distroless/cc" in result.output
+
+
+def test_kept_apt_packages_install_with_the_builders_sources_and_keys() -> None:
+    # nodejs from nodesource (the program runs it): its repository must be there to install.
+    text = (
+        "FROM debian:bookworm\nRUN curl -fsSL https://deb.nodesource.com/setup_18.x | bash - "
+        "&& apt-get install -y nodejs gcc\nWORKDIR /src\nCOPY . .\nRUN ./build.sh\n"
+        'CMD ["greet"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    builder, runtime = result.output.split("\n\n# Runtime", 1)
+    assert "cp -a /etc/apt /tmp/dslim/apt/etc/" in builder
+    assert runtime.index("COPY --from=builder /tmp/dslim/apt/ /") < runtime.index("nodejs")

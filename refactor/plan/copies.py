@@ -150,6 +150,11 @@ def runtime_files(
         if chosen_alpine and kept:
             setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
         else:
+            if kept and manager == "apt":
+                # A kept package may come from a repository the build added (nodesource):
+                # the runtime stage installs with the builder's sources and keys.
+                builder_steps.append(probes.APT_SOURCES_STAGE)
+                setup.append(f"COPY --from={builder} {probes.APT_STAGE}/ /")
             for step in probes.runtime_install(manager, kept, probe):
                 setup.append(step.replace("--from=BUILDER", f"--from={builder}"))
         accounts, after, skipped = probes.replayed_state(facts, [c.dest for c in copies])

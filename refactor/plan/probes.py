@@ -139,6 +139,15 @@ def library_probe(paths: list[str], family: str | None) -> str:
     return "\n".join(lines)
 
 
+APT_STAGE = f"{PROBE_DIR}/apt"
+APT_SOURCES_STAGE = (
+    "# The package sources and keys, for the runtime stage's install (same release).\n"
+    f"RUN mkdir -p {APT_STAGE}/etc {APT_STAGE}/usr/share && cp -a /etc/apt {APT_STAGE}/etc/ \\\n"
+    "    && if [ -d /usr/share/keyrings ]; then \\\n"
+    f"      cp -a /usr/share/keyrings {APT_STAGE}/usr/share/; fi"
+)
+
+
 def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[str]:
     """The runtime stage's steps that install the kept packages and those the probe found
     (only the ones missing), and put back the libraries no package owns."""
