@@ -97,14 +97,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "Python 2 has no venv module, so the build cannot be moved into a virtual "
             "environment; pass --artifact with the folders to copy (site-packages and the app)"
         )
-        return BuildInfo(
-            "python",
-            "python.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=(Finding(UNSURE, "warning", last, last, message, flag="--artifact"),),
-            lines=tuple(lines),
-        )
+        return _not_rewritten(lines, last, message, "--artifact")
     old_paths = [] if venvs else _system_package_paths(facts)
     if old_paths:
         # A later step or the command uses the system's package folder: in a virtual
@@ -115,14 +108,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "converting the build to one would break it: pass --artifact with the folders "
             "to copy (the site-packages folder and the app)"
         )
-        return BuildInfo(
-            "python",
-            "python.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=(Finding(UNSURE, "warning", line, line, message, flag="--artifact"),),
-            lines=tuple(lines),
-        )
+        return _not_rewritten(lines, line, message, "--artifact")
     if user_installs and not venvs:
         # pip refuses --user inside a virtual environment, so the usual rewrite would break
         # the build; leave it to the author.
@@ -130,14 +116,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "pip install --user puts packages in ~/.local, outside a virtual environment; "
             "pass --runtime-image and --artifact /root/.local to rewrite it anyway"
         )
-        return BuildInfo(
-            "python",
-            "python.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=(Finding(UNSURE, "warning", last, last, message, flag="--artifact"),),
-            lines=tuple(lines),
-        )
+        return _not_rewritten(lines, last, message, "--artifact")
     app = [] if options.artifacts else app_paths(facts)
     if not any(venv == p or venv.startswith(p.rstrip("/") + "/") for p in app):
         artifacts.append(Artifact(venv, venv, "venv", last))
@@ -191,4 +170,17 @@ def _python_2(facts: StageFacts) -> bool:
         cmd.basename in {"python2", "pip2"} or cmd.basename.startswith(("python2.", "pip2."))
         for step in facts.steps
         for cmd in step.script.commands
+    )
+
+
+def _not_rewritten(lines: list[int], line: int, message: str, flag: str) -> BuildInfo:
+    """A Python build the rewrite would break: no artifacts, and the finding that says why
+    and which flag settles it."""
+    return BuildInfo(
+        "python",
+        "python.Dockerfile.j2",
+        (),
+        "interpreter",
+        findings=(Finding(UNSURE, "warning", line, line, message, flag=flag),),
+        lines=tuple(lines),
     )
