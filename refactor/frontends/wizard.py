@@ -509,15 +509,22 @@ def _ask_artifacts(
         if answers == defaults:
             return options, result
         changed = replace(options, artifacts=tuple(answers))
-        try:
-            attempt = _try_rewrite(source, changed, context)
-        except _RewriteRefused as err:
-            print(f"  That does not work: {err}")
-            continue
-        if attempt.output is None:
-            print(f"  That does not work: {attempt.reason}")
-            continue
-        return changed, attempt
+        attempt = _attempt(source, changed, context)
+        if attempt is not None:
+            return changed, attempt
+
+
+def _attempt(source: api.Source, options: Options, context: Mapping[str, str]) -> Result | None:
+    """The rewrite with the user's answer, or ``None`` after saying why it does not work."""
+    try:
+        attempt = _try_rewrite(source, options, context)
+    except _RewriteRefused as err:
+        print(f"  That does not work: {err}")
+        return None
+    if attempt.output is None:
+        print(f"  That does not work: {attempt.reason}")
+        return None
+    return attempt
 
 
 def _ask_missing_artifact(
@@ -533,15 +540,9 @@ def _ask_missing_artifact(
         if not answer:
             return None
         changed = replace(options, artifacts=(answer,))
-        try:
-            attempt = _try_rewrite(source, changed, context)
-        except _RewriteRefused as err:
-            print(f"  That does not work: {err}")
-            continue
-        if attempt.output is None:
-            print(f"  That does not work: {attempt.reason}")
-            continue
-        return changed, attempt
+        attempt = _attempt(source, changed, context)
+        if attempt is not None:
+            return changed, attempt
 
 
 def _ask_runtime(ask: Asker, result: Result, options: Options) -> Options:

@@ -288,7 +288,7 @@ def test_runtime_choices_of_a_glibc_program_disable_what_cannot_run_it() -> None
 
 
 RUST_GNU = """\
-FROM rust:1.77
+FROM rust:1.77-bookworm
 
 WORKDIR /src
 COPY . .
@@ -311,7 +311,7 @@ def test_runtime_choices_of_a_glibc_rust_program_offer_distroless_cc_and_slim() 
 
 
 def test_runtime_choices_of_a_cgo_program_with_an_unmapped_library() -> None:
-    text = RUST_GNU.replace("FROM rust:1.77", "FROM golang:1.22").replace(
+    text = RUST_GNU.replace("FROM rust:1.77-bookworm", "FROM golang:1.22-bookworm").replace(
         "RUN cargo build --release",
         "RUN apt-get update && apt-get install -y libfoo-weird-dev\n"
         "RUN CGO_ENABLED=1 go build -o /src/target/release/app .",
@@ -325,7 +325,7 @@ def test_runtime_choices_of_a_cgo_program_with_an_unmapped_library() -> None:
 
 
 def test_runtime_choices_of_an_os_image_keep_its_release() -> None:
-    text = C_DOCKERFILE.replace("FROM gcc:13", "FROM ubuntu:22.04").replace(
+    text = C_DOCKERFILE.replace("FROM gcc:13-bookworm", "FROM ubuntu:22.04").replace(
         "apt-get install -y zlib1g-dev", "apt-get install -y build-essential zlib1g-dev"
     )
     result = rewrite(text)

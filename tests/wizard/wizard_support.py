@@ -41,7 +41,7 @@ func main() {
 # A C program built with make: it links glibc, so alpine, busybox and scratch cannot run it,
 # and what the toolchain image has, so it runs on the builder's slim release (not distroless).
 C_DOCKERFILE = """\
-FROM gcc:13
+FROM gcc:13-bookworm
 
 RUN apt-get update
 RUN apt-get install -y zlib1g-dev
