@@ -183,12 +183,14 @@ async def test_diagnostics_are_the_analyze_commands_findings(tmp_path):
 
 @pytest.mark.parametrize("editor", [VSCODE, EMACS])
 async def test_convert_gives_exactly_what_the_cli_writes(tmp_path, editor):
+    # cgo links glibc dynamically: the image must name its Debian release for a rewrite.
+    text = GO.replace("FROM golang:1.22\n", "FROM golang:1.22-bookworm\n")
     path = tmp_path / "Dockerfile"
-    path.write_text(GO, "utf-8")
+    path.write_text(text, "utf-8")
     (tmp_path / "main.go").write_text('package main\n\nimport "C"\n\nfunc main() {}\n')
     uri = path.as_uri()
     async with lsp_session(editor) as client:
-        open_document(client, uri, GO)
+        open_document(client, uri, text)
         published = await wait_published(client, uri)
         dsr001 = [d for d in published.diagnostics if d.code == "DSR001"]
         actions = await code_actions(client, uri, 1, diagnostics=dsr001)
@@ -206,12 +208,12 @@ async def test_convert_gives_exactly_what_the_cli_writes(tmp_path, editor):
         action = await resolved(client, action)
         edits = edits_for(action.edit, uri)
         assert len(edits) == 1
-        result = apply_edits(GO, edits, client.position_encoding)
+        result = apply_edits(text, edits, client.position_encoding)
         _no_errors_logged(client)
 
     # The build context was read as the CLI reads it: main.go imports "C", so no
     # CGO_ENABLED=0 and a glibc runtime.
-    assert result == rewrite(GO, Options(), context_files(tmp_path)).output
+    assert result == rewrite(text, Options(), context_files(tmp_path)).output
     assert result == _cli_output(path)
     assert "CGO_ENABLED=0" not in result
     parse(result)
