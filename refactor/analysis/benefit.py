@@ -33,6 +33,19 @@ COMPILERS = frozenset(
         "node-gyp",
         "meson",
         "ninja",
+        # Dependency managers and extension builders that compile native code.
+        "bundle",
+        "gem",
+        "composer",
+        "docker-php-ext-install",
+        "pecl",
+        "phpize",
+        "mix",
+        "rebar3",
+        "stack",
+        "cabal",
+        "lein",
+        "sbt",
     }
 )
 # Commands whose presence as the image's program means the image exists for its toolchain.

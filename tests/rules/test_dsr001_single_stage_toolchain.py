@@ -161,3 +161,33 @@ def test_reported_without_a_fix_when_no_rewrite_can_be_made() -> None:
     fixable = analyze(parse(GO_BUILD.lstrip()))
     (finding,) = [f for f in fixable.findings if f.code == "DSR001"]
     assert finding.fix == rule.FIX and finding.flag is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "FROM ruby:3.1\nWORKDIR /app\nCOPY . .\nRUN bundle install\n"
+        'CMD ["bundle", "exec", "puma"]\n',
+        "FROM php:8.2-cli\nRUN apt-get update && apt-get install -y libzip-dev "
+        '&& docker-php-ext-install zip\nCOPY . /app\nCMD ["php", "/app/index.php"]\n',
+    ],
+    ids=["bundler-on-the-full-ruby-image", "php-extension-with-build-packages"],
+)
+def test_dependency_builds_of_uncovered_ecosystems_are_reported_without_a_fix(text: str) -> None:
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    analysis = analyze(parse(text))
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert finding.fix is None and analysis.leave_alone
+
+
+def test_a_slim_python_image_installing_requirements_is_not_reported() -> None:
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM python:3.11-slim\nCOPY . /app\nRUN pip install -r /app/req.txt\n"
+        'CMD ["python", "/app/a.py"]\n'
+    )
+    assert not [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
