@@ -23,7 +23,7 @@ RUN set -e; mkdir -p /tmp/dslim/root; \
     comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \
     if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
     p=$(command -v greet) || { echo "dockerslim: greet is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
-    case "$p" in "/src"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+    case "$p" in "/src"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || [ ! "$p" -nt /tmp/dslim-marker ] || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.

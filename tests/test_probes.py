@@ -102,12 +102,13 @@ CMD ["app"]
 def test_state_is_replayed_in_order_and_the_source_tree_is_not() -> None:
     accounts, after, skipped = probes.replayed_state(facts_of(STATE), ["/usr/local/bin/app"])
     assert accounts == ["groupadd -r app", "useradd -r -g app app", "usermod -aG dialout app"]
-    assert "mkdir -p /var/lib/app /run/app" in after[0]
+    (run,) = after  # every state command ran as root: one RUN
+    assert run.startswith("RUN mkdir -p /var/lib/app /run/app \\\n")
     plain = probes.replayed_state(facts_of(STATE.replace("mkdir -p", "mkdir")), [])[1]
-    assert plain[0] == "mkdir -p /var/lib/app /run/app", "replayed idempotently"
-    assert after[1] == "chown app:app /var/lib/app /run/app"
-    assert any(a.startswith("ln -s") for a in after)
-    assert any(a.startswith("setcap") for a in after)
+    assert plain[0].startswith("RUN mkdir -p /var/lib/app /run/app "), "replayed idempotently"
+    assert "&& chown app:app /var/lib/app /run/app" in run
+    assert "&& ln -s /usr/local/bin/app /usr/bin/app" in run
+    assert "&& setcap" in run
     assert not any("build.sh" in a for a in after), "the source tree is not in the runtime"
     assert skipped == ['chown app "$DATA_DIR"']
 
@@ -217,3 +218,31 @@ def test_kept_apt_packages_install_with_the_builders_sources_and_keys() -> None:
     builder, runtime = result.output.split("\n\n# Runtime", 1)
     assert "cp -a /etc/apt /tmp/dslim/apt/etc/" in builder
     assert runtime.index("COPY --from=builder /tmp/dslim/apt/ /") < runtime.index("nodejs")
+
+
+def test_state_is_replayed_as_the_user_that_made_it() -> None:
+    # A folder the build made as `node` must belong to node again.
+    text = (
+        "FROM node:18-bookworm\nRUN mkdir -p /srv/data\nUSER node\n"
+        "RUN mkdir -p /home/node/.config/app\nUSER root\nRUN ln -s /srv/data /data\n"
+    )
+    after = probes.replayed_state(facts_of(text), [])[1]
+    assert after == [
+        "RUN mkdir -p /srv/data",
+        "USER node",
+        "RUN mkdir -p /home/node/.config/app",
+        "USER root",
+        "RUN ln -s /srv/data /data",
+    ]
+
+
+def test_a_workdir_the_file_sets_is_the_app_folder_even_without_a_copy() -> None:
+    # Sources cloned and built in the WORKDIR: the program and its files live there.
+    text = (
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make git\n"
+        "RUN git clone https://example.com/tool.git /opt/tool\nWORKDIR /opt/tool\n"
+        'RUN make\nCMD ["./tool", "-c", "tool.conf"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert "COPY --from=builder /tmp/dslim/app /opt/tool" in result.output

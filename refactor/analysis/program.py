@@ -324,12 +324,15 @@ def context_destinations(facts: StageFacts) -> list[str]:
 
 
 def app_folder(facts: StageFacts) -> str | None:
-    """The folder from the build context that the program runs in (its WORKDIR lies inside
-    it), whose files it may read by relative path: configs, templates, assets."""
+    """The folder the program runs in, whose files it may read by relative path (configs,
+    templates, assets): the build-context folder its WORKDIR lies in, else the WORKDIR the
+    file set itself (sources cloned or built there), unless that is a system folder."""
     workdir = facts.workdir
     for dest in sorted(context_destinations(facts), key=len):
         if dest in SYSTEM_FOLDERS:
             continue
         if workdir == dest or workdir.startswith(dest.rstrip("/") + "/"):
             return dest
-    return None
+    if workdir in SYSTEM_FOLDERS or facts.stage.last("WORKDIR") is None:
+        return None  # the base image's own WORKDIR (golang's /go) is not the app's
+    return workdir

@@ -161,10 +161,7 @@ def runtime_files(
         if accounts:
             setup.append("# The accounts the build made.\nRUN " + " \\\n    && ".join(accounts))
         if after:
-            after = [
-                "# The folders, links and capabilities the build made.\nRUN "
-                + " \\\n    && ".join(after)
-            ]
+            after = ["# The folders, links and capabilities the build made.", *after]
         for text in skipped:
             notes.append(
                 note(

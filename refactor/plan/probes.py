@@ -191,9 +191,10 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
     the copies; folders, links and capabilities, to run after them; commands not replayed
     because they name paths the runtime stage does not have)."""
     accounts: list[str] = []
-    after: list[str] = []
+    after: list[tuple[str | None, str]] = []
     skipped: list[str] = []
     context_dests = context_destinations(facts)
+    users = _users_by_line(facts)
     for step in facts.steps:
         for cmd in step.script.commands:
             if cmd.basename in ACCOUNT_COMMANDS:
@@ -222,8 +223,43 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
             ):
                 # A WORKDIR or a copy may already have made the folder: replay idempotently.
                 text = text.replace("mkdir", "mkdir -p", 1)
-            after.append(_with_cd(text, step.workdir) if relative else text)
-    return accounts, after, skipped
+            text = _with_cd(text, step.workdir) if relative else text
+            after.append((users.get(step.instruction.start_line), text))
+    return accounts, _as_users(after), skipped
+
+
+def _users_by_line(facts: StageFacts) -> dict[int, str | None]:
+    """The USER in effect at each RUN of the stage (``None``: the image's default, root)."""
+    user: str | None = None
+    found: dict[int, str | None] = {}
+    for ins in facts.stage.instructions:
+        if ins.keyword == "USER":
+            user = ins.value.strip() or None
+            if user is not None and user.split(":")[0] in {"root", "0"}:
+                user = None
+        elif ins.keyword == "RUN":
+            found[ins.start_line] = user
+    return found
+
+
+def _as_users(commands: list[tuple[str | None, str]]) -> list[str]:
+    """Commands grouped by the user that ran them in the build: one RUN per group, each
+    under that USER, and back to root at the end, where the runtime stage's own USER line
+    (if any) follows."""
+    groups: list[tuple[str | None, list[str]]] = []
+    for user, text in commands:
+        if groups and groups[-1][0] == user:
+            groups[-1][1].append(text)
+        else:
+            groups.append((user, [text]))
+    lines: list[str] = []
+    for user, texts in groups:
+        if user is not None:
+            lines.append(f"USER {user}")
+        lines.append("RUN " + " \\\n    && ".join(texts))
+        if user is not None:
+            lines.append("USER root")
+    return lines
 
 
 def _with_cd(text: str, workdir: str | None) -> str:

@@ -241,9 +241,11 @@ def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
             f"    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed "
             f"| tar -xf - -C {INSTALLED_TREE}; fi; \\",
             f'    {lookup}; p=$(readlink -f "$p"); \\',
-            # The program is in the app folder, the tree or an OS package (reinstalled).
+            # The program is in the app folder, the tree, an OS package (reinstalled) or the
+            # base image (older than the build).
             f'    case "$p" in {in_app + " | " if in_app else ""}"") ;; *) '
             f'[ -e "{INSTALLED_TREE}$p" ] || grep -qx "$p" /tmp/dslim/owned || '
+            f'[ ! "$p" -nt {MARKER} ] || '
             '{ echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac',
         ]
     )
