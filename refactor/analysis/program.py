@@ -102,22 +102,24 @@ def pick_program(
             if cand.path in wanted and "/" in exe:
                 # The command names the file exactly: the guess is confirmed.
                 named = Artifact(cand.path, cand.dest, cand.kind, cand.line, True)
-                return [_placed(facts, named, exe, certain=True)], []
+                return _with_siblings(facts, _placed(facts, named, exe, certain=True), candidates)
             if cand.path in wanted or (
                 "/" not in exe and posixpath.basename(cand.path) == name and cand.certain
             ):
-                return [_placed(facts, cand, exe, certain=True)], []
+                return _with_siblings(facts, _placed(facts, cand, exe, certain=True), candidates)
         for cand in candidates:
             # By name only when the command gives no path: /usr/local/bin/app is not /out/app.
             if "/" not in exe and posixpath.basename(cand.path) == name:
-                return [_placed(facts, cand, exe, certain=True)], []
+                return _with_siblings(facts, _placed(facts, cand, exe, certain=True), candidates)
         for cand in candidates:
             # A guessed name in the right folder: the command names the file exactly.
             if not cand.certain and "/" in exe:
                 path = facts.resolve(exe)
                 if posixpath.dirname(path) == posixpath.dirname(cand.path):
                     named = Artifact(path, path, cand.kind, cand.line)
-                    return [_placed(facts, named, exe, certain=True)], []
+                    return _with_siblings(
+                        facts, _placed(facts, named, exe, certain=True), candidates
+                    )
         message = (
             f"the image runs '{exe}', which is not one of the {what} outputs this tool found "
             f"({', '.join(c.path for c in candidates)}); pass --artifact PATH to name it"
@@ -161,6 +163,21 @@ def _copies_of(facts: StageFacts, candidates: list[Artifact]) -> list[Artifact]:
             found.append(copy)
             known[target] = copy
     return found
+
+
+def _with_siblings(
+    facts: StageFacts, program: Artifact, candidates: list[Artifact]
+) -> tuple[list[Artifact], list[Finding]]:
+    """The program, plus the other outputs the build names exactly (``go build -o
+    /go/bin/app-cli``): a second deliverable is as much the image's as the one CMD runs."""
+    chosen = [program]
+    seen = {program.path}
+    for cand in candidates:
+        named = cand.certain and cand.note is None  # an output the command names (-o PATH)
+        if named and cand.kind == program.kind and cand.path not in seen:
+            seen.add(cand.path)
+            chosen.append(_placed(facts, cand, None, certain=True))
+    return chosen, []
 
 
 def _placed(facts: StageFacts, cand: Artifact, exe: str | None, certain: bool) -> Artifact:

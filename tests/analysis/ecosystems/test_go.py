@@ -417,3 +417,16 @@ def test_template_and_lines() -> None:
     assert build.template == "go.Dockerfile.j2"
     assert build.lines == (5,)
     assert build.runtime_image is None
+
+
+def test_every_output_the_build_names_is_copied_not_only_the_program() -> None:
+    # toxiproxy and toxiproxy-cli: the second is a deliverable people run with docker exec.
+    build = detect(
+        go_file(
+            "",
+            "go build -o /go/bin/server ./cmd/server && go build -o /go/bin/server-cli ./cli",
+            '["/go/bin/server"]',
+        )
+    )
+    assert build is not None
+    assert [a.path for a in build.artifacts] == ["/go/bin/server", "/go/bin/server-cli"]
