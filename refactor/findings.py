@@ -24,7 +24,7 @@ def analyze(
     facts = stage_facts(document, document.stages[-1], context_files)
     build = detect(facts, options) if len(document.stages) == 1 else None
     toolchain = toolchain_evidence(facts)
-    reason = leave_alone_reason(document, facts, build, toolchain)
+    reason = leave_alone_reason(document, facts, build, toolchain, options)
     if reason and build is not None and build.artifacts:
         # Left alone for a reason of its own (a toolchain image…): the detector's notes about
         # how it would have rewritten the file would only mislead.

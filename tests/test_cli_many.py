@@ -270,7 +270,7 @@ def test_fail_level(work: Path, run: Run, files: dict, argv: list[str], expected
 def test_notes_never_fail(work: Path, run: Run) -> None:
     """DSR100–DSR104 are the rewrite's notes: reported, never failing (DSR001 is turned off
     to leave only notes)."""
-    make(work, {"Dockerfile": MULTI.split("\n\n")[0] + "\nUSER 1000\n"})
+    make(work, {"Dockerfile": MULTI.split("\n\n")[0] + '\nUSER 1000\nCMD ["/out/app"]\n'})
     code, out, _ = run(
         "analyze", "Dockerfile", "--fail-level", "info", "--format", "json", "--disable", "DSR001"
     )

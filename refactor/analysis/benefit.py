@@ -7,6 +7,7 @@ import posixpath
 from typing import TYPE_CHECKING
 
 from dockerslim_refactor.analysis.packages import kept_build_packages
+from dockerslim_refactor.options import Options
 
 if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
@@ -147,11 +148,13 @@ def leave_alone_reason(
     facts: StageFacts,
     build: BuildInfo | None,
     toolchain: tuple[tuple[int, str], ...],
+    options: Options | None = None,
 ) -> str | None:
     if len(document.stages) > 1:
         return f"already a multi-stage build ({len(document.stages)} stages)"
     if facts.image.repository == "scratch":
         return "FROM scratch: the image holds only what it copies"
+    options = options or Options()
     purpose = toolchain_purpose(facts)
     if purpose:
         return purpose
@@ -159,6 +162,13 @@ def leave_alone_reason(
         if not toolchain:
             return "nothing is built here: the image only copies or installs prebuilt files"
         return "no build step this tool recognises (see the findings); nothing was changed"
+    if not facts.program and not build.runtime_image and not options.artifacts:
+        # No CMD or ENTRYPOINT: a base or utility image whose command comes at run time.
+        # Nothing tells which outputs (or which tools around them) it must keep.
+        return (
+            "the image names no program to run (no CMD or ENTRYPOINT), so what its runtime "
+            "stage must keep cannot be told; --artifact names it"
+        )
     if not build.artifacts:
         unsure = [f for f in build.findings if f.severity == "warning"]
         detail = unsure[0].message if unsure else "the build output could not be located"

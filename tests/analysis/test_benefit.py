@@ -46,3 +46,14 @@ def test_a_build_that_removes_its_toolchain_is_left_alone(text: str) -> None:
 def test_a_build_that_keeps_its_toolchain_is_reported(text: str) -> None:
     analysis = analyze(parse(text))
     assert [f for f in analysis.findings if f.code == "DSR001"]
+
+
+def test_no_program_to_run_leaves_the_file_alone_unless_artifact_names_it() -> None:
+    from dockerslim_refactor.options import Options
+
+    text = "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+    analysis = analyze(parse(text))
+    assert analysis.leave_alone and "no program to run" in analysis.leave_alone
+    assert "--artifact" in analysis.leave_alone
+    named = analyze(parse(text), Options(artifacts=("/out/app",)))
+    assert named.leave_alone is None
