@@ -86,7 +86,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"RUN python -m venv {VENV}",
         )
         builder_env = (("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH"))
-        if not any("pip" in w for w in facts.program_words):
+        onbuild = facts.stage.last("ONBUILD") is not None  # images built on it install
+        if not onbuild and not any("pip" in w for w in facts.program_words):
             builder_steps = (
                 "# pip itself is not needed at run time.\n"
                 f"RUN {VENV}/bin/python -m pip uninstall --yes --quiet pip",
@@ -98,6 +99,15 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "environment; pass --artifact with the folders to copy (site-packages and the app)"
         )
         return _not_rewritten(lines, last, message, "--artifact")
+    switched = [] if venvs else _user_switches(facts)
+    if switched:
+        # sudo and su reset PATH: a later step run through them would not see the venv.
+        line = switched[0]
+        message = (
+            f"line {line} runs a command through sudo or su, which resets PATH, so it would "
+            "not see a virtual environment; pass --artifact with the folders to copy"
+        )
+        return _not_rewritten(lines, line, message, "--artifact")
     old_paths = [] if venvs else _system_package_paths(facts)
     if old_paths:
         # A later step or the command uses the system's package folder: in a virtual
@@ -184,3 +194,12 @@ def _not_rewritten(lines: list[int], line: int, message: str, flag: str) -> Buil
         findings=(Finding(UNSURE, "warning", line, line, message, flag=flag),),
         lines=tuple(lines),
     )
+
+
+def _user_switches(facts: StageFacts) -> list[int]:
+    """Lines of RUN steps that run commands through ``sudo`` or ``su``."""
+    return [
+        step.instruction.start_line
+        for step in facts.steps
+        if any(cmd.basename in {"sudo", "su", "gosu", "su-exec"} for cmd in step.script.commands)
+    ]

@@ -303,3 +303,27 @@ def test_pip_stays_when_the_command_runs_it() -> None:
     )
     result = rewrite(text)
     assert result.output is not None and "pip uninstall" not in result.output
+
+
+def test_a_step_run_through_sudo_keeps_the_build_as_it_is() -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+        'RUN sudo -u app make production\nCMD ["python", "app.py"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is None
+    assert any("sudo" in f.message and f.flag == "--artifact" for f in result.analysis.findings)
+
+
+def test_an_onbuild_image_keeps_pip_for_the_images_built_on_it() -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM python:3.11\nWORKDIR /app\nCOPY requirements.txt .\n"
+        "RUN pip install -r requirements.txt\n"
+        'ONBUILD COPY . /app\nCMD ["python", "app.py"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None and "pip uninstall" not in result.output
