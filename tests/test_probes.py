@@ -246,3 +246,17 @@ def test_a_workdir_the_file_sets_is_the_app_folder_even_without_a_copy() -> None
     result = rewrite(text)
     assert result.output is not None
     assert "COPY --from=builder /tmp/dslim/app /opt/tool" in result.output
+
+
+def test_apt_sources_are_carried_only_onto_the_same_release() -> None:
+    # openjdk:17 (Debian) runs on eclipse-temurin:17-jre (Ubuntu): Debian's sources there
+    # would mix releases, and maven is a build tool.
+    text = (
+        "FROM openjdk:17\nRUN apt-get update && apt-get install -y maven fontconfig\n"
+        'WORKDIR /app\nCOPY . .\nRUN mvn -B package\nCMD ["java", "-jar", "target/app.jar"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    runtime = result.output.split("\n\n# Runtime", 1)[1]
+    assert "/tmp/dslim/apt" not in result.output
+    assert "fontconfig" in runtime and "maven" not in runtime

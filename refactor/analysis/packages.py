@@ -96,7 +96,12 @@ BUILD_PACKAGES: frozenset[str] = frozenset(
         "dpkg-dev",
         "fakeroot",
         "debhelper",
-        # language toolchains used only to compile
+        # language toolchains and build tools used only to compile
+        "maven",
+        "gradle",
+        "ant",
+        "sbt",
+        "leiningen",
         "golang",
         "golang-go",
         "go",

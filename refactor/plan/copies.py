@@ -150,7 +150,10 @@ def runtime_files(
         if chosen_alpine and kept:
             setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
         else:
-            if kept and manager == "apt":
+            same_release = family in {"same", "slim"} or (
+                family == "interpreter" and build.ecosystem in {"python", "node"}
+            )
+            if kept and manager == "apt" and same_release:
                 # A kept package may come from a repository the build added (nodesource):
                 # the runtime stage installs with the builder's sources and keys.
                 builder_steps.append(probes.APT_SOURCES_STAGE)
