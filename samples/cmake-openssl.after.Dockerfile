@@ -1,4 +1,6 @@
 FROM debian:bookworm AS builder
+# Marks the start of the build: what is newer than it, the build installed.
+RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /tmp/dslim-marker
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential cmake libssl-dev \
@@ -13,6 +15,21 @@ RUN cmake --install build
 RUN mkdir -p /opt/runtime-libs \
     && ldd /usr/local/bin/tlsecho | awk '$3 ~ "^/usr/local/" {print $3}' \
      | xargs -r cp -L -t /opt/runtime-libs
+# Find out what the build installed: the files added since the marker, less the
+# package database's own files, caches, sources and headers; the runtime stage
+# copies that tree whole. It fails when the image's program is not in it.
+RUN set -e; mkdir -p /tmp/dslim/root; \
+    if find /tmp/dslim-marker -cnewer /tmp/dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
+    find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /src -prune -o \( -type f -o -type l \) $n /tmp/dslim-marker -print \
+      | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
+        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
+        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' \
+      | sort > /tmp/dslim/added; \
+    (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
+    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \
+    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
+    p=$(command -v tlsecho) || { echo "dockerslim: tlsecho is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
+    case "$p" in "/src"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || [ ! "$p" -nt /tmp/dslim-marker ] || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
 RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/tlsecho \
@@ -21,10 +38,10 @@ RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
 RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
-    for p in /opt/runtime-libs/ /tmp/dslim/app /usr/local/bin/tlsecho; do \
+    for p in /opt/runtime-libs/ /tmp/dslim/app /tmp/dslim/root/ /usr/local/bin/tlsecho; do \
       [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
     done; \
-    find /opt/runtime-libs/ /tmp/dslim/app /usr/local/bin/tlsecho -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+    find /opt/runtime-libs/ /tmp/dslim/app /tmp/dslim/root/ /usr/local/bin/tlsecho -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
       | while read -r f; do ldd "$f" 2>/dev/null || :; done \
       | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
         -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
@@ -54,6 +71,7 @@ EXPOSE 4433
 STOPSIGNAL SIGINT
 ENV LD_LIBRARY_PATH=/usr/local/lib
 COPY --from=builder /tmp/dslim/app /src
+COPY --from=builder /tmp/dslim/root/ /
 COPY --from=builder /usr/local/bin/tlsecho /usr/local/bin/tlsecho
 COPY --from=builder /opt/runtime-libs/ /usr/local/lib/
 CMD ["tlsecho", "--port", "4433"]

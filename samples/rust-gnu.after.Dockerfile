@@ -1,4 +1,6 @@
 FROM rust:1.79-bookworm AS builder
+# Marks the start of the build: what is newer than it, the build installed.
+RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /tmp/dslim-marker
 
 WORKDIR /usr/src/wordfreq
 COPY . .
@@ -7,12 +9,27 @@ RUN cargo build --release --bin wordfreq
 RUN cargo test --release
 # Symbols are not needed at run time.
 RUN strip /usr/src/wordfreq/target/release/wordfreq
+# Find out what the build installed: the files added since the marker, less the
+# package database's own files, caches, sources and headers; the runtime stage
+# copies that tree whole. It fails when the image's program is not in it.
+RUN set -e; mkdir -p /tmp/dslim/root; \
+    if find /tmp/dslim-marker -cnewer /tmp/dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
+    find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /usr/src/wordfreq -prune -o \( -type f -o -type l \) $n /tmp/dslim-marker -print \
+      | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
+        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
+        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' \
+      | sort > /tmp/dslim/added; \
+    (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
+    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \
+    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
+    p=/usr/src/wordfreq/target/release/wordfreq; p=$(readlink -f "$p"); \
+    case "$p" in "/usr/src/wordfreq"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || [ ! "$p" -nt /tmp/dslim-marker ] || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
 RUN mkdir -p /tmp/dslim/app && cp -a /usr/src/wordfreq/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache \
     && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 # The runtime is distroless/cc: check that the program links nothing else.
-RUN extra=$(ldd /usr/src/wordfreq/target/release/wordfreq 2>/dev/null | grep '=>' | grep -v -e linux-vdso -e ld-linux -e libc.so -e libm.so -e libpthread.so -e libdl.so -e librt.so -e libresolv.so -e libutil.so -e libgcc_s.so -e libstdc++.so -e libgomp.so -e libssl.so -e libcrypto.so || :); \
+RUN extra=$(ldd /tmp/dslim/root/ /usr/src/wordfreq/target/release/wordfreq 2>/dev/null | grep '=>' | grep -v -e linux-vdso -e ld-linux -e libc.so -e libm.so -e libpthread.so -e libdl.so -e librt.so -e libresolv.so -e libutil.so -e libgcc_s.so -e libstdc++.so -e libgomp.so -e libssl.so -e libcrypto.so || :); \
     [ -z "$extra" ] || { echo "dockerslim: the program links libraries distroless/cc lacks: $extra; pass --runtime slim" >&2; exit 1; }
 
 # Runtime: cargo's gnu target links glibc dynamically, so the base keeps glibc.
@@ -20,6 +37,7 @@ FROM gcr.io/distroless/cc-debian12
 WORKDIR /usr/src/wordfreq
 LABEL org.opencontainers.image.title="wordfreq"
 COPY --from=builder /tmp/dslim/app /usr/src/wordfreq
+COPY --from=builder /tmp/dslim/root/ /
 COPY --from=builder /usr/src/wordfreq/target/release/wordfreq /usr/src/wordfreq/target/release/wordfreq
 ENTRYPOINT ["/usr/src/wordfreq/target/release/wordfreq"]
 CMD ["--help"]

@@ -19,7 +19,10 @@ def runtime_copies(facts: StageFacts, build: BuildInfo, after_line: int) -> set[
     """COPY/ADD of build-context files the runtime needs besides the artifacts: those after
     the last build step (nothing builds from them), and those the command names by path
     (a config, an entrypoint script). Nothing that an artifact already brings."""
-    built = {a.path for a in build.artifacts} | {a.dest for a in build.artifacts}
+    # The installed tree lands on / but holds only what the build added: a COPY of a
+    # context file is still repeated (its mtime may predate the marker).
+    outputs = [a for a in build.artifacts if a.kind != "installed-tree"]
+    built = {a.path for a in outputs} | {a.dest for a in outputs}
     named = {facts.resolve(a) for a in facts.program if a.startswith(("/", "./"))} - built
     whole_app = build.ecosystem in {"node", "python"}
     found: set[Instruction] = set()

@@ -40,4 +40,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         if found is not None:
             break
     # A build whose output no detector could name: the builder finds out what it installed.
-    return installed.detect(facts, options, found) or found
+    discovered = installed.detect(facts, options, found)
+    if discovered is not None:
+        return discovered
+    # One it could: the rest of what the build installed comes along.
+    return installed.with_installed_tree(facts, options, found) if found else None

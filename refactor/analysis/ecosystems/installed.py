@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import shlex
+from dataclasses import replace
 
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
@@ -255,4 +256,30 @@ def marker_step() -> str:
     return (
         "# Marks the start of the build: what is newer than it, the build installed.\n"
         f"RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch {MARKER}"
+    )
+
+
+def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -> BuildInfo:
+    """A native build whose output a detector named, plus everything else the build
+    installed: a second binary moved next to it, a plugin it loads, a config written to
+    /etc. A static program bound for a minimal base keeps only what the detector named."""
+    exe = facts.executable
+    if (
+        options.artifacts
+        or build.ecosystem not in {"c", "generic", "go", "rust"}
+        or build.linkage not in {"glibc", "musl"}
+        or any(a.kind == "installed-tree" for a in build.artifacts)
+        or not exe
+    ):
+        return build
+    app = sorted(
+        {f for f in (app_folder(facts), _folder_of(facts, exe)) if f is not None and f != "/"}
+    )
+    start = _first_step(facts)
+    tree = Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)
+    return replace(
+        build,
+        artifacts=(tree, *build.artifacts),
+        marker_line=start,
+        final_steps=(*build.final_steps, collect_step(facts, app, exe)),
     )

@@ -75,3 +75,25 @@ def test_the_program_may_live_in_the_app_folder_or_in_its_own_source_folder() ->
     assert 'case "$p" in "/opt/tools"/* | "/srv/app"/* | "") ;;' in result.output
     assert "COPY --from=builder /opt/tools /opt/tools" in result.output
     assert "COPY --from=builder /srv/app /srv/app" in result.output
+
+
+def test_a_named_native_output_also_brings_what_else_the_build_installed() -> None:
+    # A plugin moved next to the binary, a config written to /etc: the tree carries them.
+    text = (
+        "FROM gcc:13-bookworm\nWORKDIR /src\nCOPY . .\n"
+        "RUN gcc -O2 -o /usr/local/bin/miner main.c && cp backend.so /usr/local/bin/ "
+        '&& echo 1 > /etc/miner.version\nCMD ["/usr/local/bin/miner"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    runtime = result.output.split("\n\n# Runtime", 1)[1]
+    assert "COPY --from=builder /tmp/dslim/root/ /" in runtime
+    assert "COPY --from=builder /usr/local/bin/miner /usr/local/bin/miner" in runtime
+
+
+def test_a_static_program_for_a_minimal_base_keeps_only_its_output() -> None:
+    text = (
+        'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nCMD ["/out/app"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None and "/tmp/dslim/root" not in result.output
