@@ -1,6 +1,6 @@
 FROM gcc:13-bookworm AS builder
 # Marks the start of the build: what is newer than it, the build installed.
-RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /tmp/dslim-marker
+RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /.dslim-marker
 
 RUN apt-get update
 RUN apt-get install -y zlib1g-dev gdb
@@ -19,17 +19,18 @@ RUN mkdir -p /opt/runtime-libs \
 # package database's own files, caches, sources and headers; the runtime stage
 # copies that tree whole. It fails when the image's program is not in it.
 RUN set -e; mkdir -p /tmp/dslim/root; \
-    if find /tmp/dslim-marker -cnewer /tmp/dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
-    find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /usr/src/crc32sum -prune -o \( -type f -o -type l \) $n /tmp/dslim-marker -print \
+    [ -e /.dslim-marker ] || { echo "dockerslim: a build step removed /.dslim-marker" >&2; exit 1; }; \
+    if find /.dslim-marker -cnewer /.dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
+    find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /usr/src/crc32sum -prune -o \( -type f -o -type l \) $n /.dslim-marker -print \
       | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
         -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
-        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' \
+        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
       | sort > /tmp/dslim/added; \
     (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
     comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \
     if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
     p=$(command -v crc32sum) || { echo "dockerslim: crc32sum is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
-    case "$p" in "/usr/src/crc32sum"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || [ ! "$p" -nt /tmp/dslim-marker ] || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+    case "$p" in "/usr/src/crc32sum"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || [ ! "$p" -nt /.dslim-marker ] || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
 RUN mkdir -p /tmp/dslim/app && cp -a /usr/src/crc32sum/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/crc32sum \
@@ -62,7 +63,8 @@ COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
 RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
       dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
     if [ -n "$missing" ]; then apt-get update \
-      && apt-get install -y --no-install-recommends $missing \
+      && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends $missing \
       && rm -rf /var/lib/apt/lists/*; fi
 RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /usr/src/crc32sum

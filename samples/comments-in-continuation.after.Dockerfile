@@ -44,7 +44,8 @@ COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
 RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
       dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
     if [ -n "$missing" ]; then apt-get update \
-      && apt-get install -y --no-install-recommends $missing \
+      && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends $missing \
       && rm -rf /var/lib/apt/lists/*; fi
 RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /srv

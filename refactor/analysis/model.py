@@ -170,8 +170,8 @@ class StageFacts:
             words = argv[2].split()
             while words and (words[0] == "exec" or "=" in words[0]):
                 words.pop(0)
-            return words[0] if words else None
-        return argv[0]
+            return _past_wrappers(words)
+        return _past_wrappers(list(argv))
 
     @property
     def path_dirs(self) -> tuple[str, ...]:
@@ -242,3 +242,31 @@ class Analysis:
     """Why the file is not rewritten, or ``None`` when a rewrite pays off."""
     findings: tuple[Finding, ...]
     options: Options
+
+
+# Programs that run another program: an init, a user switch. What they start is the program.
+_INITS = frozenset({"tini", "dumb-init", "catatonit"})
+_USER_SWITCHES = frozenset({"gosu", "su-exec"})
+
+
+def _past_wrappers(words: list[str]) -> str | None:
+    """The first word that is not an init (``tini --``), ``sudo [-u USER]``, ``gosu USER``
+    or ``su-exec USER``."""
+    words = list(words)
+    while words:
+        name = posixpath.basename(words[0])
+        if name in _INITS:
+            words = [w for w in words[1:]]
+            while words and words[0].startswith("-"):
+                words.pop(0)
+        elif name == "sudo":
+            words.pop(0)
+            while words and words[0].startswith("-"):
+                flag = words.pop(0)
+                if flag in {"-u", "-g", "-C", "-D", "-h", "-p", "-r", "-t", "-U"} and words:
+                    words.pop(0)
+        elif name in _USER_SWITCHES and len(words) > 2:
+            words = words[2:]
+        else:
+            return words[0]
+    return None

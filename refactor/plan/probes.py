@@ -165,7 +165,8 @@ def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[s
             f"RUN set -e; missing=; for p in {wanted}; do \\\n"
             '      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \\\n'
             '    if [ -n "$missing" ]; then apt-get update \\\n'
-            "      && apt-get install -y --no-install-recommends $missing \\\n"
+            "      && DEBIAN_FRONTEND=noninteractive \\\n"
+            "        apt-get install -y --no-install-recommends $missing \\\n"
             "      && rm -rf /var/lib/apt/lists/*; fi"
         )
     elif wanted and family == "apk":

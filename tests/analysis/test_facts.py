@@ -348,3 +348,19 @@ def test_context_files_are_kept() -> None:
     stage = facts("FROM golang:1.22\n", context_files={"main.go": "package main\n"})
     assert stage.context_files == {"main.go": "package main\n"}
     assert facts("FROM golang:1.22\n").context_files == {}
+
+
+@pytest.mark.parametrize(
+    ("entrypoint", "program"),
+    [
+        ('["/usr/bin/sudo", "bin/masscan"]', "bin/masscan"),
+        ('["sudo", "-u", "scan", "-E", "bin/masscan"]', "bin/masscan"),
+        ('["tini", "--", "/srv/app"]', "/srv/app"),
+        ('["gosu", "app", "/srv/app"]', "/srv/app"),
+        ('["su-exec", "app:app", "/srv/app"]', "/srv/app"),
+        ('["/srv/app"]', "/srv/app"),
+    ],
+)
+def test_the_program_is_what_an_init_or_a_user_switch_starts(entrypoint, program) -> None:
+    document = parse(f"FROM debian:bookworm\nENTRYPOINT {entrypoint}\n")
+    assert stage_facts(document, document.stages[-1], None).executable == program

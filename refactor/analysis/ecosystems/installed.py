@@ -21,7 +21,8 @@ from dockerslim_refactor.options import Options
 
 INSTALLED_TREE = "/tmp/dslim/root"
 """Where the builder stages the files the build added, at their paths below this folder."""
-MARKER = "/tmp/dslim-marker"
+MARKER = "/.dslim-marker"
+"""Outside /tmp: builds clean /tmp (``rm -rf /tmp/*``) and would take the marker with it."""
 
 # Build commands that mark where the build starts.
 BUILDERS = frozenset(
@@ -229,13 +230,15 @@ def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
             "# package database's own files, caches, sources and headers; the runtime stage",
             "# copies that tree whole. It fails when the image's program is not in it.",
             f"RUN set -e; mkdir -p {INSTALLED_TREE}; \\",
+            f'    [ -e {MARKER} ] || {{ echo "dockerslim: a build step removed {MARKER}" >&2; '
+            "exit 1; }; \\",
             f"    if find {MARKER} -cnewer {MARKER} >/dev/null 2>&1; then n=-cnewer; "
             "else n=-newer; fi; \\",
             f"    find / -xdev {prune} \\( -type f -o -type l \\) $n {MARKER} -print \\",
             "      | grep -v -e '\\.a$' -e '\\.o$' -e '\\.h$' -e '^/etc/ld.so.cache$' \\",
             # What the container runtime gives every container, not the build.
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
-            "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' \\",
+            "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",
             "      | sort > /tmp/dslim/added; \\",
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
             "    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \\",

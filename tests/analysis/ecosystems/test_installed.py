@@ -33,7 +33,7 @@ SCRIPT = (
 )
 def test_not_used(text: str) -> None:
     result = rewrite(text)
-    assert result.output is None or "/tmp/dslim-marker" not in result.output
+    assert result.output is None or "/.dslim-marker" not in result.output
 
 
 # -- applies -----------------------------------------------------------------------------------
@@ -46,7 +46,7 @@ def test_a_build_script_is_found_at_build_time() -> None:
     builder, runtime = result.output.split("\n\n# Runtime", 1)
     # The marker comes before every step: what any step added may be the program's. The
     # packages it installed are subtracted (package-owned files) and reinstalled if kept.
-    assert builder.index("touch /tmp/dslim-marker") < builder.index("apt-get install")
+    assert builder.index("touch /.dslim-marker") < builder.index("apt-get install")
     assert "comm -23 /tmp/dslim/added /tmp/dslim/owned" in builder
     # What was added is staged after every step, and the program must be in it.
     assert builder.index("./build.sh") < builder.index("comm -23")
@@ -59,7 +59,7 @@ def test_a_build_script_is_found_at_build_time() -> None:
 
 def test_the_output_named_with_artifact_wins() -> None:
     result = rewrite(SCRIPT, Options(artifacts=("/usr/local/bin/greet",)))
-    assert result.output is not None and "/tmp/dslim-marker" not in result.output
+    assert result.output is not None and "/.dslim-marker" not in result.output
     assert "COPY --from=builder /usr/local/bin/greet /usr/local/bin/greet" in result.output
 
 
@@ -97,3 +97,11 @@ def test_a_static_program_for_a_minimal_base_keeps_only_its_output() -> None:
     )
     result = rewrite(text)
     assert result.output is not None and "/tmp/dslim/root" not in result.output
+
+
+def test_the_marker_lives_outside_tmp_and_its_loss_fails_the_build() -> None:
+    # Builds clean /tmp; a missing marker would make every file look old (dash's -nt).
+    result = rewrite(SCRIPT.replace("RUN ./build.sh", "RUN ./build.sh && rm -rf /tmp/*"))
+    assert result.output is not None
+    assert "touch /.dslim-marker" in result.output
+    assert '[ -e /.dslim-marker ] || { echo "dockerslim: a build step removed' in result.output
