@@ -176,10 +176,12 @@ def leave_alone_reason(
     if not toolchain and build.linkage == "interpreter":
         return f"already on a runtime image ({facts.image.text}) with no build tools"
     if not toolchain:
-        return (
-            "the build removes its own toolchain in the RUN that uses it, so nothing "
-            "build-only is left for a builder stage to keep"
-        )
+        if any(_removes_its_own_build_packages(step) for step in facts.steps):
+            return (
+                "the build removes its own toolchain in the RUN that uses it, so nothing "
+                "build-only is left for a builder stage to keep"
+            )
+        return "the final image keeps no toolchain or build packages: nothing to move out"
     return None
 
 

@@ -492,8 +492,12 @@ def _ask_artifacts(
     build = result.analysis.build
     assert build is not None
     ecosystem = ECOSYSTEM_NAMES.get(build.ecosystem, build.ecosystem)
-    defaults = [_pair(a.path, a.dest) for a in build.artifacts]
-    unsure = {a.path: a.note for a in build.artifacts if not a.certain}
+    # The installed tree is found at build time, not named: nothing to ask about it.
+    named = [a for a in build.artifacts if a.kind != "installed-tree"]
+    if not named:
+        return options, result
+    defaults = [_pair(a.path, a.dest) for a in named]
+    unsure = {a.path: a.note for a in named if not a.certain}
     answers = list(defaults)
     while True:
         for i, default in enumerate(answers):

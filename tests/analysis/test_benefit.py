@@ -57,3 +57,11 @@ def test_no_program_to_run_leaves_the_file_alone_unless_artifact_names_it() -> N
     assert "--artifact" in analysis.leave_alone
     named = analyze(parse(text), Options(artifacts=("/out/app",)))
     assert named.leave_alone is None
+
+
+def test_an_image_without_any_toolchain_says_so_not_that_it_removed_one() -> None:
+    text = 'FROM debian:bookworm\nWORKDIR /src\nCOPY . .\nRUN ./build.sh\nCMD ["greet"]\n'
+    analysis = analyze(parse(text))
+    assert analysis.leave_alone == (
+        "the final image keeps no toolchain or build packages: nothing to move out"
+    )

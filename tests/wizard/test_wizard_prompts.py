@@ -102,15 +102,16 @@ def test_summary_names_ecosystem_artifact_base_size_and_findings(go: Path, drive
 
 
 def test_summary_shows_what_the_analysis_is_unsure_of(go: Path, drive: Drive) -> None:
-    # Without CMD or ENTRYPOINT every build output is copied: a guess, reported as DSR100.
+    # A build script's output is found at build time: reported as DSR100, with the flag.
     (go / "Dockerfile").write_text(
-        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -o /out/app .\n"
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\n"
+        'WORKDIR /src\nCOPY . .\nRUN ./build.sh\nCMD ["greet"]\n'
     )
-    result = drive(ENTER * 5, "Dockerfile", "-o", "out")
+    result = drive(ENTER * 6, "Dockerfile", "-o", "out")
     assert result.code == 0, result.err
     unsure = [line for line in result.out.splitlines() if line.startswith("  unsure")]
     assert len(unsure) == 1
-    assert unsure[0].startswith("  unsure     line 4: the image sets no CMD or ENTRYPOINT")
+    assert unsure[0].startswith("  unsure     line 5: the build's output is found at build")
     assert unsure[0].endswith("[--artifact]")
 
 
