@@ -7,6 +7,8 @@ RUN cargo build --release --locked --target x86_64-unknown-linux-musl --bin fetc
 # Symbols are not needed at run time.
 RUN strip /app/target/x86_64-unknown-linux-musl/release/fetcher
 USER 1000
+# The steps below read every file: they run as root.
+USER root
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
 RUN mkdir -p /tmp/dslim/app && cp -a /app/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache \

@@ -260,3 +260,16 @@ def test_apt_sources_are_carried_only_onto_the_same_release() -> None:
     runtime = result.output.split("\n\n# Runtime", 1)[1]
     assert "/tmp/dslim/apt" not in result.output
     assert "fontconfig" in runtime and "maven" not in runtime
+
+
+def test_the_builders_discovery_runs_as_root_whatever_the_build_ran_as() -> None:
+    text = (
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\n"
+        "RUN useradd -m app\nUSER app\nWORKDIR /home/app/src\nCOPY . .\nRUN make\n"
+        'CMD ["./tool"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    builder, runtime = result.output.split("\n\n# Runtime", 1)
+    assert builder.index("\nUSER app\n") < builder.index("\nUSER root\n") < builder.index("ldd")
+    assert runtime.rstrip().endswith('USER app\nCMD ["./tool"]')

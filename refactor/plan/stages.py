@@ -169,6 +169,9 @@ def build_plan(analysis: Analysis) -> StagePlan:
     if extra_steps:
         body.append("".join(ensure_newline(s) for s in extra_steps))
     if probe_steps:
+        if facts.user is not None and facts.user.split(":")[0] not in {"root", "0"}:
+            # What the builder finds out must see every file, whoever the build ran as.
+            probe_steps.insert(0, "# The steps below read every file: they run as root.\nUSER root")
         body.append("".join(ensure_newline(s) for s in probe_steps))
     # Only the WORKDIRs from the last absolute one on decide the final folder.
     if not workdirs and facts.workdir != "/":
