@@ -20,6 +20,7 @@ from dockerslim_refactor.options import Options
 
 _CMAKE_PREFIX = re.compile(r"-DCMAKE_INSTALL_PREFIX(?::\w+)?=(.+)")
 COMPILERS = frozenset({"gcc", "g++", "cc", "c++", "clang", "clang++", "tcc"})
+SCRIPT_SUFFIXES = (".sh", ".bash", ".py", ".pl", ".rb")
 BUILD_TOOLS = frozenset({"make", "gmake", "cmake", "meson", "ninja", "configure", "autoreconf"})
 
 
@@ -96,7 +97,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 destdir = next((a[8:] for a in cmd.args if a.startswith("DESTDIR=")), "")
                 root = posixpath.normpath(destdir + prefix) if destdir else prefix
                 install_prefixes.append(root)
-                if exe_name:
+                if exe_name and not exe_name.endswith(SCRIPT_SUFFIXES):
+                    # make install puts programs in PREFIX/bin; a script the image starts
+                    # is not one of them (it came with the sources).
                     path = posixpath.join(root, "bin", exe_name)
                     candidates.append(Artifact(path, "", "binary", line))
             elif exe and "/" in exe and _builds_in_tree(name, cmd):

@@ -363,3 +363,15 @@ def test_an_in_tree_build_run_by_a_bare_name_is_found_at_build_time() -> None:
     assert result.output is not None
     assert "p=$(command -v tool) ||" in result.output
     assert "the build did not install" in result.output
+
+
+def test_a_start_script_is_not_taken_for_a_make_install_output() -> None:
+    # `make install` puts programs in PREFIX/bin; startup.sh came with the sources.
+    text = (
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\n"
+        'WORKDIR /dynomite\nCOPY . .\nRUN make && make install\nCMD ["./startup.sh"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert "/usr/local/bin/startup.sh" not in result.output
+    assert "COPY --from=builder /tmp/dslim/app /dynomite" in result.output
