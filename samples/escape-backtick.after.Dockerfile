@@ -22,6 +22,8 @@ RUN set -e; mkdir -p /tmp/dslim/root; `
     (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; `
     comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; `
     if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; `
+    find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; `
+      chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; `
     p=/src/target/release/tool; p=$(readlink -f "$p"); `
     case "$p" in "/src"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || [ ! "$p" -nt /.dslim-marker ] || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # The app folder as the program saw it (configs, templates, assets it reads by

@@ -244,6 +244,12 @@ def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
             "    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \\",
             f"    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed "
             f"| tar -xf - -C {INSTALLED_TREE}; fi; \\",
+            # tar made the folders above the files with its own owner and mode: give them
+            # the builder's (a home folder its user writes to).
+            f"    find {INSTALLED_TREE} -mindepth 1 -type d | while read -r d; do "
+            f's="${{d#{INSTALLED_TREE}}}"; \\',
+            '      chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; '
+            "done; \\",
             f'    {lookup}; p=$(readlink -f "$p"); \\',
             # The program is in the app folder, the tree, an OS package (reinstalled) or the
             # base image (older than the build).

@@ -105,3 +105,11 @@ def test_the_marker_lives_outside_tmp_and_its_loss_fails_the_build() -> None:
     assert result.output is not None
     assert "touch /.dslim-marker" in result.output
     assert '[ -e /.dslim-marker ] || { echo "dockerslim: a build step removed' in result.output
+
+
+def test_staged_folders_keep_the_builders_owner_and_mode() -> None:
+    # tar creates the folders above the files it extracts as root: a home folder would stop
+    # being its user's. The step gives each staged folder the builder's owner and mode.
+    result = rewrite(SCRIPT)
+    assert result.output is not None
+    assert 'chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"' in result.output
