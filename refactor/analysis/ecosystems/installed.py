@@ -140,10 +140,7 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
             linkage="musl" if facts.info.libc == "musl" else "glibc",
             lines=(start,),
         )
-    # The folders the program runs in or from: its WORKDIR's and its own, from the sources.
-    app = sorted(
-        {f for f in (app_folder(facts), _folder_of(facts, exe)) if f is not None and f != "/"}
-    )
+    app = _program_folders(facts, exe)
     findings = [
         Finding(
             UNSURE,
@@ -171,6 +168,12 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         marker_line=_first_step(facts),
         final_steps=(collect_step(facts, app, exe),),
     )
+
+
+def _program_folders(facts: StageFacts, exe: str) -> list[str]:
+    """The folders the program runs in or from: its WORKDIR's and its own, from the sources."""
+    found = {app_folder(facts), _folder_of(facts, exe)}
+    return sorted(f for f in found if f is not None and f != "/")
 
 
 def _folder_of(facts: StageFacts, exe: str) -> str | None:
@@ -281,9 +284,7 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
         or not exe
     ):
         return build
-    app = sorted(
-        {f for f in (app_folder(facts), _folder_of(facts, exe)) if f is not None and f != "/"}
-    )
+    app = _program_folders(facts, exe)
     start = _first_step(facts)
     tree = Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)
     return replace(

@@ -99,19 +99,17 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     builder_steps: list[str] = []
     needed = _dev_dependencies_run(facts)
     if dev_installs and needed:
+        if needed == ["?"]:
+            why = "is an npm script that package.json was not there to check"
+        else:
+            why = f"runs {', '.join(needed)}, which package.json declares as devDependencies"
         findings.append(
             Finding(
                 UNSURE,
                 "info",
                 last,
                 last,
-                "devDependencies are kept: the image's command "
-                + (f"runs {', '.join(needed)}" if needed[0] != "?" else "is an npm script")
-                + (
-                    ", which package.json declares as devDependencies"
-                    if needed[0] != "?"
-                    else " that package.json was not there to check"
-                ),
+                f"devDependencies are kept: the image's command {why}",
                 flag="--context",
             )
         )
