@@ -14,6 +14,11 @@ RUN go build -o /usr/local/bin/api ./cmd/api
 RUN strip /usr/local/bin/api
 
 ENV PORT=8080
+# The static build (CGO_ENABLED=0) leaves out or stubs every package that needs cgo:
+# fail here, rather than ship a program that breaks when it starts, if one is used.
+RUN cgo=$({ (cd /src && CGO_ENABLED=1 go list -f '{{.ImportPath}}{{"\n"}}{{join .Deps "\n"}}' ./cmd/api 2>/dev/null); } | sort -u | grep . \
+      | xargs -r env CGO_ENABLED=1 go list -f '{{if and .CgoFiles (not .Standard)}}{{.ImportPath}}{{end}}' 2>/dev/null) || :; \
+    if [ -n "$cgo" ]; then echo "dockerslim: $(echo $cgo) need cgo, which the static build turns off; rewrite with --linkage dynamic to keep it" >&2; exit 1; fi
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
 RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/api \

@@ -6,6 +6,7 @@ RUN gradle bootJar --no-daemon
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
 RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
+    keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "/tmp/dslim/libs$d"; cp -L "$1" "/tmp/dslim/libs$d/${1##*/}"; }; \
     for p in /home/gradle/project/build/libs/service.jar; do \
       [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
     done; \
@@ -14,11 +15,26 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
         -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
       | sort -u > /tmp/dslim/libraries; \
+    find /home/gradle/project/build/libs/service.jar -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do LC_ALL=C tr -c ' -~' '\n' < "$f" \
+        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done | sort -u \
+      | while read -r n; do \
+        l=$(ldconfig -p 2>/dev/null | awk -v n="$n" '$1 == n {print $NF; exit}'); \
+        [ -n "$l" ] || for d in /usr/local/lib /lib/*-linux-gnu /usr/lib/*-linux-gnu \
+          /lib /usr/lib /lib64 /usr/lib64; do \
+          if [ -e "$d/$n" ]; then l="$d/$n"; break; fi; done; \
+        [ -z "$l" ] || echo "$l"; done | sort -u > /tmp/dslim/dlopened; \
+    while read -r l; do \
+      r=$(readlink -f "$l"); echo "$r" >> /tmp/dslim/libraries; \
+      a=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); b=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
+      if [ "$a" != "$b" ] && [ -n "$a" ] && [ -n "$b" ] || { [ -z "$a$b" ] && [ "${l##*/}" != "${r##*/}" ]; }; then keep "$l"; fi; \
+    done < /tmp/dslim/dlopened; \
+    sort -u -o /tmp/dslim/libraries /tmp/dslim/libraries; \
     while read -r l; do \
       p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
       [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
       if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; continue; fi; \
-      mkdir -p "/tmp/dslim/libs$(dirname "$l")"; cp -L "$l" "/tmp/dslim/libs$l"; \
+      keep "$l"; \
     done < /tmp/dslim/libraries; \
     sort -u -o /tmp/dslim/packages /tmp/dslim/packages
 

@@ -142,7 +142,7 @@ def test_probe_asks_the_package_database_of_the_release(family: str, owner: str)
 
 def test_probe_without_a_package_manager_copies_the_libraries() -> None:
     step = probes.library_probe(["/opt/app"], None)
-    assert "dpkg" not in step and 'cp -L "$l"' in step
+    assert "dpkg" not in step and 'keep "$l"' in step
 
 
 def test_runtime_installs_only_what_is_missing() -> None:
@@ -273,3 +273,24 @@ def test_the_builders_discovery_runs_as_root_whatever_the_build_ran_as() -> None
     builder, runtime = result.output.split("\n\n# Runtime", 1)
     assert builder.index("\nUSER app\n") < builder.index("\nUSER root\n") < builder.index("ldd")
     assert runtime.rstrip().endswith('USER app\nCMD ["./tool"]')
+
+
+def test_probe_finds_libraries_the_program_opens_by_name() -> None:
+    # dlopen("libsqlite3.so.0") is not in ldd's list: the name in the program's own strings
+    # is looked up where the loader would find it, and its package is installed too.
+    step = probes.library_probe(["/usr/local/bin/app"], "apt")
+    scan = step.index("tr -c ' -~'")
+    assert "grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$'" in step
+    assert step.index("ldconfig -p") > scan
+    assert "/tmp/dslim/dlopened" in step
+    # The found names join the libraries whose owners are looked up.
+    assert step.index('echo "$r" >> /tmp/dslim/libraries') < step.index(
+        'p=$(dpkg -S "$l"', step.index("done < /tmp/dslim/dlopened")
+    )
+
+
+def test_probe_keeps_a_library_under_its_real_folder() -> None:
+    # On merged /usr, /lib is a link: a copy staged under libs/lib would not go back in.
+    step = probes.library_probe(["/usr/local/bin/app"], "apt")
+    assert 'keep() { d=$(cd "$(dirname "$1")" && pwd -P)' in step
+    assert 'cp -L "$l" "/tmp/dslim/libs$l"' not in step

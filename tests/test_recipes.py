@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import dockerfile
 import pytest
 
@@ -44,7 +46,8 @@ def test_without_options_no_recipe_stage_and_no_buildkit_syntax(text: str) -> No
     output = rewrite(text).output
     assert output is not None
     assert [name for _, name in _stages(output)] == ["builder", None]
-    assert "--mount=" not in output and "--link" not in output and "# syntax" not in output
+    assert "--mount=" not in output and "# syntax" not in output
+    assert not re.search(r"--link\b(?!age)", output)
 
 
 def test_buildkit_keeps_an_existing_syntax_line() -> None:

@@ -115,6 +115,9 @@ def library_probe(paths: list[str], family: str | None) -> str:
         "# this release's package database, the packages that own them. Libraries that no",
         "# package owns (a `make install` into /usr/local) are kept as files.",
         f"RUN set -e; mkdir -p {PROBE_DIR}/libs; : > {PROBE_DIR}/packages; \\",
+        # A kept library goes under its folder's real path: /lib is a link on merged /usr.
+        '    keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "' + PROBE_DIR + '/libs$d"; '
+        'cp -L "$1" "' + PROBE_DIR + '/libs$d/${1##*/}"; }; \\',
         f"    for p in {quoted}; do \\",
         '      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \\',
         "    done; \\",
@@ -123,6 +126,36 @@ def library_probe(paths: list[str], family: str | None) -> str:
         "      | sed -n -e 's/.*=> \\(\\/[^ ]*\\) .*/\\1/p' \\",
         "        -e 's/^[[:space:]]*\\(\\/[^ ]*\\) (0x.*/\\1/p' \\",
         f"      | sort -u > {PROBE_DIR}/libraries; \\",
+        # dlopen("libx.so.1") is invisible to ldd: a library named by a string of its own in
+        # the program, and present in the builder, is loaded at run time too.
+        f"    find {quoted} -type f \\( -name '*.so*' -o -perm -u+x \\) 2>/dev/null \\",
+        "      | while read -r f; do LC_ALL=C tr -c ' -~' '\\n' < \"$f\" \\",
+        "        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done | sort -u \\",
+        # Where the dynamic loader finds the name: its cache (glibc), else the usual folders.
+        "      | while read -r n; do \\",
+        "        l=$(ldconfig -p 2>/dev/null | awk -v n=\"$n\" '$1 == n {print $NF; exit}'); \\",
+        '        [ -n "$l" ] || for d in /usr/local/lib /lib/*-linux-gnu /usr/lib/*-linux-gnu \\',
+        "          /lib /usr/lib /lib64 /usr/lib64; do \\",
+        '          if [ -e "$d/$n" ]; then l="$d/$n"; break; fi; done; \\',
+        '        [ -z "$l" ] || echo "$l"; done | sort -u > ' f"{PROBE_DIR}/dlopened; \\",
+        "    while read -r l; do \\",
+        '      r=$(readlink -f "$l"); echo "$r" >> ' f"{PROBE_DIR}/libraries; \\",
+    ]
+    if owner:
+        # The name may be a -dev package's link (libx.so): the library's own package goes
+        # in, and the name comes along as a copy of the library.
+        # Two owners (a -dev link and its library) or none (a /usr/local link): keep the
+        # name. One owner only is the same file under /lib and /usr/lib.
+        lines += [
+            f"      a=$({owner}); b=$({real_owner}); \\",
+            '      if [ "$a" != "$b" ] && [ -n "$a" ] && [ -n "$b" ] || '
+            '{ [ -z "$a$b" ] && [ "${l##*/}" != "${r##*/}" ]; }; then keep "$l"; fi; \\',
+        ]
+    else:
+        lines += ['      [ "${l##*/}" = "${r##*/}" ] || keep "$l"; \\']
+    lines += [
+        f"    done < {PROBE_DIR}/dlopened; \\",
+        f"    sort -u -o {PROBE_DIR}/libraries {PROBE_DIR}/libraries; \\",
         "    while read -r l; do \\",
     ]
     if owner:
@@ -132,7 +165,7 @@ def library_probe(paths: list[str], family: str | None) -> str:
             f'      if [ -n "$p" ]; then echo "$p" >> {PROBE_DIR}/packages; continue; fi; \\',
         ]
     lines += [
-        f'      mkdir -p "{PROBE_DIR}/libs$(dirname "$l")"; cp -L "$l" "{PROBE_DIR}/libs$l"; \\',
+        '      keep "$l"; \\',
         f"    done < {PROBE_DIR}/libraries; \\",
         f"    sort -u -o {PROBE_DIR}/packages {PROBE_DIR}/packages",
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
@@ -31,6 +32,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     candidates: list[Artifact] = []
     lines: list[int] = []
     cgo_values: list[str | None] = []
+    built: list[tuple[str, list[str]]] = []  # (folder, packages) of each go build/install
     gopath = facts.env.get("GOPATH", "/go")
     for step in facts.steps:
         for cmd in step.script.commands:
@@ -41,6 +43,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             lines.append(line)
             cgo_values.append(cmd.env_value("CGO_ENABLED") or step.env.get("CGO_ENABLED"))
             packages = [p for p in cmd.positional[1:] if not _is_flag_value(cmd.args, p)]
+            built.append((cwd, [p for p in packages if "@" not in p] or ["."]))
             if cmd.subcommand == "build":
                 out = cmd.flag_value("-o")
                 if out:
@@ -96,6 +99,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     uses_cgo = any(_CGO_IMPORT.search(text) for text in sources.values())
     explicit = [v for v in cgo_values if v is not None]
     builder_env: tuple[tuple[str, str], ...] = ()
+    final_steps: tuple[str, ...] = ()
     line = lines[-1]
     if explicit and all(v == "0" for v in explicit):
         linkage = "static"
@@ -117,6 +121,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     else:
         linkage = "static"
         builder_env = (("CGO_ENABLED", "0"),)
+        final_steps = (cgo_check_step(built),)
         seen = (
             'no Go file in the build context imports "C"'
             if sources
@@ -129,7 +134,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 line,
                 line,
                 "the golang images ship gcc, so a default build links glibc when it imports "
-                f"net or os/user; the builder sets CGO_ENABLED=0 to get a static binary ({seen}). "
+                f"net or os/user; the builder sets CGO_ENABLED=0 to get a static binary ({seen}), "
+                "and stops the build if an imported package needs cgo. "
                 "Pass --linkage dynamic to keep cgo",
                 fix_safe=False,  # the pure-Go DNS resolver and user lookup replace glibc's
                 flag="--linkage",
@@ -150,6 +156,36 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         needs_ca_certificates=needs_ca,
         findings=tuple(findings + unmapped),
         lines=tuple(lines),
+        final_steps=final_steps,
+    )
+
+
+def cgo_check_step(built: list[tuple[str, list[str]]]) -> str:
+    """The builder step that fails the build when a package the program imports has cgo
+    files: with CGO_ENABLED=0 such a package is left out or built as a stub (go-sqlite3
+    compiles, then fails at run time), so the static binary would not work. The standard
+    library's cgo packages (net, os/user) have pure-Go versions and are left out of it."""
+    listed = '{{.ImportPath}}{{"\\n"}}{{join .Deps "\\n"}}'
+    checks = []
+    for cwd, packages in dict.fromkeys((c, tuple(p)) for c, p in built):
+        args = " ".join(shlex.quote(p) for p in packages)
+        checks.append(
+            f"(cd {shlex.quote(cwd)} && CGO_ENABLED=1 go list -f '{listed}' {args} 2>/dev/null)"
+        )
+    deps = "; ".join(checks)
+    cgo_only = "{{if and .CgoFiles (not .Standard)}}{{.ImportPath}}{{end}}"
+    message = (
+        "dockerslim: $(echo $cgo) need cgo, which the static build turns off;"
+        " rewrite with --linkage dynamic to keep it"
+    )
+    return "\n".join(
+        [
+            "# The static build (CGO_ENABLED=0) leaves out or stubs every package that needs cgo:",
+            "# fail here, rather than ship a program that breaks when it starts, if one is used.",
+            f"RUN cgo=$({{ {deps}; }} | sort -u | grep . \\",
+            f"      | xargs -r env CGO_ENABLED=1 go list -f '{cgo_only}' 2>/dev/null) || :; \\",
+            f'    if [ -n "$cgo" ]; then echo "{message}" >&2; exit 1; fi',
+        ]
     )
 
 

@@ -430,3 +430,25 @@ def test_every_output_the_build_names_is_copied_not_only_the_program() -> None:
     )
     assert build is not None
     assert [a.path for a in build.artifacts] == ["/go/bin/server", "/go/bin/server-cli"]
+
+
+def test_static_build_checks_the_imported_packages_for_cgo_in_the_builder() -> None:
+    # Our sources may be free of cgo while a dependency (go-sqlite3) is not: the builder
+    # lists the build's packages and their dependencies and stops on one with cgo files.
+    text = go_file("WORKDIR /src\nCOPY . .\n", "go build -o /out/app ./cmd/app")
+    build = detect(text, None, SERVER_ONLY)
+    assert build is not None and build.builder_env == (("CGO_ENABLED", "0"),)
+    (step,) = build.final_steps
+    assert "(cd /src && CGO_ENABLED=1 go list" in step and "./cmd/app" in step
+    assert "{{if and .CgoFiles (not .Standard)}}" in step
+    assert "exit 1" in step and "--linkage dynamic" in step
+
+
+@pytest.mark.parametrize(
+    "options", [Options(linkage="dynamic"), None], ids=["dynamic-flag", "cgo-on-explicitly"]
+)
+def test_no_cgo_check_when_cgo_stays_on(options: Options | None) -> None:
+    command = "go build -o /out/app ." if options else "CGO_ENABLED=1 go build -o /out/app ."
+    build = detect(go_file("", command), options)
+    assert build is not None and build.linkage == "glibc"
+    assert not any("CgoFiles" in s for s in build.final_steps)

@@ -1,0 +1,3 @@
+module example.com/answer
+
+go 1.19

@@ -1,0 +1,54 @@
+"""Builder guards: where the rewrite cannot know a fact before the build, the builder checks
+it and stops with a message that names the flag, instead of producing an image that breaks
+when it starts. Each guard app in ``guards/`` is a Dockerfile that must trip its guard."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import BuildFailed
+
+pytestmark = pytest.mark.e2e
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+GUARDS = Path(__file__).resolve().parent / "guards"
+
+
+def _rewrite(dockerfile: Path, out: Path, *flags: str) -> str:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO_ROOT), env.get("PYTHONPATH")]))
+    cmd = [sys.executable, "-m", "dockerslim_refactor", str(dockerfile), "-o", str(out), *flags]
+    proc = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stderr
+
+
+def test_static_go_build_stops_when_a_dependency_needs_cgo(tmp_path: Path, docker) -> None:
+    app = Path(shutil.copytree(GUARDS / "go-cgo-dependency", tmp_path / "app"))
+    rewritten = tmp_path / "Dockerfile.rewritten"
+    # No Go file in the context imports "C": the rewrite goes static and says so.
+    assert "CGO_ENABLED=0" in _rewrite(app / "Dockerfile", rewritten)
+    with pytest.raises(BuildFailed) as failed:
+        docker.build(rewritten, app, docker.tag("go-cgo-dependency", "static"))
+    assert "example.com/answer/cbits need cgo" in str(failed.value)
+    assert "--linkage dynamic" in str(failed.value)
+
+    # The flag the message names gives a build that runs.
+    dynamic = tmp_path / "Dockerfile.dynamic"
+    _rewrite(
+        app / "Dockerfile",
+        dynamic,
+        "--linkage",
+        "dynamic",
+        "--runtime-image",
+        "debian:bookworm-slim",
+    )
+    built = docker.build(dynamic, app, docker.tag("go-cgo-dependency", "dynamic"))
+    ran = docker.run(built.tag, [])
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "answer 42"
