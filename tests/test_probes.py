@@ -294,3 +294,33 @@ def test_probe_keeps_a_library_under_its_real_folder() -> None:
     step = probes.library_probe(["/usr/local/bin/app"], "apt")
     assert 'keep() { d=$(cd "$(dirname "$1")" && pwd -P)' in step
     assert 'cp -L "$l" "/tmp/dslim/libs$l"' not in step
+
+
+def test_state_commands_on_temporary_files_are_not_replayed() -> None:
+    # The installer was in /tmp: chmod on it in the runtime stage would fail the build.
+    facts = facts_of(
+        "FROM php:8.2-apache\nRUN chmod +x /tmp/composer-setup.php && "
+        "chown -R www-data /var/www/ && mkdir -p /tmp/sessions\n"
+    )
+    _, after, _ = probes.replayed_state(facts, ["/"])
+    assert after == ["RUN chown -R www-data /var/www/ \\\n    && mkdir -p /tmp/sessions"]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        pytest.param(
+            "RUN apt-get install -y git unzip composer\nRUN composer install\n",
+            [],
+            id="composer-fetches-with-git-and-unzip",
+        ),
+        pytest.param("RUN apt-get install -y git\nRUN bundle install\n", [], id="bundler-git-gems"),
+        pytest.param(
+            "RUN apt-get install -y git unzip\nRUN make\n", ["git", "unzip"], id="nothing-fetches"
+        ),
+    ],
+)
+def test_fetch_tools_of_dependency_installers_are_build_only(
+    body: str, expected: list[str]
+) -> None:
+    assert kept(body) == expected

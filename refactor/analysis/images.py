@@ -124,6 +124,11 @@ _GO_ENV = (
     ("GOPATH", "/go"),
     ("PATH", "/go/bin:/usr/local/go/bin:" + DEFAULT_PATH),
 )
+_RUBY_ENV = (
+    ("GEM_HOME", "/usr/local/bundle"),
+    ("BUNDLE_APP_CONFIG", "/usr/local/bundle"),
+    ("PATH", "/usr/local/bundle/bin:" + DEFAULT_PATH),
+)
 _RUST_ENV = (
     ("CARGO_HOME", "/usr/local/cargo"),
     ("PATH", "/usr/local/cargo/bin:" + DEFAULT_PATH),
@@ -160,7 +165,10 @@ def base_image_info(ref: ImageRef) -> BaseImageInfo:
     if name in {"eclipse-temurin", "openjdk", "amazoncorretto", "ibmjava", "sapmachine"}:
         jdk = not any(w == "jre" or w.startswith("jre") for w in ref.variant_words)
         return BaseImageInfo("java", libc, True, (), jdk)
-    if name in {"ruby", "elixir", "erlang", "haskell", "dart", "clojure", "swift", "crystal"}:
+    if name == "ruby":
+        slim = "slim" in ref.variant_words or ref.is_alpine
+        return BaseImageInfo("ruby", libc, True, _RUBY_ENV, not slim)
+    if name in {"elixir", "erlang", "haskell", "dart", "clojure", "swift", "crystal"}:
         # Full images carry compilers and headers for native extensions; slim and alpine
         # variants do not (haskell's slim still carries GHC).
         slim = ("slim" in ref.variant_words and name != "haskell") or ref.is_alpine
@@ -199,16 +207,16 @@ def java_major(ref: ImageRef) -> str | None:
 def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime") -> str | None:
     """The slim image of the same interpreter and version as a builder image, or ``None``.
     For .NET, ``flavour`` picks ``aspnet``, ``runtime`` or ``runtime-deps``."""
-    if ecosystem in {"python", "node"} and ref.name == ecosystem and ref.tag:
+    if ecosystem in {"python", "node", "ruby"} and ref.name == ecosystem and ref.tag:
         words = [w for w in ref.variant_words if w not in {"slim"}]
         if not words or not re.match(r"\d", words[0]):
             return None
         if ref.is_alpine:
             return f"{ref.repository}:{'-'.join(words)}"
         version = words[0]
-        rest = [w for w in words[1:] if w in DEBIAN_CODENAMES]
-        # python:3.12-slim-bookworm, but node:20-bookworm-slim.
-        parts = [version, "slim", *rest] if ecosystem == "python" else [version, *rest, "slim"]
+        rest = [w for w in words[1:] if w in DEBIAN_RELEASES]
+        # python:3.12-slim-bookworm and ruby:3.3-slim-bookworm, but node:20-bookworm-slim.
+        parts = [version, *rest, "slim"] if ecosystem == "node" else [version, "slim", *rest]
         return f"{ref.repository}:{'-'.join(parts)}"
     if ecosystem == "java":
         major = java_major(ref)

@@ -131,7 +131,23 @@ _DEV_SUFFIXES = ("-dev", "-devel", "-headers")
 
 # Tools that fetch sources. They are build-only when a build step uses them and nothing the
 # image runs names them; installed but never used by the build, the program may need them.
-FETCH_TOOLS = frozenset({"git", "mercurial", "hg", "subversion", "svn", "bzr", "curl", "wget"})
+FETCH_TOOLS = frozenset(
+    {"git", "mercurial", "hg", "subversion", "svn", "bzr", "curl", "wget", "unzip", "composer"}
+)
+# Dependency installers and the fetch tools they run for the build: composer clones with
+# git and unpacks with unzip, bundler and npm clone git dependencies, go get clones.
+FETCHED_THROUGH = {
+    "composer": ("git", "unzip", "hg", "svn"),
+    "composer.phar": ("git", "unzip", "hg", "svn"),
+    "bundle": ("git",),
+    "bundler": ("git",),
+    "npm": ("git",),
+    "yarn": ("git",),
+    "pnpm": ("git",),
+    "pip": ("git", "hg", "svn", "bzr"),
+    "pip3": ("git", "hg", "svn", "bzr"),
+    "go": ("git", "hg", "svn", "bzr"),
+}
 
 
 def bare_package(name: str) -> str:

@@ -154,7 +154,7 @@ def runtime_files(
             setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
         else:
             same_release = family in {"same", "slim"} or (
-                family == "interpreter" and build.ecosystem in {"python", "node"}
+                family == "interpreter" and build.ecosystem in {"python", "node", "ruby", "php"}
             )
             if kept and manager == "apt" and same_release:
                 # A kept package may come from a repository the build added (nodesource):
@@ -168,6 +168,9 @@ def runtime_files(
             setup.append("# The accounts the build made.\nRUN " + " \\\n    && ".join(accounts))
         if after:
             after = ["# The folders, links and capabilities the build made.", *after]
+        if any(a.kind == "installed-tree" for a in build.artifacts):
+            copies.append(CopyStep(probes.TREE_LIST, probes.TREE_LIST))
+            after.insert(0, probes.DANGLING_LINKS_STEP)
         for text in skipped:
             notes.append(
                 note(

@@ -15,6 +15,7 @@ import shlex
 from dockerslim_refactor.analysis.model import StageFacts
 from dockerslim_refactor.analysis.packages import (
     FETCH_TOOLS,
+    FETCHED_THROUGH,
     OS_MANAGERS,
     bare_package,
     is_build_package,
@@ -63,8 +64,12 @@ def package_family(facts: StageFacts) -> str | None:
 
 
 def used_by_build(facts: StageFacts) -> set[str]:
-    """Commands that the build's RUN steps call."""
-    return {cmd.basename for step in facts.steps for cmd in step.script.commands}
+    """Commands that the build's RUN steps call, and the fetch tools that the dependency
+    installers among them run (composer's git and unzip)."""
+    called = {cmd.basename for step in facts.steps for cmd in step.script.commands}
+    for name in list(called):
+        called.update(FETCHED_THROUGH.get(name, ()))
+    return called
 
 
 def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
@@ -220,6 +225,19 @@ def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[s
     return steps
 
 
+TREE_LIST = f"{PROBE_DIR}/installed"
+"""The collect step's list of the files in the installed tree."""
+DANGLING_LINKS_STEP = (
+    "# A link the build's packages made to a file of a package the runtime does not have\n"
+    "# (an extension that a build tool's dependency enabled) would point nowhere: remove it.\n"
+    'RUN while read -r f; do if [ -L "$f" ] && [ ! -e "$f" ]; then rm -f "$f"; fi; '
+    f"done < {TREE_LIST} \\\n    && rm -rf {PROBE_DIR}"
+)
+
+# Folders for files a build uses once; nothing in them is copied to the runtime stage.
+SCRATCH_FOLDERS = ["/tmp", "/var/tmp"]
+
+
 def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], list[str], list[str]]:
     """Build-step commands that made state the program may rely on: (accounts, to run before
     the copies; folders, links and capabilities, to run after them; commands not replayed
@@ -249,6 +267,9 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
                 continue
             if any(_under(p, context_dests) and not _under(p, copied) for p in paths):
                 continue  # about the sources or the build tree: not in the runtime stage
+            if cmd.basename != "mkdir" and any(_under(p, SCRATCH_FOLDERS) for p in paths):
+                continue  # a temporary file (an installer in /tmp): never copied
+
             relative = any(not a.startswith(("/", "-")) and "/" in a for a in cmd.args)
             text = cmd.text
             if cmd.basename == "mkdir" and not any(

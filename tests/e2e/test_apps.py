@@ -6,7 +6,8 @@ it is there) and from ``tests/e2e/apps/*``. Each app folder holds a single-stage
 ``docker run`` arguments; empty runs the image's own command) and ``expected.txt`` (the line
 the smoke run must print). A project app may add ``flags``: one line of extra rewrite options.
 
-For each app the rewrite must build, print the expected line, and be at most
+For each app the rewrite must build, print the expected line and nothing on stderr that the
+reference does not, and be at most
 ``SIZE_TOLERANCE`` times the size of the reference image. The app folder is copied to a
 temporary folder first, so nothing is ever written into the (read-only) shared folder.
 """
@@ -149,6 +150,13 @@ def test_app_rewrite_builds_runs_and_is_small(
             f"smoke run of the rewrite (docker run IMAGE {shlex.join(smoke)}) exited "
             f"{run.returncode}\nexpected: {expected!r}\ngot:      {output!r}\n"
             f"stderr:\n{run.stderr[-2000:]}\nrewrite:\n{rewritten.read_text()}"
+        )
+        # Warnings count too: a PHP extension enabled without its library still prints the
+        # right output, and complains on stderr where the reference does not.
+        reference_run = docker.run(reference.tag, smoke)
+        assert run.stderr.strip() == reference_run.stderr.strip(), (
+            f"the rewrite's stderr differs from the reference's\nrewrite:\n{run.stderr[-2000:]}"
+            f"\nreference:\n{reference_run.stderr[-2000:]}"
         )
         assert rewrite.size <= SIZE_TOLERANCE * reference.size, (
             f"the rewrite is {rewrite.size} bytes, more than {SIZE_TOLERANCE} x the reference's "

@@ -173,10 +173,23 @@ def test_reported_without_a_fix_when_no_rewrite_can_be_made() -> None:
     ],
     ids=["bundler-on-the-full-ruby-image", "php-extension-with-build-packages"],
 )
-def test_dependency_builds_of_uncovered_ecosystems_are_reported_without_a_fix(text: str) -> None:
+def test_ruby_and_php_dependency_builds_are_reported_with_a_fix(text: str) -> None:
     from dockerslim_refactor.document import parse
     from dockerslim_refactor.findings import analyze
 
+    analysis = analyze(parse(text))
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert finding.fix == rule.FIX and analysis.leave_alone is None
+
+
+def test_dependency_builds_of_uncovered_ecosystems_are_reported_without_a_fix() -> None:
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM elixir:1.16\nWORKDIR /app\nCOPY . .\nRUN mix deps.get && mix compile\n"
+        'CMD ["mix", "phx.server"]\n'
+    )
     analysis = analyze(parse(text))
     (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
     assert finding.fix is None and analysis.leave_alone

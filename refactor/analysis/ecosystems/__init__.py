@@ -13,7 +13,9 @@ from dockerslim_refactor.analysis.ecosystems import (
     java,
     native,
     node,
+    php,
     python,
+    ruby,
     rust,
 )
 from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
@@ -29,6 +31,8 @@ DETECTORS: tuple[Detector, ...] = (
     dotnet.detect,
     node.detect,
     python.detect,
+    ruby.detect,
+    php.detect,
     native.detect,
 )
 

@@ -106,6 +106,8 @@ PRUNED = (
     "/root/go/pkg",
     "/root/go/src",
     "/root/.npm",
+    "/root/.composer/cache",
+    "/usr/local/bundle/cache",
     "/root/.m2",
     "/root/.gradle",
 )
@@ -165,7 +167,7 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         lines=(start,),
         # From the first step on: what earlier steps added (a pip install, a locale, tools
         # compiled before the main build) is as much the program's as the build's output.
-        marker_line=_first_step(facts),
+        marker_line=first_step(facts),
         final_steps=(collect_step(facts, app, exe),),
     )
 
@@ -187,7 +189,7 @@ def _folder_of(facts: StageFacts, exe: str) -> str | None:
     return None
 
 
-def _first_step(facts: StageFacts) -> int:
+def first_step(facts: StageFacts) -> int:
     """The line of the stage's first instruction after FROM (the FROM's when it has none)."""
     instructions = facts.stage.instructions
     return instructions[0].start_line if instructions else facts.stage.end_line
@@ -205,9 +207,11 @@ def _build_start(facts: StageFacts) -> int | None:
 
 
 def _package_db_files() -> str:
-    """Every path the package database owns, for dpkg, apk and rpm (whichever exists)."""
+    """Every path the package database owns, for dpkg, apk and rpm (whichever exists), and
+    the configuration files Debian packages generate with ucf (PHP's extension .ini files)."""
     return (
         "(cat /var/lib/dpkg/info/*.list 2>/dev/null; "
+        "awk '{print $2}' /var/lib/ucf/registry 2>/dev/null; "
         'awk -F: \'/^F:/{d=$2} /^R:/{print "/" d "/" $2}\' /lib/apk/db/installed 2>/dev/null; '
         "rpm -qal 2>/dev/null; :) "
         # With a merged /usr, a package's /lib/x.so is found as /usr/lib/x.so.
@@ -215,9 +219,10 @@ def _package_db_files() -> str:
     )
 
 
-def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
+def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str, ...] = ()) -> str:
     """The builder step that stages what the build added under :data:`INSTALLED_TREE` and
-    fails when the image's program is in neither that tree nor the app folder."""
+    fails when the image's program is in neither that tree nor the app folder. ``dropped``
+    names files the build added for itself (a package manager it ran once)."""
     prune = " ".join(f"-path {shlex.quote(p)} -prune -o" for p in (*PRUNED, *app))
     program = exe if exe.startswith("/") else posixpath.join(facts.workdir, exe)
     missing = f'{{ echo "dockerslim: {exe} is not on PATH" >&2; exit 1; }}'
@@ -242,6 +247,7 @@ def collect_step(facts: StageFacts, app: list[str], exe: str) -> str:
             # What the container runtime gives every container, not the build.
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",
+            *[f"        -e {shlex.quote('^' + p + '$')} \\" for p in dropped],
             "      | sort > /tmp/dslim/added; \\",
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
             "    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \\",
@@ -285,7 +291,7 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
     ):
         return build
     app = _program_folders(facts, exe)
-    start = _first_step(facts)
+    start = first_step(facts)
     tree = Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)
     return replace(
         build,

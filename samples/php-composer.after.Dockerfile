@@ -1,0 +1,92 @@
+# A PHP app on the Apache image: the zip extension is compiled against its -dev package,
+# composer comes from its image, and git, unzip, composer and the headers all ship.
+FROM php:8.2-apache AS builder
+# Marks the start of the build: what is newer than it, the build installed.
+RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /.dslim-marker
+
+RUN apt-get update && apt-get install -y --no-install-recommends git unzip libzip-dev \
+    && rm -rf /var/lib/apt/lists/*
+RUN docker-php-ext-install zip
+RUN a2enmod rewrite
+COPY --from=composer:2 /usr/bin/composer /usr/bin/composer
+
+WORKDIR /var/www/html
+COPY . .
+RUN composer install --no-dev --optimize-autoloader
+# Find out what the build installed: the files added since the marker, less the
+# package database's own files, caches, sources and headers; the runtime stage
+# copies that tree whole. It fails when the image's program is not in it.
+RUN set -e; mkdir -p /tmp/dslim/root; \
+    [ -e /.dslim-marker ] || { echo "dockerslim: a build step removed /.dslim-marker" >&2; exit 1; }; \
+    if find /.dslim-marker -cnewer /.dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
+    find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.composer/cache -prune -o -path /usr/local/bundle/cache -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /var/www/html -prune -o \( -type f -o -type l \) $n /.dslim-marker -print \
+      | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
+        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
+        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
+        -e '^/usr/bin/composer$' \
+        -e '^/usr/local/bin/composer$' \
+      | sort > /tmp/dslim/added; \
+    (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk '{print $2}' /var/lib/ucf/registry 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
+    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \
+    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
+    find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; \
+      chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; \
+    p=$(command -v php) || { echo "dockerslim: php is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
+    case "$p" in "/var/www/html"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || [ ! "$p" -nt /.dslim-marker ] || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+# Find out what the program loads at run time: the shared libraries (ldd) and, from
+# this release's package database, the packages that own them. Libraries that no
+# package owns (a `make install` into /usr/local) are kept as files.
+RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
+    keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "/tmp/dslim/libs$d"; cp -L "$1" "/tmp/dslim/libs$d/${1##*/}"; }; \
+    for p in /tmp/dslim/root/ /var/www/html; do \
+      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
+    done; \
+    find /tmp/dslim/root/ /var/www/html -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do ldd "$f" 2>/dev/null || :; done \
+      | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
+        -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
+      | sort -u > /tmp/dslim/libraries; \
+    find /tmp/dslim/root/ /var/www/html -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do LC_ALL=C tr -c ' -~' '\n' < "$f" \
+        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done | sort -u \
+      | while read -r n; do \
+        l=$(ldconfig -p 2>/dev/null | awk -v n="$n" '$1 == n {print $NF; exit}'); \
+        [ -n "$l" ] || for d in /usr/local/lib /lib/*-linux-gnu /usr/lib/*-linux-gnu \
+          /lib /usr/lib /lib64 /usr/lib64; do \
+          if [ -e "$d/$n" ]; then l="$d/$n"; break; fi; done; \
+        [ -z "$l" ] || echo "$l"; done | sort -u > /tmp/dslim/dlopened; \
+    while read -r l; do \
+      r=$(readlink -f "$l"); echo "$r" >> /tmp/dslim/libraries; \
+      a=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); b=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
+      if [ "$a" != "$b" ] && [ -n "$a" ] && [ -n "$b" ] || { [ -z "$a$b" ] && [ "${l##*/}" != "${r##*/}" ]; }; then keep "$l"; fi; \
+    done < /tmp/dslim/dlopened; \
+    sort -u -o /tmp/dslim/libraries /tmp/dslim/libraries; \
+    while read -r l; do \
+      p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
+      [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
+      if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; continue; fi; \
+      keep "$l"; \
+    done < /tmp/dslim/libraries; \
+    sort -u -o /tmp/dslim/packages /tmp/dslim/packages
+
+# Runtime: the same PHP image without what the build added for itself (composer, -dev
+# packages, compilers); the extensions it built and the app with its vendor folder.
+FROM php:8.2-apache
+COPY --from=builder /tmp/dslim/packages /tmp/dslim/packages
+COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
+# The packages the program had at run time, by their names on this release.
+RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
+      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
+    if [ -n "$missing" ]; then apt-get update \
+      && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends $missing \
+      && rm -rf /var/lib/apt/lists/*; fi
+RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
+WORKDIR /var/www/html
+COPY --from=builder /tmp/dslim/root/ /
+COPY --from=builder /var/www/html /var/www/html
+COPY --from=builder /tmp/dslim/installed /tmp/dslim/installed
+# A link the build's packages made to a file of a package the runtime does not have
+# (an extension that a build tool's dependency enabled) would point nowhere: remove it.
+RUN while read -r f; do if [ -L "$f" ] && [ ! -e "$f" ]; then rm -f "$f"; fi; done < /tmp/dslim/installed \
+    && rm -rf /tmp/dslim

@@ -1,0 +1,73 @@
+# A Rails app on the full Ruby image: compilers and -dev headers build the native gems
+# (pg), node builds the assets, and all of it ships in the final image.
+FROM ruby:3.1 AS builder
+
+RUN apt-get update && apt-get install -y --no-install-recommends libpq-dev nodejs \
+    && rm -rf /var/lib/apt/lists/*
+
+WORKDIR /app
+COPY Gemfile Gemfile.lock ./
+RUN bundle config set --local without 'development test'
+RUN bundle install
+COPY . .
+RUN bundle exec rake assets:precompile
+# Downloaded .gem archives: the installed gems do not read them.
+RUN rm -rf /usr/local/bundle/cache
+# Find out what the program loads at run time: the shared libraries (ldd) and, from
+# this release's package database, the packages that own them. Libraries that no
+# package owns (a `make install` into /usr/local) are kept as files.
+RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
+    keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "/tmp/dslim/libs$d"; cp -L "$1" "/tmp/dslim/libs$d/${1##*/}"; }; \
+    for p in /app /usr/local/bundle; do \
+      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
+    done; \
+    find /app /usr/local/bundle -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do ldd "$f" 2>/dev/null || :; done \
+      | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
+        -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
+      | sort -u > /tmp/dslim/libraries; \
+    find /app /usr/local/bundle -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+      | while read -r f; do LC_ALL=C tr -c ' -~' '\n' < "$f" \
+        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done | sort -u \
+      | while read -r n; do \
+        l=$(ldconfig -p 2>/dev/null | awk -v n="$n" '$1 == n {print $NF; exit}'); \
+        [ -n "$l" ] || for d in /usr/local/lib /lib/*-linux-gnu /usr/lib/*-linux-gnu \
+          /lib /usr/lib /lib64 /usr/lib64; do \
+          if [ -e "$d/$n" ]; then l="$d/$n"; break; fi; done; \
+        [ -z "$l" ] || echo "$l"; done | sort -u > /tmp/dslim/dlopened; \
+    while read -r l; do \
+      r=$(readlink -f "$l"); echo "$r" >> /tmp/dslim/libraries; \
+      a=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); b=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
+      if [ "$a" != "$b" ] && [ -n "$a" ] && [ -n "$b" ] || { [ -z "$a$b" ] && [ "${l##*/}" != "${r##*/}" ]; }; then keep "$l"; fi; \
+    done < /tmp/dslim/dlopened; \
+    sort -u -o /tmp/dslim/libraries /tmp/dslim/libraries; \
+    while read -r l; do \
+      p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
+      [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
+      if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; continue; fi; \
+      keep "$l"; \
+    done < /tmp/dslim/libraries; \
+    sort -u -o /tmp/dslim/packages /tmp/dslim/packages
+# The package sources and keys, for the runtime stage's install (same release).
+RUN mkdir -p /tmp/dslim/apt/etc /tmp/dslim/apt/usr/share && cp -a /etc/apt /tmp/dslim/apt/etc/ \
+    && if [ -d /usr/share/keyrings ]; then \
+      cp -a /usr/share/keyrings /tmp/dslim/apt/usr/share/; fi
+
+# Runtime: the same Ruby without compilers and headers; the installed gems and the app.
+FROM ruby:3.1-slim
+COPY --from=builder /tmp/dslim/apt/ /
+COPY --from=builder /tmp/dslim/packages /tmp/dslim/packages
+COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
+# The packages the program had at run time, by their names on this release.
+RUN set -e; missing=; for p in nodejs $(cat /tmp/dslim/packages); do \
+      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
+    if [ -n "$missing" ]; then apt-get update \
+      && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y --no-install-recommends $missing \
+      && rm -rf /var/lib/apt/lists/*; fi
+RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
+WORKDIR /app
+EXPOSE 3000
+COPY --from=builder /usr/local/bundle /usr/local/bundle
+COPY --from=builder /app /app
+CMD ["bundle", "exec", "rails", "server", "-b", "0.0.0.0"]

@@ -1,0 +1,5 @@
+<?php
+
+require __DIR__ . '/../vendor/autoload.php';
+
+echo Acme\Greeter\Greeter::greet('composer'), PHP_EOL;
