@@ -27,7 +27,9 @@ RUN set -e; mkdir -p /tmp/dslim/root; \
         -e '^/usr/local/bin/composer$' \
       | sort > /tmp/dslim/added; \
     (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk '{print $2}' /var/lib/ucf/registry 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
-    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \
+    (dpkg --verify 2>/dev/null | awk '$2 == "c" {print $3; next} {print $2}'; md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; apk audit 2>/dev/null | awk '{print "/" $2}'; rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :) | sort -u > /tmp/dslim/modified; \
+    comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged; \
+    comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed; \
     if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
     find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; \
       chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; \

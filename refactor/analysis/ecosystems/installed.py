@@ -219,6 +219,17 @@ def _package_db_files() -> str:
     )
 
 
+def _modified_package_files() -> str:
+    """Package files whose content no longer matches the package database's checksum
+    (dpkg, ucf, apk, rpm, whichever exists)."""
+    return (
+        "(dpkg --verify 2>/dev/null | awk '$2 == \"c\" {print $3; next} {print $2}'; "
+        "md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; "
+        "apk audit 2>/dev/null | awk '{print \"/\" $2}'; "
+        "rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :)"
+    )
+
+
 def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str, ...] = ()) -> str:
     """The builder step that stages what the build added under :data:`INSTALLED_TREE` and
     fails when the image's program is in neither that tree nor the app folder. ``dropped``
@@ -250,7 +261,11 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             *[f"        -e {shlex.quote('^' + p + '$')} \\" for p in dropped],
             "      | sort > /tmp/dslim/added; \\",
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
-            "    comm -23 /tmp/dslim/added /tmp/dslim/owned > /tmp/dslim/installed; \\",
+            # A package's file that the build edited (sed -i on php.ini, a line appended to
+            # apache's envvars) is the build's: the reinstalled package would not have it.
+            f"    {_modified_package_files()} | sort -u > /tmp/dslim/modified; \\",
+            "    comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged; \\",
+            "    comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed; \\",
             f"    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed "
             f"| tar -xf - -C {INSTALLED_TREE}; fi; \\",
             # tar made the folders above the files with its own owner and mode: give them

@@ -47,7 +47,7 @@ def test_a_build_script_is_found_at_build_time() -> None:
     # The marker comes before every step: what any step added may be the program's. The
     # packages it installed are subtracted (package-owned files) and reinstalled if kept.
     assert builder.index("touch /.dslim-marker") < builder.index("apt-get install")
-    assert "comm -23 /tmp/dslim/added /tmp/dslim/owned" in builder
+    assert "comm -23 /tmp/dslim/added /tmp/dslim/unchanged" in builder
     # What was added is staged after every step, and the program must be in it.
     assert builder.index("./build.sh") < builder.index("comm -23")
     assert "p=$(command -v greet) ||" in builder
@@ -113,3 +113,14 @@ def test_staged_folders_keep_the_builders_owner_and_mode() -> None:
     result = rewrite(SCRIPT)
     assert result.output is not None
     assert 'chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"' in result.output
+
+
+def test_package_files_the_build_edited_are_the_builds() -> None:
+    # `sed -i` on php.ini or login.defs: the runtime's reinstalled package would bring the
+    # unedited file, so an edited one goes in the tree though a package owns it.
+    result = rewrite(SCRIPT)
+    assert result.output is not None
+    assert "dpkg --verify" in result.output and "md5sum -c /var/lib/ucf/hashfile" in result.output
+    assert "apk audit" in result.output and "rpm -Va" in result.output
+    assert "comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged" in result.output
+    assert "comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed" in result.output
