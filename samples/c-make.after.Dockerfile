@@ -23,6 +23,7 @@ RUN set -e; mkdir -p /tmp/dslim/root; \
     if find /.dslim-marker -cnewer /.dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
     find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.composer/cache -prune -o -path /usr/local/bundle/cache -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /usr/src/crc32sum -prune -o \( -type f -o -type l \) $n /.dslim-marker -print \
       | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
+        -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \
         -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
         -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
       | sort > /tmp/dslim/added; \
@@ -62,9 +63,10 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
           if [ -e "$d/$n" ]; then l="$d/$n"; break; fi; done; \
         [ -z "$l" ] || echo "$l"; done | sort -u > /tmp/dslim/dlopened; \
     while read -r l; do \
-      r=$(readlink -f "$l"); echo "$r" >> /tmp/dslim/libraries; \
+      r=$(readlink -f "$l"); \
       a=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); b=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
-      if [ "$a" != "$b" ] && [ -n "$a" ] && [ -n "$b" ] || { [ -z "$a$b" ] && [ "${l##*/}" != "${r##*/}" ]; }; then keep "$l"; fi; \
+      if [ -n "$b" ]; then echo "$r" >> /tmp/dslim/libraries; [ -z "$a" ] || [ "$a" = "$b" ] || keep "$l"; \
+      else echo "$l" >> /tmp/dslim/libraries; fi; \
     done < /tmp/dslim/dlopened; \
     sort -u -o /tmp/dslim/libraries /tmp/dslim/libraries; \
     while read -r l; do \

@@ -27,9 +27,10 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
           if [ -e "$d/$n" ]; then l="$d/$n"; break; fi; done; \
         [ -z "$l" ] || echo "$l"; done | sort -u > /tmp/dslim/dlopened; \
     while read -r l; do \
-      r=$(readlink -f "$l"); echo "$r" >> /tmp/dslim/libraries; \
+      r=$(readlink -f "$l"); \
       a=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); b=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
-      if [ "$a" != "$b" ] && [ -n "$a" ] && [ -n "$b" ] || { [ -z "$a$b" ] && [ "${l##*/}" != "${r##*/}" ]; }; then keep "$l"; fi; \
+      if [ -n "$b" ]; then echo "$r" >> /tmp/dslim/libraries; [ -z "$a" ] || [ "$a" = "$b" ] || keep "$l"; \
+      else echo "$l" >> /tmp/dslim/libraries; fi; \
     done < /tmp/dslim/dlopened; \
     sort -u -o /tmp/dslim/libraries /tmp/dslim/libraries; \
     while read -r l; do \

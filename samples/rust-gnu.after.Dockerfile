@@ -17,6 +17,7 @@ RUN set -e; mkdir -p /tmp/dslim/root; \
     if find /.dslim-marker -cnewer /.dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
     find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.composer/cache -prune -o -path /usr/local/bundle/cache -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /usr/src/wordfreq -prune -o \( -type f -o -type l \) $n /.dslim-marker -print \
       | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
+        -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \
         -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
         -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
       | sort > /tmp/dslim/added; \

@@ -107,7 +107,7 @@ def test_state_is_replayed_in_order_and_the_source_tree_is_not() -> None:
     plain = probes.replayed_state(facts_of(STATE.replace("mkdir -p", "mkdir")), [])[1]
     assert plain[0].startswith("RUN mkdir -p /var/lib/app /run/app "), "replayed idempotently"
     assert "&& chown app:app /var/lib/app /run/app" in run
-    assert "&& ln -s /usr/local/bin/app /usr/bin/app" in run
+    assert "&& ln -fn -s /usr/local/bin/app /usr/bin/app" in run
     assert "&& setcap" in run
     assert not any("build.sh" in a for a in after), "the source tree is not in the runtime"
     assert skipped == ['chown app "$DATA_DIR"']
@@ -232,7 +232,7 @@ def test_state_is_replayed_as_the_user_that_made_it() -> None:
         "USER node",
         "RUN mkdir -p /home/node/.config/app",
         "USER root",
-        "RUN ln -s /srv/data /data",
+        "RUN ln -fn -s /srv/data /data",
     ]
 
 
@@ -324,3 +324,13 @@ def test_fetch_tools_of_dependency_installers_are_build_only(
     body: str, expected: list[str]
 ) -> None:
     assert kept(body) == expected
+
+
+def test_replayed_links_replace_a_link_the_tree_brought() -> None:
+    # The installed tree carries links the build made; `ln -s` onto one would fail.
+    facts = facts_of("FROM debian:bookworm\nRUN ln -s /opt/app/bin/app /usr/local/bin/app\n")
+    _, after, _ = probes.replayed_state(facts, ["/"])
+    assert after == ["RUN ln -fn -s /opt/app/bin/app /usr/local/bin/app"]
+    facts = facts_of("FROM debian:bookworm\nRUN ln -sf /opt/app/bin/app /usr/local/bin/app\n")
+    _, after, _ = probes.replayed_state(facts, ["/"])
+    assert after == ["RUN ln -sf /opt/app/bin/app /usr/local/bin/app"]

@@ -144,20 +144,20 @@ def library_probe(paths: list[str], family: str | None) -> str:
         '          if [ -e "$d/$n" ]; then l="$d/$n"; break; fi; done; \\',
         '        [ -z "$l" ] || echo "$l"; done | sort -u > ' f"{PROBE_DIR}/dlopened; \\",
         "    while read -r l; do \\",
-        '      r=$(readlink -f "$l"); echo "$r" >> ' f"{PROBE_DIR}/libraries; \\",
+        '      r=$(readlink -f "$l"); \\',
     ]
     if owner:
-        # The name may be a -dev package's link (libx.so): the library's own package goes
-        # in, and the name comes along as a copy of the library.
-        # Two owners (a -dev link and its library) or none (a /usr/local link): keep the
-        # name. One owner only is the same file under /lib and /usr/lib.
+        # The library's own package goes in: the real file's owner when the database knows
+        # it, else the name's (on merged /usr only one of /lib and /usr/lib is recorded).
+        # A name only a -dev package has (libx.so) also comes along as a copy.
         lines += [
             f"      a=$({owner}); b=$({real_owner}); \\",
-            '      if [ "$a" != "$b" ] && [ -n "$a" ] && [ -n "$b" ] || '
-            '{ [ -z "$a$b" ] && [ "${l##*/}" != "${r##*/}" ]; }; then keep "$l"; fi; \\',
+            f'      if [ -n "$b" ]; then echo "$r" >> {PROBE_DIR}/libraries; '
+            '[ -z "$a" ] || [ "$a" = "$b" ] || keep "$l"; \\',
+            f'      else echo "$l" >> {PROBE_DIR}/libraries; fi; \\',
         ]
     else:
-        lines += ['      [ "${l##*/}" = "${r##*/}" ] || keep "$l"; \\']
+        lines += [f'      echo "$l" >> {PROBE_DIR}/libraries; \\']
     lines += [
         f"    done < {PROBE_DIR}/dlopened; \\",
         f"    sort -u -o {PROBE_DIR}/libraries {PROBE_DIR}/libraries; \\",
@@ -278,6 +278,11 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
             ):
                 # A WORKDIR or a copy may already have made the folder: replay idempotently.
                 text = text.replace("mkdir", "mkdir -p", 1)
+            if cmd.basename == "ln" and not any(
+                a.startswith("-") and not a.startswith("--") and "f" in a for a in cmd.args
+            ):
+                # The installed tree may already hold the link: replace it with itself.
+                text = text.replace("ln ", "ln -fn ", 1)
             text = _with_cd(text, step.workdir) if relative else text
             after.append((users.get(step.instruction.start_line), text))
     return accounts, _as_users(after), skipped

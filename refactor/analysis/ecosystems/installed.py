@@ -18,6 +18,7 @@ from dockerslim_refactor.analysis.program import (
     context_destinations,
 )
 from dockerslim_refactor.options import Options
+from dockerslim_refactor.shell.queries import Command
 
 INSTALLED_TREE = "/tmp/dslim/root"
 """Where the builder stages the files the build added, at their paths below this folder."""
@@ -44,6 +45,11 @@ BUILDERS = frozenset(
         "autoreconf",
     }
 )
+# Language package managers: on an image whose interpreter came from the distribution,
+# what they install is the build's output.
+DEPENDENCY_INSTALLERS = frozenset({"pip", "gem", "bundle", "bundler", "composer"})
+# The interpreters that run what they installed.
+INTERPRETERS = frozenset({"python", "python2", "python3", "ruby", "php", "perl", "node"})
 # Programs a build does not make: shells, basic tools, interpreters.
 NOT_BUILT = frozenset(
     {
@@ -131,7 +137,13 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         if "/target/" in path or not any(path.startswith(d.rstrip("/") + "/") for d in sources):
             return None
     start = _build_start(facts)
-    if start is None or not exe or posixpath.basename(exe) in NOT_BUILT:
+    if start is None or not exe:
+        return None
+    name = posixpath.basename(exe)
+    interpreted = name.rstrip("0123456789.") in INTERPRETERS and any(
+        _installs_dependencies(cmd) for step in facts.steps for cmd in step.script.commands
+    )
+    if name in NOT_BUILT and not interpreted:
         return None
     if options.artifacts:
         # The user named the output: copy that, no discovery.
@@ -196,14 +208,31 @@ def first_step(facts: StageFacts) -> int:
 
 
 def _build_start(facts: StageFacts) -> int | None:
-    """The first RUN that builds (runs a compiler, a build tool or a build script)."""
+    """The first RUN that builds (runs a compiler, a build tool or a build script) or
+    installs the program's dependencies with a language package manager."""
     for step in facts.steps:
         for cmd in step.script.commands:
             name = cmd.basename
             script = name.endswith(".sh") or name in {"build", "install"} or "build" in name
-            if name in BUILDERS or (script and "/" in cmd.name):
+            if name in BUILDERS or (script and "/" in cmd.name) or _installs_dependencies(cmd):
                 return step.instruction.start_line
     return None
+
+
+def _installs_dependencies(cmd: Command) -> bool:
+    """``pip install``, ``gem install``, ``bundle install``, ``composer install`` (also
+    through ``python -m pip`` or ``php composer.phar``), ``easy_install``, ``virtualenv``."""
+    words = [posixpath.basename(cmd.name), *cmd.positional[:3]]
+    if words[0].startswith("python") and cmd.args[:2] == ("-m", "pip"):
+        words = ["pip", *cmd.args[2:3]]
+    if words[0] == "php" and len(words) > 1 and words[1].endswith("composer.phar"):
+        words = words[1:]
+    name = words[0].removesuffix(".phar")
+    if name in {"easy_install", "virtualenv"} or name.startswith("easy_install"):
+        return True
+    return name.rstrip("0123456789.") in DEPENDENCY_INSTALLERS and (
+        len(words) > 1 and words[1] in {"install", "i", "require"}
+    )
 
 
 def _package_db_files() -> str:
@@ -255,6 +284,9 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             "else n=-newer; fi; \\",
             f"    find / -xdev {prune} \\( -type f -o -type l \\) $n {MARKER} -print \\",
             "      | grep -v -e '\\.a$' -e '\\.o$' -e '\\.h$' -e '^/etc/ld.so.cache$' \\",
+            # Byte code the distribution's Python packages compiled when installed: the
+            # runtime's own install compiles it again.
+            "        -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \\",
             # What the container runtime gives every container, not the build.
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",

@@ -47,6 +47,10 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 venvs.append(facts.resolve(target[0] if target else ".venv", cwd))
     if not lines:
         return None
+    if facts.image.name not in {"python", "pypy"} and not options.runtime_image:
+        # Python from the distribution's packages: no slim image has that interpreter, so
+        # the installed-tree fallback keeps the OS image and carries what pip installed.
+        return None
     last = lines[-1]
     findings: list[Finding] = []
     apt_python = [

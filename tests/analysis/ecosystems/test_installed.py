@@ -124,3 +124,46 @@ def test_package_files_the_build_edited_are_the_builds() -> None:
     assert "apk audit" in result.output and "rpm -Va" in result.output
     assert "comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged" in result.output
     assert "comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed" in result.output
+
+
+@pytest.mark.parametrize(
+    ("text", "runtime"),
+    [
+        pytest.param(
+            "FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3 "
+            "python3-pip python3-dev gcc\nRUN pip3 install --break-system-packages mmh3\n"
+            'COPY app.py /app/app.py\nCMD ["python3", "/app/app.py"]\n',
+            "debian:bookworm-slim",
+            id="pip-on-debian",
+        ),
+        pytest.param(
+            "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y php-cli composer\n"
+            'WORKDIR /srv\nCOPY . .\nRUN composer install\nCMD ["php", "index.php"]\n',
+            "ubuntu:22.04",
+            id="composer-on-ubuntu",
+        ),
+        pytest.param(
+            "FROM alpine:3.19\nRUN apk add ruby ruby-dev build-base && gem install rack\n"
+            'CMD ["ruby", "-e", "require \\"rack\\""]\n',
+            "alpine:3.19",
+            id="gem-on-alpine",
+        ),
+    ],
+)
+def test_the_distributions_interpreter_keeps_its_os_image(text: str, runtime: str) -> None:
+    # No slim image has the distribution's interpreter: the runtime is the same release,
+    # with the interpreter reinstalled and what pip, composer or gem installed as a tree.
+    result = rewrite(text)
+    assert result.output is not None, result.leave_alone
+    runtime_stage = result.output.rsplit("\nFROM ", 1)[1]
+    assert runtime_stage.startswith(runtime + "\n")
+    assert "COPY --from=builder /tmp/dslim/root/ /" in runtime_stage
+    for build_only in ("python3-dev", "gcc", "ruby-dev", "build-base"):
+        assert f" {build_only} " not in runtime_stage
+    assert rewrite(result.output).output is None
+
+
+def test_byte_code_of_the_distributions_python_stays_behind() -> None:
+    result = rewrite(SCRIPT)
+    assert result.output is not None
+    assert "-e '^/usr/lib/python[0-9.]*/.*[.]pyc$'" in result.output

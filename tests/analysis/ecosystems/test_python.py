@@ -70,16 +70,6 @@ def test_not_detected(text: str) -> None:
     ("text", "why"),
     [
         pytest.param(
-            py_file(
-                "apt-get update && apt-get install -y python3 python3-pip python3-numpy "
-                "&& pip3 install --break-system-packages flask",
-                "debian:bookworm",
-                '["python3", "app.py"]',
-            ),
-            "python3-numpy",
-            id="os-python-packages-on-debian",
-        ),
-        pytest.param(
             py_file("apt-get update && apt-get install -y python3-numpy && pip install -r r.txt"),
             "python3-numpy",
             id="os-python-packages-on-python-image",
@@ -327,3 +317,20 @@ def test_an_onbuild_image_keeps_pip_for_the_images_built_on_it() -> None:
     )
     result = rewrite(text)
     assert result.output is not None and "pip uninstall" not in result.output
+
+
+def test_os_python_packages_on_debian_keep_the_release_and_the_packages() -> None:
+    # The distribution's Python with modules from apt: not a slim Python image (it has
+    # neither), but the same release with the packages reinstalled and pip's files copied.
+    text = py_file(
+        "apt-get update && apt-get install -y python3 python3-pip python3-numpy python3-dev "
+        "gcc && pip3 install --break-system-packages flask",
+        "debian:bookworm",
+        '["python3", "app.py"]',
+    )
+    assert detect(text) is None  # the installed-tree fallback takes it
+    result = rewrite(text)
+    assert result.output is not None
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert runtime.startswith("debian:bookworm-slim\n") and " python3-numpy " in runtime
+    assert " gcc " not in runtime and " python3-dev " not in runtime
