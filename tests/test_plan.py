@@ -873,3 +873,33 @@ def test_a_glibc_program_on_an_unnamed_release_is_refused_with_the_flag() -> Non
         runtime_for("glibc", image="golang:1.22")
     chosen, _ = runtime_for("glibc", image="golang:1.22", options=Options(runtime_image="x:1"))
     assert chosen.image == "x:1"
+
+
+@pytest.mark.parametrize(
+    ("text", "runtime_from"),
+    [
+        pytest.param(
+            "ARG PHP_TAG=8.2-apache\nFROM php:${PHP_TAG}\nRUN docker-php-ext-install zip\n"
+            "WORKDIR /var/www/html\nCOPY . .\nRUN composer install\n",
+            "FROM php:${PHP_TAG}",
+            id="same-image",
+        ),
+        pytest.param(
+            "ARG RELEASE=bookworm\nFROM debian:${RELEASE}\nRUN apt-get update && apt-get "
+            "install -y gcc make\nWORKDIR /src\nCOPY . .\nRUN make && make install\n"
+            'CMD ["tool"]\n',
+            "FROM debian:${RELEASE}-slim",
+            id="debian-slim",
+        ),
+    ],
+)
+def test_a_runtime_that_is_the_builders_image_keeps_its_build_arguments(
+    text: str, runtime_from: str
+) -> None:
+    # --build-arg PHP_TAG=8.3-apache must change both stages, not the builder alone.
+    from dockerslim_refactor.rewrite import rewrite
+
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    froms = [line for line in result.output.splitlines() if line.startswith("FROM ")]
+    assert froms[-1] == runtime_from

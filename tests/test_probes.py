@@ -334,3 +334,15 @@ def test_replayed_links_replace_a_link_the_tree_brought() -> None:
     facts = facts_of("FROM debian:bookworm\nRUN ln -sf /opt/app/bin/app /usr/local/bin/app\n")
     _, after, _ = probes.replayed_state(facts, ["/"])
     assert after == ["RUN ln -sf /opt/app/bin/app /usr/local/bin/app"]
+
+
+def test_state_commands_on_files_no_copy_brings_run_only_where_they_exist() -> None:
+    # gosu was downloaded to /usr/local/bin; the runtime may have no such file.
+    facts = facts_of(
+        "FROM ruby:2.7\nRUN chmod +x /usr/local/bin/gosu && chown -R app /srv/app/tmp\n"
+    )
+    _, after, _ = probes.replayed_state(facts, ["/srv/app"])
+    assert after == [
+        "RUN if [ -e /usr/local/bin/gosu ]; then chmod +x /usr/local/bin/gosu; fi \\\n"
+        "    && chown -R app /srv/app/tmp"
+    ]

@@ -247,6 +247,7 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
     skipped: list[str] = []
     context_dests = context_destinations(facts)
     users = _users_by_line(facts)
+    made: list[str] = []  # folders and links the replayed commands make
     for step in facts.steps:
         for cmd in step.script.commands:
             if cmd.basename in ACCOUNT_COMMANDS:
@@ -283,6 +284,15 @@ def replayed_state(facts: StageFacts, copied: list[str]) -> tuple[list[str], lis
             ):
                 # The installed tree may already hold the link: replace it with itself.
                 text = text.replace("ln ", "ln -fn ", 1)
+            if cmd.basename in {"chown", "chmod", "chgrp", "setcap"}:
+                # A file the runtime stage may not have (a tool downloaded to /usr/local/bin
+                # that no copy brings): change it where it exists, rather than fail the build.
+                missing = [p for p in dict.fromkeys(paths) if not _under(p, copied + made)]
+                if missing:
+                    test = " && ".join(f"[ -e {shlex.quote(p)} ]" for p in missing)
+                    text = f"if {test}; then {text}; fi"
+            if cmd.basename in {"mkdir", "ln"}:
+                made += paths if cmd.basename == "mkdir" else paths[-1:]
             text = _with_cd(text, step.workdir) if relative else text
             after.append((users.get(step.instruction.start_line), text))
     return accounts, _as_users(after), skipped

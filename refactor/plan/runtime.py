@@ -179,7 +179,8 @@ def choose_runtime(
                     flag="--runtime-image",
                 )
             )
-        return RuntimeBase(build.runtime_image, "interpreter", True, reason), notes
+        image = _as_written(facts, build.runtime_image)
+        return RuntimeBase(image, "interpreter", True, reason), notes
     if build.linkage == "musl":
         image = _alpine_release(facts)
         if image is None:
@@ -201,7 +202,7 @@ def choose_runtime(
     if build.linkage == "glibc" and not facts.info.is_toolchain:
         # An OS or company image: the runtime is the same image (its slim variant for Debian),
         # so the release, the libraries and the package names are the builder's own.
-        image = _same_release(facts)
+        image = _as_written(facts, _same_release(facts))
         return (
             RuntimeBase(image, "same", True, f"the same release as {facts.image.text}"),
             notes,
@@ -275,6 +276,20 @@ def _same_release(facts: StageFacts) -> str:
         if len(words) == 1 and (words[0] in img.DEBIAN_RELEASES or words[0].isdigit()):
             return f"{ref.text}-slim"
     return ref.text
+
+
+def _as_written(facts: StageFacts, image: str) -> str:
+    """The builder's own image as the file writes it, when the runtime is that image (or
+    its Debian ``-slim``) and build arguments choose it: ``FROM php:${PHP_TAG}`` stays so,
+    and a build with another ``--build-arg`` gets the matching runtime."""
+    written = facts.stage.base.strip()
+    if "$" not in written:
+        return image
+    if image == facts.image.text:
+        return written
+    if image == f"{facts.image.text}-slim" and re.search(r"(\}|\$\w+)$", written):
+        return f"{written}-slim"
+    return image
 
 
 def _image_for(family: str, facts: StageFacts, build: BuildInfo) -> str:
