@@ -40,6 +40,7 @@ RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
 RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
+    : > /tmp/dslim/owners; \
     keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "/tmp/dslim/libs$d"; cp -L "$1" "/tmp/dslim/libs$d/${1##*/}"; }; \
     for p in /tmp/dslim/app /tmp/dslim/root/ /usr/local/bin/sqlver; do \
       [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
@@ -68,10 +69,20 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
     while read -r l; do \
       p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
       [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
-      if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; continue; fi; \
+      if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; echo "$p $l" >> /tmp/dslim/owners; continue; fi; \
       keep "$l"; \
     done < /tmp/dslim/libraries; \
-    sort -u -o /tmp/dslim/packages /tmp/dslim/packages
+    sort -u -o /tmp/dslim/packages /tmp/dslim/packages; \
+    [ ! -s /tmp/dslim/packages ] || apt-get update >/dev/null 2>&1 || :; \
+    gone=; for p in $(cat /tmp/dslim/packages); do \
+      [ -n "$(apt-cache madison "$p" 2>/dev/null)" ] || gone="$gone $p"; done; \
+    if [ -n "$gone" ]; then \
+      echo "dockerslim: the package sources do not have$gone; the runtime gets the builder's copies of the libraries" >&2; \
+      while read -r p l; do \
+        case "${l##*/}" in libc.so*|ld-linux*|libm.so*|libpthread.so*|libdl.so*| \
+          librt.so*|libgcc_s.so*|libstdc++.so*) ;; *) keep "$l" ;; esac; \
+      done < /tmp/dslim/owners; : > /tmp/dslim/packages; \
+    fi
 
 # Runtime: the program links glibc dynamically, so the base keeps glibc,
 # plus the run-time libraries of the -dev packages the build used.

@@ -346,3 +346,14 @@ def test_state_commands_on_files_no_copy_brings_run_only_where_they_exist() -> N
         "RUN if [ -e /usr/local/bin/gosu ]; then chmod +x /usr/local/bin/gosu; fi \\\n"
         "    && chown -R app /srv/app/tmp"
     ]
+
+
+def test_probe_copies_the_libraries_when_the_release_is_archived() -> None:
+    # apt-get update "succeeds" when a mirror is gone: the probe asks apt-cache for each
+    # package, and when one is missing the runtime gets the builder's copies instead.
+    step = probes.library_probe(["/usr/local/bin/app"], "apt")
+    assert '[ -n "$(apt-cache madison "$p" 2>/dev/null)" ] || gone="$gone $p"' in step
+    fallback = step[step.index('if [ -n "$gone" ]') :]
+    assert 'keep "$l"' in fallback and ": > /tmp/dslim/packages" in fallback
+    assert "libc.so*|ld-linux*" in fallback  # every Debian image has the C library
+    assert "apt-cache" not in probes.library_probe(["/usr/local/bin/app"], "apk")

@@ -120,6 +120,7 @@ def library_probe(paths: list[str], family: str | None) -> str:
         "# this release's package database, the packages that own them. Libraries that no",
         "# package owns (a `make install` into /usr/local) are kept as files.",
         f"RUN set -e; mkdir -p {PROBE_DIR}/libs; : > {PROBE_DIR}/packages; \\",
+        f"    : > {PROBE_DIR}/owners; \\",
         # A kept library goes under its folder's real path: /lib is a link on merged /usr.
         '    keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "' + PROBE_DIR + '/libs$d"; '
         'cp -L "$1" "' + PROBE_DIR + '/libs$d/${1##*/}"; }; \\',
@@ -167,13 +168,33 @@ def library_probe(paths: list[str], family: str | None) -> str:
         lines += [
             f"      p=$({owner}); \\",
             f'      [ -n "$p" ] || {{ r=$(readlink -f "$l"); p=$({real_owner}); }}; \\',
-            f'      if [ -n "$p" ]; then echo "$p" >> {PROBE_DIR}/packages; continue; fi; \\',
+            f'      if [ -n "$p" ]; then echo "$p" >> {PROBE_DIR}/packages; '
+            f'echo "$p $l" >> {PROBE_DIR}/owners; continue; fi; \\',
         ]
     lines += [
         '      keep "$l"; \\',
         f"    done < {PROBE_DIR}/libraries; \\",
         f"    sort -u -o {PROBE_DIR}/packages {PROBE_DIR}/packages",
     ]
+    if family == "apt":
+        # An archived release (buster has left deb.debian.org): the runtime stage could not
+        # install the packages, so it gets the builder's copies of their libraries instead,
+        # except the C library and the compiler runtime, which every Debian image has.
+        lines[-1] += "; \\"
+        lines += [
+            # apt-get update succeeds when a mirror does not answer: ask for the packages.
+            f"    [ ! -s {PROBE_DIR}/packages ] || apt-get update >/dev/null 2>&1 || :; \\",
+            f"    gone=; for p in $(cat {PROBE_DIR}/packages); do \\",
+            '      [ -n "$(apt-cache madison "$p" 2>/dev/null)" ] || gone="$gone $p"; done; \\',
+            '    if [ -n "$gone" ]; then \\',
+            '      echo "dockerslim: the package sources do not have$gone; the runtime gets the '
+            "builder's copies of the libraries\" >&2; \\",
+            "      while read -r p l; do \\",
+            '        case "${l##*/}" in libc.so*|ld-linux*|libm.so*|libpthread.so*|libdl.so*| \\',
+            '          librt.so*|libgcc_s.so*|libstdc++.so*) ;; *) keep "$l" ;; esac; \\',
+            f"      done < {PROBE_DIR}/owners; : > {PROBE_DIR}/packages; \\",
+            "    fi",
+        ]
     return "\n".join(lines)
 
 
