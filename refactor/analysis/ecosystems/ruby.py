@@ -2,13 +2,13 @@
 
 The gems live in ``GEM_HOME`` (``/usr/local/bundle`` on the official images, which also keep
 bundler's configuration there), or in a ``BUNDLE_PATH`` / ``bundle config path`` folder. The
-runtime is the same Ruby's slim image, which tracks the same Debian release, and the
-builder's library probe installs what the native extensions link. Ruby from the
+runtime is the same Ruby's slim image, which tracks the same Debian release. It gets what
+the build added, found at build time (the gems, and tools such as gosu that a step put in
+place), with the app folder, and the builder's library probe installs what the native
+extensions link. Ruby from the
 distribution's packages is left to the installed-tree fallback, which keeps the OS image."""
 
 from __future__ import annotations
-
-import posixpath
 
 from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.images import interpreter_runtime
@@ -69,39 +69,35 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     bundle_path = facts.env.get("BUNDLE_PATH")
     if bundle_path:
         gem_folders.append(facts.resolve(bundle_path))
-    if options.artifacts:
-        app: list[str] = []
-        artifacts = artifacts_from_options(facts, options, last)
-    else:
-        app = app_paths(facts)
-        artifacts = [Artifact(p, p, "directory", last) for p in app]
     findings: list[Finding] = []
     tree: dict = {}
-    if not options.artifacts and not app:
-        # The app went to / (COPY . . without a WORKDIR): the builder finds out which files
-        # the build added there and elsewhere, and the runtime stage gets them whole.
+    if options.artifacts:
+        artifacts = artifacts_from_options(facts, options, last)
+    else:
+        # Everything the build added comes along: the gems (GEM_HOME, BUNDLE_PATH), and what
+        # else it put in place (gosu or tini downloaded to /usr/local/bin, an entrypoint),
+        # found at build time as for `make install`. The app folder is copied as it is.
+        app = app_paths(facts)
         start = installed.first_step(facts)
         artifacts = [Artifact(installed.INSTALLED_TREE + "/", "/", "installed-tree", start)]
+        artifacts += [Artifact(p, p, "directory", last) for p in app]
         tree = {
             "marker_line": start,
-            "final_steps": (installed.collect_step(facts, [], facts.executable or "ruby"),),
+            "final_steps": (installed.collect_step(facts, app, facts.executable or "ruby"),),
         }
+        where = ", ".join([home, *[g for g in gem_folders if g != home]])
         findings.append(
             Finding(
                 UNSURE,
                 "info",
                 last,
                 last,
-                "the app has no folder of its own (it is copied to /): the files the build "
-                "added are found at build time and go to the runtime stage whole; --artifact "
-                "names the app's files instead",
+                f"the gems ({where}) and the other files the build added are found at build "
+                f"time and go to the runtime stage whole, with {', '.join(app) or 'no app folder'}"
+                "; --artifact names the files instead",
                 flag="--artifact",
             )
         )
-    for folder in dict.fromkeys([home, *gem_folders]):
-        inside = [p for p in app if folder == p or folder.startswith(p.rstrip("/") + "/")]
-        if not inside and posixpath.isabs(folder) and not tree:
-            artifacts.insert(0, Artifact(folder, folder, "directory", last))
     # The .gem archives bundler and gem downloaded: installed gems never read them again.
     builder_steps = (
         "# Downloaded .gem archives: the installed gems do not read them.\n"
