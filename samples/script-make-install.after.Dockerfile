@@ -44,9 +44,12 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
         -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
       | sort -u > /tmp/dslim/libraries; \
-    find /src /tmp/dslim/root/ -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+    { find /src /tmp/dslim/root/ -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
       | while read -r f; do LC_ALL=C tr -c ' -~' '\n' < "$f" \
-        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done | sort -u \
+        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done; \
+      find /src /tmp/dslim/root/ -type f \( -name '*.rb' -o -name '*.py' \) -exec \
+        grep -ohE 'lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*' {} + 2>/dev/null || :; } \
+      | sort -u \
       | while read -r n; do \
         l=$(ldconfig -p 2>/dev/null | awk -v n="$n" '$1 == n {print $NF; exit}'); \
         [ -n "$l" ] || for d in /usr/local/lib /lib/*-linux-gnu /usr/lib/*-linux-gnu \

@@ -357,3 +357,10 @@ def test_probe_copies_the_libraries_when_the_release_is_archived() -> None:
     assert 'keep "$l"' in fallback and ": > /tmp/dslim/packages" in fallback
     assert "libc.so*|ld-linux*" in fallback  # every Debian image has the C library
     assert "apt-cache" not in probes.library_probe(["/usr/local/bin/app"], "apk")
+
+
+def test_probe_reads_library_names_in_ruby_and_python_sources() -> None:
+    # Fiddle.dlopen("libexpat.so.1"), ffi_lib 'libcurl.so.4', ctypes.CDLL("libfoo.so.1").
+    step = probes.library_probe(["/usr/local/bin/app"], "apt")
+    assert "-name '*.rb' -o -name '*.py'" in step
+    assert "grep -ohE 'lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*' {} +" in step

@@ -133,10 +133,14 @@ def library_probe(paths: list[str], family: str | None) -> str:
         "        -e 's/^[[:space:]]*\\(\\/[^ ]*\\) (0x.*/\\1/p' \\",
         f"      | sort -u > {PROBE_DIR}/libraries; \\",
         # dlopen("libx.so.1") is invisible to ldd: a library named by a string of its own in
-        # the program, and present in the builder, is loaded at run time too.
-        f"    find {quoted} -type f \\( -name '*.so*' -o -perm -u+x \\) 2>/dev/null \\",
+        # the program, or in a Ruby or Python source (ffi_lib, ctypes), and present in the
+        # builder, is loaded at run time too.
+        f"    {{ find {quoted} -type f \\( -name '*.so*' -o -perm -u+x \\) 2>/dev/null \\",
         "      | while read -r f; do LC_ALL=C tr -c ' -~' '\\n' < \"$f\" \\",
-        "        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done | sort -u \\",
+        "        | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done; \\",
+        f"      find {quoted} -type f \\( -name '*.rb' -o -name '*.py' \\) -exec \\",
+        "        grep -ohE 'lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*' {} + 2>/dev/null || :; } \\",
+        "      | sort -u \\",
         # Where the dynamic loader finds the name: its cache (glibc), else the usual folders.
         "      | while read -r n; do \\",
         "        l=$(ldconfig -p 2>/dev/null | awk -v n=\"$n\" '$1 == n {print $NF; exit}'); \\",
