@@ -190,6 +190,16 @@ def _program_folders(facts: StageFacts, exe: str) -> list[str]:
     return sorted(f for f in found if f is not None and f != "/")
 
 
+def _from_context(facts: StageFacts, exe: str) -> bool:
+    """The program is a file the build context provided (``ADD installer /installer``)."""
+    if "/" not in exe:
+        return False
+    path = facts.resolve(exe)
+    return any(
+        path == d or path.startswith(d.rstrip("/") + "/") for d in context_destinations(facts)
+    )
+
+
 def _folder_of(facts: StageFacts, exe: str) -> str | None:
     """The folder from the build context that holds the program, when it came from there."""
     if "/" not in exe:
@@ -329,10 +339,16 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
     installed: a second binary moved next to it, a plugin it loads, a config written to
     /etc. A static program bound for a minimal base keeps only what the detector named."""
     exe = facts.executable
+    linkage = build.linkage
+    if linkage == "static" and exe and _from_context(facts, exe):
+        # The image runs a script from the build context (an installer that copies the
+        # built binary somewhere): what it uses is not known, so everything the build
+        # installed comes along, on the builder's own release.
+        linkage = "musl" if facts.info.libc == "musl" else "glibc"
     if (
         options.artifacts
         or build.ecosystem not in {"c", "generic", "go", "rust"}
-        or build.linkage not in {"glibc", "musl"}
+        or linkage not in {"glibc", "musl"}
         or any(a.kind == "installed-tree" for a in build.artifacts)
         or not exe
     ):
@@ -342,6 +358,7 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
     tree = Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)
     return replace(
         build,
+        linkage=linkage,
         artifacts=(tree, *build.artifacts),
         marker_line=start,
         final_steps=(*build.final_steps, collect_step(facts, app, exe)),

@@ -167,3 +167,18 @@ def test_byte_code_of_the_distributions_python_stays_behind() -> None:
     result = rewrite(SCRIPT)
     assert result.output is not None
     assert "-e '^/usr/lib/python[0-9.]*/.*[.]pyc$'" in result.output
+
+
+def test_a_static_build_run_by_a_script_from_the_context_brings_the_tree() -> None:
+    # /installer comes from the context and runs what the build put at /: the runtime keeps
+    # the builder's release and gets everything the build installed.
+    text = (
+        "FROM gcc:12-bookworm\nWORKDIR /src\nCOPY hello.c .\n"
+        "RUN gcc -O2 -static -o hello hello.c\nRUN cp hello /\n"
+        'ADD installer /installer\nCMD ["/installer"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert runtime.startswith("debian:bookworm-slim\n")
+    assert "COPY --from=builder /tmp/dslim/root/ /" in runtime
