@@ -191,13 +191,30 @@ def _program_folders(facts: StageFacts, exe: str) -> list[str]:
 
 
 def _from_context(facts: StageFacts, exe: str) -> bool:
-    """The program is a file the build context provided (``ADD installer /installer``)."""
+    """The program is a file the build context provided (``ADD installer /installer``,
+    ``COPY start.sh /usr/local/bin/``), not one the build made in a copied folder."""
     if "/" not in exe:
         return False
     path = facts.resolve(exe)
-    return any(
-        path == d or path.startswith(d.rstrip("/") + "/") for d in context_destinations(facts)
-    )
+    workdir = "/"
+    for ins in facts.stage.instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
+        if ins.keyword not in {"COPY", "ADD"} or ins.flag("from") is not None:
+            continue
+        if ins.json_args is not None:
+            words = list(ins.json_args)
+        else:
+            words = [w for w in ins.words if not w.startswith("--")]
+        if len(words) < 2 or ins.heredocs:
+            continue
+        dest = facts.resolve(words[-1], workdir)
+        into_folder = words[-1].endswith("/") or len(words) > 2
+        for src in words[:-1]:
+            target = posixpath.join(dest, posixpath.basename(src)) if into_folder else dest
+            if target == path:
+                return True
+    return False
 
 
 def _folder_of(facts: StageFacts, exe: str) -> str | None:

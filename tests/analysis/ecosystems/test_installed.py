@@ -182,3 +182,16 @@ def test_a_static_build_run_by_a_script_from_the_context_brings_the_tree() -> No
     runtime = result.output.rsplit("\nFROM ", 1)[1]
     assert runtime.startswith("debian:bookworm-slim\n")
     assert "COPY --from=builder /tmp/dslim/root/ /" in runtime
+
+
+def test_a_static_program_built_inside_the_copied_sources_is_not_a_context_file() -> None:
+    # COPY . . then a build into ./target: the program is the build's, so a minimal base
+    # still fits.
+    text = (
+        "FROM rust:1.79-bookworm\nWORKDIR /app\nCOPY . .\n"
+        "RUN cargo build --release --target x86_64-unknown-linux-musl\n"
+        'ENTRYPOINT ["/app/target/x86_64-unknown-linux-musl/release/fetcher"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert "debian:bookworm-slim" not in result.output.rsplit("\nFROM ", 1)[1].splitlines()[0]
