@@ -10,6 +10,7 @@ from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, Sta
 from dockerslim_refactor.analysis.program import (
     UNSURE,
     artifacts_from_options,
+    context_destinations,
     installs_ca_certificates,
     pick_program,
     runtime_packages,
@@ -146,11 +147,20 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     # A cgo build links the -dev libraries it installed: their run-time packages, or a note
     # that the builder finds them (which rules out distroless).
     packages, unmapped = runtime_packages(facts) if linkage != "static" else ([], [])
+    runtime_env: tuple[tuple[str, str], ...] = ()
+    sources = [] if options.artifacts or not chosen else _gopath_sources(facts, gopath)
+    if sources:
+        # GOPATH-era programs find their templates and static files through $GOPATH/src
+        # (os.Getenv("GOPATH") + "/src/github.com/..."): the package folder and GOPATH stay.
+        line = lines[-1]
+        chosen = [*chosen, *(Artifact(d, d, "directory", line) for d in sources)]
+        runtime_env = (("GOPATH", gopath),)
     return BuildInfo(
         ecosystem="go",
         template="go.Dockerfile.j2",
         artifacts=tuple(chosen),
         linkage=linkage,
+        runtime_env=runtime_env,
         builder_env=builder_env,
         runtime_packages=tuple(packages),
         needs_ca_certificates=needs_ca,
@@ -158,6 +168,18 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         lines=tuple(lines),
         final_steps=final_steps,
     )
+
+
+def _gopath_sources(facts: StageFacts, gopath: str) -> list[str]:
+    """Folders of the build context put under ``$GOPATH/src`` (a GOPATH-mode package) that
+    the runtime stage does not already get as the program's WORKDIR."""
+    root = gopath.rstrip("/") + "/src/"
+    workdir = facts.workdir.rstrip("/") + "/"
+    return [
+        d
+        for d in context_destinations(facts)
+        if d.startswith(root) and d.count("/") > root.count("/") and not workdir.startswith(d)
+    ]
 
 
 def cgo_check_step(built: list[tuple[str, list[str]]]) -> str:

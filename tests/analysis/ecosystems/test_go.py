@@ -452,3 +452,23 @@ def test_no_cgo_check_when_cgo_stays_on(options: Options | None) -> None:
     build = detect(go_file("", command), options)
     assert build is not None and build.linkage == "glibc"
     assert not any("CgoFiles" in s for s in build.final_steps)
+
+
+def test_a_gopath_package_keeps_its_folder_and_gopath() -> None:
+    # An old program parses os.Getenv("GOPATH") + "/src/github.com/x/app/templates/*.html".
+    text = (
+        "FROM golang:1.9\nADD . /go/src/github.com/x/app\n"
+        "RUN go install github.com/x/app\nENTRYPOINT /go/bin/app\n"
+    )
+    build = detect(text)
+    assert build is not None
+    assert ("/go/src/github.com/x/app", "/go/src/github.com/x/app") in [
+        (a.path, a.dest) for a in build.artifacts
+    ]
+    assert build.runtime_env == (("GOPATH", "/go"),)
+
+
+def test_a_module_build_outside_gopath_adds_nothing() -> None:
+    build = detect(go_file("WORKDIR /src\nCOPY . .\n", "go build -o /out/app ."))
+    assert build is not None and build.runtime_env == ()
+    assert [a.path for a in build.artifacts] == ["/out/app"]
