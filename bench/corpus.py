@@ -23,6 +23,7 @@ import argparse
 import contextlib
 import csv
 import io
+import re
 import sys
 import traceback
 from dataclasses import dataclass, field
@@ -137,9 +138,22 @@ def structure_problems(
     except Exception:  # noqa: BLE001
         original_final = []
     froms = [c for c in all_commands if c.cmd.upper() == "FROM"]
-    builder_image = froms[0].value[0] if froms else ""
+    # Judge the images a plain `docker build` would use: global ARG defaults filled in.
+    defaults: dict[str, str] = {}
+    for command in all_commands:
+        if command.cmd.upper() == "FROM":
+            break
+        if command.cmd.upper() == "ARG":
+            for word in command.value:
+                key, _, value = word.partition("=")
+                defaults[key] = value.strip("\"'")
+
+    def expand(image: str) -> str:
+        return re.sub(r"\$\{?(\w+)\}?", lambda m: defaults.get(m.group(1), m.group(0)), image)
+
+    builder_image = expand(froms[0].value[0]) if froms else ""
     builder_name = froms[0].value[2] if froms and len(froms[0].value) >= 3 else ""
-    runtime_image = final[0].value[0] if final else ""
+    runtime_image = expand(final[0].value[0]) if final else ""
     if runtime_image == builder_name or (
         runtime_image == builder_image and is_toolchain_image(runtime_image)
     ):
