@@ -903,3 +903,20 @@ def test_a_runtime_that_is_the_builders_image_keeps_its_build_arguments(
     assert result.output is not None, result.reason
     froms = [line for line in result.output.splitlines() if line.startswith("FROM ")]
     assert froms[-1] == runtime_from
+
+
+@pytest.mark.parametrize(
+    ("image", "runtime"),
+    [("ruby:2.2", "ruby:2.2-slim"), ("python:3.9", "python:3.9-slim"), ("node:18", "node:18-slim")],
+)
+def test_a_build_script_on_an_interpreter_image_gets_its_slim_image(
+    image: str, runtime: str
+) -> None:
+    # ruby:2.2 does not name its Debian release, but ruby:2.2-slim is the same release and
+    # has the interpreter the installed program needs.
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = f'FROM {image}\nADD install.sh install.sh\nRUN ./install.sh\nCMD ["mailcatcher"]\n'
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    assert result.output.rsplit("\nFROM ", 1)[1].startswith(runtime + "\n")

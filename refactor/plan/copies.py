@@ -154,7 +154,11 @@ def runtime_files(
             setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
         else:
             same_release = family in {"same", "slim"} or (
-                family == "interpreter" and build.ecosystem in {"python", "node", "ruby", "php"}
+                family == "interpreter"
+                and (
+                    build.ecosystem in {"python", "node", "ruby", "php"}
+                    or facts.info.ecosystem in {"python", "node", "ruby"}
+                )
             )
             if kept and manager == "apt" and same_release:
                 # A kept package may come from a repository the build added (nodesource):

@@ -208,6 +208,14 @@ def choose_runtime(
             notes,
         )
     order_reason = None
+    interpreter = facts.info.ecosystem
+    if build.linkage == "glibc" and interpreter in {"python", "node", "ruby"}:
+        # A build on an interpreter's full image (a gem's C extension, a make install): that
+        # interpreter's slim image is the same release and still runs what the build made.
+        slim = img.interpreter_runtime(facts.image, interpreter)
+        if slim is not None:
+            reason = f"the same interpreter and release as {facts.image.text}, without compilers"
+            return RuntimeBase(_as_written(facts, slim), "interpreter", True, reason), notes
     if build.linkage == "glibc":
         order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
         unmapped = any(f.flag == "--runtime-package" for f in build.findings)
