@@ -920,3 +920,18 @@ def test_a_build_script_on_an_interpreter_image_gets_its_slim_image(
     result = rewrite(text)
     assert result.output is not None, result.reason
     assert result.output.rsplit("\nFROM ", 1)[1].startswith(runtime + "\n")
+
+
+def test_a_guessed_release_gets_its_slim_image_and_a_check_in_the_builder() -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM rust:1.51\nWORKDIR /app\nCOPY . .\nRUN apt-get update && apt-get install -y "
+        'libpq-dev\nRUN cargo build --release\nCMD ["/app/target/release/app"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    builder, runtime = result.output.rsplit("\nFROM ", 1)
+    assert runtime.startswith("debian:buster-slim\n")
+    assert "grep -qs '^VERSION_CODENAME=buster$' /etc/os-release" in builder
+    assert "not Debian buster" in builder

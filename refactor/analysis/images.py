@@ -233,6 +233,31 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime")
     return None
 
 
+# The Debian release the official rust images of a version were built on: a version's tag
+# is built while it is the newest release, on the Debian stable of that time. The first
+# version of each release range.
+_RUST_RELEASES = ((36, "buster"), (54, "bullseye"), (70, "bookworm"), (89, "trixie"))
+
+
+def probable_codename(ref: ImageRef) -> str | None:
+    """The Debian release an official toolchain image whose tag names none is most likely
+    on (``rust:1.51`` was built on buster), or ``None``. A guess: the rewrite checks it in
+    the builder."""
+    if ref.repository != "rust" or ref.digest:
+        return None
+    if not ref.tag or ref.tag in {"latest", "slim"}:
+        return DEBIAN_CODENAMES[-1]  # the current Debian stable
+    match = re.fullmatch(r"1\.(\d+)(?:\.\d+)?", ref.version or "")
+    if not match:
+        return None
+    minor = int(match.group(1))
+    found = None
+    for first, codename in _RUST_RELEASES:
+        if minor >= first:
+            found = codename
+    return found
+
+
 def builder_codename(ref: ImageRef) -> tuple[str, bool]:
     """The Debian release a builder image is based on, and whether the tag says so."""
     codename = ref.debian_codename

@@ -127,6 +127,8 @@ def runtime_files(
         src, sep, dest = text.partition(":")
         copies.append(CopyStep(facts.resolve(src), facts.resolve(dest if sep else src)))
 
+    if runtime.release_check:
+        builder_steps.append(probes.release_check_step(runtime.release_check, facts.image.text))
     binaries = [a.path for a in build.artifacts if a.kind not in {"directory", "venv", "glob"}]
     if family == "distroless" and build.linkage == "glibc" and binaries:
         builder_steps.append(probes.distroless_check(binaries))

@@ -18,6 +18,9 @@ class RuntimeBase:
     ``custom``."""
     has_shell: bool
     reason: str
+    release_check: str | None = None
+    """A Debian codename the builder must be on: the runtime was chosen for that release
+    because the builder's tag does not name it."""
 
 
 @dataclass(frozen=True)

@@ -202,6 +202,20 @@ def library_probe(paths: list[str], family: str | None) -> str:
     return "\n".join(lines)
 
 
+def release_check_step(codename: str, image: str) -> str:
+    """The builder step that stops the build when the builder is not on ``codename``, the
+    Debian release the runtime stage was chosen for."""
+    found = '$(. /etc/os-release; echo "${PRETTY_NAME:-unknown}")'
+    return (
+        f"# {image} does not name its Debian release; the runtime stage is {codename}'s.\n"
+        "# Stop here if this builder is another release: its libraries would not match.\n"
+        f"RUN grep -qs '^VERSION_CODENAME={codename}$' /etc/os-release \\\n"
+        f"    || grep -qs '({codename})' /etc/os-release \\\n"
+        f'    || {{ echo "dockerslim: the builder is {found}, not Debian {codename}; rewrite '
+        "with --runtime-image and that release's image\" >&2; exit 1; }"
+    )
+
+
 APT_STAGE = f"{PROBE_DIR}/apt"
 APT_SOURCES_STAGE = (
     "# The package sources and keys, for the runtime stage's install (same release).\n"

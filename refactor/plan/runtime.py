@@ -208,6 +208,8 @@ def choose_runtime(
             notes,
         )
     order_reason = None
+    codename: str | None = None
+    release_check: str | None = None
     interpreter = facts.info.ecosystem
     if build.linkage == "glibc" and interpreter in {"python", "node", "ruby"}:
         # A build on an interpreter's full image (a gem's C extension, a make install): that
@@ -229,7 +231,20 @@ def choose_runtime(
                 "on that release's slim image, which installs what the builder finds"
             )
         codename, named = img.builder_codename(facts.image)
-        if not named:
+        guess = None if named else img.probable_codename(facts.image)
+        if guess is not None:
+            # rust:1.51 was built on buster: take that release, and let the builder check it.
+            codename, release_check = guess, guess
+            notes.append(
+                note(
+                    line,
+                    f"{facts.image.text} does not name its Debian release; the runtime takes it "
+                    f"to be {guess} (the release that tag was built on) and the builder stops "
+                    "with a message if it is another; --runtime-image settles it",
+                    flag="--runtime-image",
+                )
+            )
+        elif not named:
             # The release behind a tag changes over the years (rust:latest is trixie now,
             # rust:1.51 was buster): a runtime of another release has other libraries.
             raise PlanError(
@@ -238,6 +253,8 @@ def choose_runtime(
                 f"with the builder's release (for example debian:{codename}-slim), or "
                 "--linkage static"
             )
+        if codename not in _DISTROLESS_RELEASES:
+            order = tuple(f for f in order if f != "distroless")
     else:
         order = _FALLBACKS[options.runtime]
     refused: list[str] = []
@@ -247,7 +264,7 @@ def choose_runtime(
     for family in order:
         why = fits(family, needs, build.linkage)
         if why is None:
-            image = _image_for(family, facts, build)
+            image = _image_for(family, facts, build, codename)
             reason = f"{'static' if build.linkage == 'static' else 'glibc-linked'} program"
             if refused:
                 first_refusal = refused[0].split(": ", 1)[1]
@@ -258,10 +275,8 @@ def choose_runtime(
                         flag="--runtime",
                     )
                 )
-            return (
-                RuntimeBase(image, family, family not in {"scratch", "distroless"}, reason),
-                notes,
-            )
+            has_shell = family not in {"scratch", "distroless"}
+            return RuntimeBase(image, family, has_shell, reason, release_check), notes
         refused.append(f"{family}: {why}")
     raise PlanError("no runtime base can run the program: " + "; ".join(refused))
 
@@ -300,9 +315,12 @@ def _as_written(facts: StageFacts, image: str) -> str:
     return image
 
 
-def _image_for(family: str, facts: StageFacts, build: BuildInfo) -> str:
-    codename, _ = img.builder_codename(facts.image)
-    release = {"bullseye": "11", "bookworm": "12", "trixie": "13"}.get(codename, "12")
+_DISTROLESS_RELEASES = {"bullseye": "11", "bookworm": "12", "trixie": "13"}
+
+
+def _image_for(family: str, facts: StageFacts, build: BuildInfo, codename: str | None) -> str:
+    codename = codename or img.builder_codename(facts.image)[0]
+    release = _DISTROLESS_RELEASES.get(codename, "12")
     if family == "alpine":
         return img.ALPINE
     if family == "busybox":

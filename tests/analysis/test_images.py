@@ -348,3 +348,23 @@ def test_java_major_maven_amazoncorretto() -> None:
 )
 def test_builder_codename(text: str, expected: tuple[str, bool]) -> None:
     assert builder_codename(parse_image(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("image", "codename"),
+    [
+        ("rust:1.51", "buster"),
+        ("rust:1.51.0", "buster"),
+        ("rust:1.60", "bullseye"),
+        ("rust:1.75-slim", "bookworm"),
+        ("rust:1.91", "trixie"),
+        ("rust", "trixie"),
+        ("rust:1.30", None),  # before any release this table knows
+        ("rustlang/rust:nightly", None),
+        ("golang:1.8", None),
+    ],
+)
+def test_probable_codename_of_a_toolchain_tag(image: str, codename: str | None) -> None:
+    from dockerslim_refactor.analysis.images import parse_image, probable_codename
+
+    assert probable_codename(parse_image(image)) == codename

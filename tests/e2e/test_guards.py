@@ -52,3 +52,19 @@ def test_static_go_build_stops_when_a_dependency_needs_cgo(tmp_path: Path, docke
     ran = docker.run(built.tag, [])
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "answer 42"
+
+
+def test_a_guessed_release_is_checked_in_the_builder(tmp_path: Path, docker) -> None:
+    # Upstream rust:1.63 was built on bullseye, so that is the rewrite's runtime; this
+    # engine's rust:1.63 is bookworm, and the builder must say so rather than ship a binary
+    # onto another release's libraries.
+    shared = REPO_ROOT.parent / "shared" / "e2e" / "apps" / "rust-cli"
+    app = Path(shutil.copytree(shared, tmp_path / "app"))
+    for path in [app, *app.rglob("*")]:
+        path.chmod(path.stat().st_mode | 0o200)
+    rewritten = tmp_path / "Dockerfile.rewritten"
+    notes = _rewrite(app / "Dockerfile", rewritten)
+    assert "does not name its Debian release" in notes and "bullseye" in notes
+    with pytest.raises(BuildFailed) as failed:
+        docker.build(rewritten, app, docker.tag("rust-cli", "release-check"))
+    assert "not Debian bullseye" in str(failed.value) and "bookworm" in str(failed.value)

@@ -357,13 +357,17 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
     /etc. A static program bound for a minimal base keeps only what the detector named."""
     exe = facts.executable
     linkage = build.linkage
-    if linkage == "static" and exe and _from_context(facts, exe):
+    from_context = bool(exe) and _from_context(facts, exe)
+    if linkage == "static" and from_context:
         # The image runs a script from the build context (an installer that copies the
         # built binary somewhere): what it uses is not known, so everything the build
         # installed comes along, on the builder's own release.
         linkage = "musl" if facts.info.libc == "musl" else "glibc"
     if (
         options.artifacts
+        # The detector found no output and says why; a script from the context that runs
+        # what the build installed is the exception the tree is for.
+        or (not build.artifacts and not from_context)
         or build.ecosystem not in {"c", "generic", "go", "rust"}
         or linkage not in {"glibc", "musl"}
         or any(a.kind == "installed-tree" for a in build.artifacts)
