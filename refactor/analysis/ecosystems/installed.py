@@ -23,6 +23,8 @@ from dockerslim_refactor.shell.queries import Command
 INSTALLED_TREE = "/tmp/dslim/root"
 """Where the builder stages the files the build added, at their paths below this folder."""
 MARKER = "/.dslim-marker"
+BEFORE = "/.dslim-before"
+"""The files the image had when the marker was made."""
 """Outside /tmp: builds clean /tmp (``rm -rf /tmp/*``) and would take the marker with it."""
 
 # Build commands that mark where the build starts.
@@ -309,7 +311,9 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             "exit 1; }; \\",
             f"    if find {MARKER} -cnewer {MARKER} >/dev/null 2>&1; then n=-cnewer; "
             "else n=-newer; fi; \\",
-            f"    find / -xdev {prune} \\( -type f -o -type l \\) $n {MARKER} -print \\",
+            f"    {{ find / -xdev {prune} \\( -type f -o -type l \\) $n {MARKER} -print; \\",
+            f"      find / -xdev {prune} \\( -type f -o -type l \\) -print | LC_ALL=C sort \\",
+            f"        | LC_ALL=C comm -13 {BEFORE} -; }} \\",
             "      | grep -v -e '\\.a$' -e '\\.o$' -e '\\.h$' -e '^/etc/ld.so.cache$' \\",
             # Byte code the distribution's Python packages compiled when installed: the
             # runtime's own install compiles it again.
@@ -317,8 +321,9 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             # What the container runtime gives every container, not the build.
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",
+            "        -e '^/.dslim-before$' \\",
             *[f"        -e {shlex.quote('^' + p + '$')} \\" for p in dropped],
-            "      | sort > /tmp/dslim/added; \\",
+            "      | sort -u > /tmp/dslim/added; \\",
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
             # A package's file that the build edited (sed -i on php.ini, a line appended to
             # apache's envvars) is the build's: the reinstalled package would not have it.
@@ -335,10 +340,10 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             "done; \\",
             f'    {lookup}; p=$(readlink -f "$p"); \\',
             # The program is in the app folder, the tree, an OS package (reinstalled) or the
-            # base image (older than the build).
+            # base image (there before the build).
             f'    case "$p" in {in_app + " | " if in_app else ""}"") ;; *) '
             f'[ -e "{INSTALLED_TREE}$p" ] || grep -qx "$p" /tmp/dslim/owned || '
-            f'[ ! "$p" -nt {MARKER} ] || '
+            f'grep -qx "$p" {BEFORE} || '
             '{ echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac',
         ]
     )
@@ -346,8 +351,11 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
 
 def marker_step() -> str:
     return (
-        "# Marks the start of the build: what is newer than it, the build installed.\n"
-        f"RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch {MARKER}"
+        "# Marks the start of the build: what is newer than it, or not listed here, the\n"
+        "# build installed (a COPY keeps old times, and busybox find has no -cnewer).\n"
+        f"RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch {MARKER} \\\n"
+        "    && find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\\n"
+        f"      \\( -type f -o -type l \\) -print | LC_ALL=C sort > {BEFORE}"
     )
 
 

@@ -195,3 +195,15 @@ def test_a_static_program_built_inside_the_copied_sources_is_not_a_context_file(
     result = rewrite(text)
     assert result.output is not None
     assert "debian:bookworm-slim" not in result.output.rsplit("\nFROM ", 1)[1].splitlines()[0]
+
+
+def test_new_files_are_found_by_path_as_well_as_by_time() -> None:
+    # A COPY keeps the context file's old time, and busybox find has no -cnewer: the marker
+    # step lists the files there were, and any path not on that list is the build's.
+    result = rewrite(SCRIPT)
+    assert result.output is not None
+    assert "| LC_ALL=C sort > /.dslim-before" in result.output
+    assert "| LC_ALL=C comm -13 /.dslim-before -; }" in result.output
+    # A program that was not there before the build and is not in the tree fails the build.
+    assert 'grep -qx "$p" /.dslim-before ||' in result.output
+    assert '[ ! "$p" -nt /.dslim-marker ]' not in result.output
