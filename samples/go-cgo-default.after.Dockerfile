@@ -16,7 +16,8 @@ RUN strip /usr/local/bin/api
 ENV PORT=8080
 # The static build (CGO_ENABLED=0) leaves out or stubs every package that needs cgo:
 # fail here, rather than ship a program that breaks when it starts, if one is used.
-RUN cgo=$({ (cd /src && CGO_ENABLED=1 go list -f '{{.ImportPath}}{{"\n"}}{{join .Deps "\n"}}' ./cmd/api 2>/dev/null); } | sort -u | grep . \
+RUN command -v go >/dev/null || echo "dockerslim: go was removed by the build, so the cgo check cannot run" >&2; \
+    cgo=$({ (cd /src && CGO_ENABLED=1 go list -f '{{.ImportPath}}{{"\n"}}{{join .Deps "\n"}}' ./cmd/api 2>/dev/null); } | sort -u | grep . \
       | xargs -r env CGO_ENABLED=1 go list -f '{{if and .CgoFiles (not .Standard)}}{{.ImportPath}}{{end}}' 2>/dev/null) || :; \
     if [ -n "$cgo" ]; then echo "dockerslim: $(echo $cgo) need cgo, which the static build turns off; rewrite with --linkage dynamic to keep it" >&2; exit 1; fi
 # The app folder as the program saw it (configs, templates, assets it reads by

@@ -77,7 +77,7 @@ RUN set -e; missing=; for p in python3 $(cat /tmp/dslim/packages); do \
       dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
     if [ -n "$missing" ]; then apt-get update \
       && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y --no-install-recommends $missing \
+        apt-get install -y $missing \
       && rm -rf /var/lib/apt/lists/*; fi
 RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /usr/src/app

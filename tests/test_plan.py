@@ -935,3 +935,44 @@ def test_a_guessed_release_gets_its_slim_image_and_a_check_in_the_builder() -> N
     assert runtime.startswith("debian:buster-slim\n")
     assert "grep -qs '^VERSION_CODENAME=buster$' /etc/os-release" in builder
     assert "not Debian buster" in builder
+
+
+def test_a_program_in_a_folder_only_the_builder_had_on_path_stays_on_path() -> None:
+    # golang puts /go/bin on PATH; `docker exec c toxiproxy-cli` must still find the tool.
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+        'RUN CGO_ENABLED=0 go install ./cmd/...\nCMD ["/go/bin/server"]\n'
+    )
+    result = rewrite(text, Options(artifacts=("/go/bin/server", "/go/bin/cli")))
+    assert result.output is not None
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert "ENV PATH=/go/bin:/usr/local/sbin:/usr/local/bin:" in runtime
+
+
+def test_no_path_when_the_program_is_in_a_standard_folder() -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM golang:1.22\nWORKDIR /src\nCOPY . .\n"
+        'RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .\nCMD ["app"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert "ENV PATH" not in result.output.rsplit("\nFROM ", 1)[1]
+
+
+def test_volumes_come_after_the_replayed_steps() -> None:
+    # A RUN after VOLUME /data cannot change /data with the classic builder.
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y gcc make\n"
+        "VOLUME /var/lib/app\nWORKDIR /src\nCOPY . .\nRUN make && make install\n"
+        'RUN mkdir -p /var/lib/app/ssl && chown nobody /var/lib/app/ssl\nCMD ["app"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert runtime.index("mkdir -p /var/lib/app/ssl") < runtime.index("VOLUME /var/lib/app")

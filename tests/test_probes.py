@@ -364,3 +364,22 @@ def test_probe_reads_library_names_in_ruby_and_python_sources() -> None:
     step = probes.library_probe(["/usr/local/bin/app"], "apt")
     assert "-name '*.rb' -o -name '*.py'" in step
     assert "grep -ohE 'lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*' {} +" in step
+
+
+@pytest.mark.parametrize(
+    ("body", "recommends"),
+    [
+        ("RUN apt-get update && apt-get install -y python3-matplotlib gcc\n", True),
+        ("RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg\n", False),
+        (
+            "RUN echo 'APT::Install-Recommends \"false\";' > /etc/apt/apt.conf.d/no\n"
+            "RUN apt-get install -y ffmpeg\n",
+            False,
+        ),
+    ],
+)
+def test_the_reinstall_brings_recommends_when_the_original_did(body: str, recommends: bool) -> None:
+    facts = facts_of("FROM debian:bookworm\n" + body)
+    assert probes.installs_recommends(facts) is recommends
+    step = probes.runtime_install("apt", ["ffmpeg"], False, recommends)[0]
+    assert ("--no-install-recommends" in step) is not recommends

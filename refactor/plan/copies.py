@@ -167,7 +167,8 @@ def runtime_files(
                 # the runtime stage installs with the builder's sources and keys.
                 builder_steps.append(probes.APT_SOURCES_STAGE)
                 setup.append(f"COPY --from={builder} {probes.APT_STAGE}/ /")
-            for step in probes.runtime_install(manager, kept, probe):
+            recommends = bool(kept) and probes.installs_recommends(facts)
+            for step in probes.runtime_install(manager, kept, probe, recommends):
                 setup.append(step.replace("--from=BUILDER", f"--from={builder}"))
         accounts, after, skipped = probes.replayed_state(facts, [c.dest for c in copies])
         if accounts:

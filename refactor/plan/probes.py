@@ -225,10 +225,27 @@ APT_SOURCES_STAGE = (
 )
 
 
-def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[str]:
+def installs_recommends(facts: StageFacts) -> bool:
+    """Whether the original's apt installs brought recommended packages (no
+    ``--no-install-recommends``, and no apt setting that turns them off): the runtime's
+    reinstall does the same, so matplotlib keeps its python-tk and curl its CA store."""
+    if any("Install-Recommends" in ins.value for ins in facts.stage.instructions):
+        return False
+    return any(
+        not install.command.has_flag("--no-install-recommends")
+        for step in facts.steps
+        for install in package_installs(step.script)
+        if install.manager == "apt" and install.packages
+    )
+
+
+def runtime_install(
+    family: str | None, kept: list[str], probed: bool, recommends: bool = False
+) -> list[str]:
     """The runtime stage's steps that install the kept packages and those the probe found
     (only the ones missing), and put back the libraries no package owns."""
     steps: list[str] = []
+    no_recommends = "" if recommends else " --no-install-recommends"
     packages = " ".join(kept)
     listed = f"$(cat {PROBE_DIR}/packages)" if probed else ""
     wanted = " ".join(w for w in (packages, listed) if w)
@@ -243,7 +260,7 @@ def runtime_install(family: str | None, kept: list[str], probed: bool) -> list[s
             '      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \\\n'
             '    if [ -n "$missing" ]; then apt-get update \\\n'
             "      && DEBIAN_FRONTEND=noninteractive \\\n"
-            "        apt-get install -y --no-install-recommends $missing \\\n"
+            f"        apt-get install -y{no_recommends} $missing \\\n"
             "      && rm -rf /var/lib/apt/lists/*; fi"
         )
     elif wanted and family == "apk":

@@ -3,9 +3,11 @@ chains and added steps), and the runtime stage's carried instructions."""
 
 from __future__ import annotations
 
+import posixpath
 import re
 
 from dockerslim_refactor import buildkit
+from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.model import Analysis, BuildInfo, StageFacts
 from dockerslim_refactor.document import Document, Instruction
@@ -13,7 +15,9 @@ from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan.chains import split_chain
 from dockerslim_refactor.plan.copies import runtime_copies, runtime_files
 from dockerslim_refactor.plan.model import (
+    CopyStep,
     PlanError,
+    RuntimeBase,
     StagePlan,
     ensure_newline,
     escape_continuations,
@@ -41,7 +45,9 @@ MOVED = frozenset(
 REPEATED = frozenset({"WORKDIR", "ENV", "SHELL"})
 
 
-LAST_IN_RUNTIME = ("HEALTHCHECK", "ENTRYPOINT", "CMD")
+# After every copy and replayed step: the classic builder discards what a RUN writes under
+# a VOLUME declared before it (a folder the build made and chown-ed).
+LAST_IN_RUNTIME = ("VOLUME", "HEALTHCHECK", "ENTRYPOINT", "CMD")
 
 
 # Environment that only steers a compiler; an ENV made only of these stays in the builder.
@@ -208,7 +214,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
         runtime=runtime,
         runtime_setup=tuple(escape_continuations(s, escape) for s in setup),
         carried=tuple(carried),
-        runtime_env=build.runtime_env,
+        runtime_env=(*build.runtime_env, *_path_env(facts, build, runtime, copies)),
         copies=tuple(copies),
         after_copies=tuple(escape_continuations(s, escape) for s in received.after_copies),
         user=user_line,
@@ -267,3 +273,20 @@ def _with_used_args(instructions: tuple[Instruction, ...], carried: list[str]) -
         if re.search(r"\$\{?" + re.escape(name) + r"\b", text):
             args.append(ensure_newline(ins.raw))
     return args + carried
+
+
+def _path_env(
+    facts: StageFacts, build: BuildInfo, runtime: RuntimeBase, copies: list[CopyStep]
+) -> tuple[tuple[str, str], ...]:
+    """``PATH`` for a runtime on another image than the builder's, when a program is copied
+    into a folder that only the builder's image has on its PATH (``/go/bin`` of the golang
+    images): ``docker exec CONTAINER tool`` and scripts find it by name as before."""
+    if runtime.family not in {"alpine", "busybox", "scratch", "distroless", "slim"}:
+        return ()
+    if any(key == "PATH" for key, _ in build.runtime_env):
+        return ()
+    builder_path = [d for d in facts.env.get("PATH", "").split(":") if d]
+    default = img.DEFAULT_PATH.split(":")
+    folders = {posixpath.dirname(c.dest) for c in copies if not c.dest.endswith("/")}
+    extra = [d for d in builder_path if d in folders and d not in default]
+    return (("PATH", ":".join([*extra, *default])),) if extra else ()

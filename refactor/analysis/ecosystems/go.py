@@ -175,11 +175,29 @@ def _gopath_sources(facts: StageFacts, gopath: str) -> list[str]:
     the runtime stage does not already get as the program's WORKDIR."""
     root = gopath.rstrip("/") + "/src/"
     workdir = facts.workdir.rstrip("/") + "/"
+    removed = _removed_folders(facts)
     return [
         d
         for d in context_destinations(facts)
-        if d.startswith(root) and d.count("/") > root.count("/") and not workdir.startswith(d)
+        if d.startswith(root)
+        and d.count("/") > root.count("/")
+        and not workdir.startswith(d)
+        and not any(d == r or d.startswith(r.rstrip("/") + "/") for r in removed)
     ]
+
+
+def _removed_folders(facts: StageFacts) -> list[str]:
+    """Absolute paths a build step deletes with ``rm -r`` (``rm -rf /go`` after the build)."""
+    found = []
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename != "rm" or not any(
+                a.startswith("-") and ("r" in a or "R" in a) for a in cmd.args
+            ):
+                continue
+            cwd = cmd.cwd or step.workdir or facts.workdir
+            found += [facts.resolve(a, cwd) for a in cmd.positional if "$" not in a]
+    return found
 
 
 def cgo_check_step(built: list[tuple[str, list[str]]]) -> str:
@@ -204,7 +222,9 @@ def cgo_check_step(built: list[tuple[str, list[str]]]) -> str:
         [
             "# The static build (CGO_ENABLED=0) leaves out or stubs every package that needs cgo:",
             "# fail here, rather than ship a program that breaks when it starts, if one is used.",
-            f"RUN cgo=$({{ {deps}; }} | sort -u | grep . \\",
+            'RUN command -v go >/dev/null || echo "dockerslim: go was removed by the build, so '
+            'the cgo check cannot run" >&2; \\',
+            f"    cgo=$({{ {deps}; }} | sort -u | grep . \\",
             f"      | xargs -r env CGO_ENABLED=1 go list -f '{cgo_only}' 2>/dev/null) || :; \\",
             f'    if [ -n "$cgo" ]; then echo "{message}" >&2; exit 1; fi',
         ]

@@ -472,3 +472,15 @@ def test_a_module_build_outside_gopath_adds_nothing() -> None:
     build = detect(go_file("WORKDIR /src\nCOPY . .\n", "go build -o /out/app ."))
     assert build is not None and build.runtime_env == ()
     assert [a.path for a in build.artifacts] == ["/out/app"]
+
+
+def test_a_gopath_package_the_build_deletes_is_not_copied() -> None:
+    # registrator builds, then `rm -rf /go` in the same RUN: a copy of it would fail.
+    text = (
+        "FROM golang:1.9\nCOPY . /go/src/github.com/x/app\n"
+        "RUN cd /go/src/github.com/x/app && go build -o /bin/app && rm -rf /go\n"
+        'ENTRYPOINT ["/bin/app"]\n'
+    )
+    build = detect(text)
+    assert build is not None
+    assert [a.path for a in build.artifacts] == ["/bin/app"] and build.runtime_env == ()
