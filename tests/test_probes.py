@@ -383,3 +383,17 @@ def test_the_reinstall_brings_recommends_when_the_original_did(body: str, recomm
     assert probes.installs_recommends(facts) is recommends
     step = probes.runtime_install("apt", ["ffmpeg"], False, recommends)[0]
     assert ("--no-install-recommends" in step) is not recommends
+
+
+def test_a_fetch_tool_left_out_is_named_in_a_note_with_the_flag() -> None:
+    text = (
+        "FROM ruby:3.3\nRUN apt-get update && apt-get install -y git imagemagick\n"
+        'WORKDIR /app\nCOPY . .\nRUN bundle install\nCMD ["rails", "server"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    (note,) = [f for f in result.plan.notes if "left out" in f.message]
+    assert note.message.startswith("git left out of the runtime stage")
+    assert note.flag == "--runtime-package"
+    kept = rewrite(text, Options(runtime_packages=("git",)))
+    assert not any("left out" in f.message for f in kept.plan.notes)

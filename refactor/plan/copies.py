@@ -136,6 +136,22 @@ def runtime_files(
         chosen_alpine = family == "alpine" and build.linkage != "musl"
         manager = "apk" if family == "alpine" else probes.package_family(facts)
         kept = [] if chosen_alpine else probes.kept_packages(facts, needs.tools)
+        dropped = [
+            t
+            for t in probes.dropped_fetch_tools(facts, needs.tools)
+            if t not in options.runtime_packages
+        ]
+        if dropped and not chosen_alpine:
+            notes.append(
+                note(
+                    line,
+                    f"{', '.join(dropped)} left out of the runtime stage: the build used "
+                    f"{'them' if len(dropped) > 1 else 'it'} to fetch sources and the image's "
+                    "command does not run it; if the program does (an SCM feature, a hook), "
+                    "--runtime-package NAME keeps it",
+                    flag="--runtime-package",
+                )
+            )
         kept += [p for p in options.runtime_packages if p not in kept]
         kept += [t for t in tools if t not in kept]
         if needs.ca and family in {"slim", "alpine"} and "ca-certificates" not in kept:

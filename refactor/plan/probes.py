@@ -104,6 +104,31 @@ def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     return kept
 
 
+def dropped_fetch_tools(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
+    """Fetch tools the original kept but the runtime leaves out because the build used them
+    (git for go get, bundler or composer): a note names them, since a program may run them
+    as well (an SCM feature, a deploy hook)."""
+    build_calls = used_by_build(facts)
+    dropped: list[str] = []
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager not in OS_MANAGERS:
+                continue
+            removed = removed_packages(install, step.script)
+            for package in install.packages:
+                name = bare_package(package)
+                command = _TOOL_COMMANDS.get(name, name)
+                if (
+                    name in FETCH_TOOLS
+                    and name not in removed
+                    and command in build_calls
+                    and command not in run_tools
+                    and name not in dropped
+                ):
+                    dropped.append(name)
+    return dropped
+
+
 def library_probe(paths: list[str], family: str | None) -> str:
     """The builder step that lists the packages owning the shared libraries under ``paths``
     (files or folders), and copies the libraries that no package owns."""
