@@ -16,6 +16,7 @@ RUN mkdir -p /tmp/dslim/app && cp -a /app/. /tmp/dslim/app/ && rm -rf /tmp/dslim
 
 # Runtime: a static (musl) Rust binary needs no libc.
 FROM alpine:3.20
+RUN apk --no-cache add ca-certificates
 WORKDIR /app
 COPY --from=builder /tmp/dslim/app /app
 COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/fetcher /app/target/x86_64-unknown-linux-musl/release/fetcher

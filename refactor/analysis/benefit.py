@@ -6,7 +6,11 @@ from __future__ import annotations
 import posixpath
 from typing import TYPE_CHECKING
 
-from dockerslim_refactor.analysis.packages import kept_build_packages
+from dockerslim_refactor.analysis.packages import (
+    cache_cleanups,
+    kept_build_packages,
+    package_installs,
+)
 from dockerslim_refactor.options import Options
 
 if TYPE_CHECKING:
@@ -173,9 +177,10 @@ def leave_alone_reason(
         unsure = [f for f in build.findings if f.severity == "warning"]
         detail = unsure[0].message if unsure else "the build output could not be located"
         return f"not rewritten, to keep the image working: {detail}"
-    if not toolchain and build.linkage == "interpreter":
+    leaves_files = build.linkage == "interpreter" and leaves_build_only_files(facts)
+    if not toolchain and build.linkage == "interpreter" and not leaves_files:
         return f"already on a runtime image ({facts.image.text}) with no build tools"
-    if not toolchain:
+    if not toolchain and not leaves_files:
         if any(_removes_its_own_build_packages(step) for step in facts.steps):
             return (
                 "the build removes its own toolchain in the RUN that uses it, so nothing "
@@ -219,3 +224,17 @@ def _development_command(argv: tuple[str, ...]) -> str | None:
 def _runs_built_program(argv: tuple[str, ...]) -> bool:
     """``sh -c "./app"`` runs a program, ``sh`` alone is a shell."""
     return len(argv) >= 3 and argv[1] == "-c"
+
+
+def leaves_build_only_files(facts: StageFacts) -> bool:
+    """A build on a runtime image that still leaves what only the build needed: an npm, yarn
+    or pnpm install with devDependencies, or an npm, yarn or pip download cache that the
+    same RUN does not clean. The builder stage keeps those; the runtime does not."""
+    for step in facts.steps:
+        cleaned = bool(cache_cleanups(step.script))
+        for install in package_installs(step.script):
+            if install.manager in {"npm", "yarn", "pnpm"} and install.dev:
+                return True
+            if install.manager in {"npm", "yarn", "pip"} and not (install.no_cache or cleaned):
+                return True
+    return False

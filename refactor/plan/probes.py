@@ -58,8 +58,9 @@ def package_family(facts: StageFacts) -> str | None:
         return "apk"
     if facts.image.repository in {"debian", "ubuntu"} or facts.image.debian_codename:
         return "apt"
-    if facts.info.is_toolchain and facts.info.libc == "glibc":
-        return "apt"  # the official toolchain images are Debian-based
+    official = facts.info.is_toolchain or facts.info.ecosystem in {"python", "node", "ruby"}
+    if (official or facts.image.name == "php") and facts.info.libc == "glibc":
+        return "apt"  # the official toolchain and interpreter images are Debian-based
     return None
 
 

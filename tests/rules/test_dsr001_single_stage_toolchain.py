@@ -200,7 +200,20 @@ def test_a_slim_python_image_installing_requirements_is_not_reported() -> None:
     from dockerslim_refactor.findings import analyze
 
     text = (
-        "FROM python:3.11-slim\nCOPY . /app\nRUN pip install -r /app/req.txt\n"
+        "FROM python:3.11-slim\nCOPY . /app\nRUN pip install --no-cache-dir -r /app/req.txt\n"
         'CMD ["python", "/app/a.py"]\n'
     )
     assert not [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
+
+
+def test_a_slim_python_image_keeping_the_pip_cache_is_reported_with_a_fix() -> None:
+    # The cache is build-only: a builder stage keeps it, the runtime does not.
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM python:3.11-slim\nCOPY . /app\nRUN pip install -r /app/req.txt\n"
+        'CMD ["python", "/app/a.py"]\n'
+    )
+    (finding,) = [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
+    assert finding.fix == rule.FIX

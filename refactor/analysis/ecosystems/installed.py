@@ -22,6 +22,8 @@ from dockerslim_refactor.shell.queries import Command
 
 INSTALLED_TREE = "/tmp/dslim/root"
 """Where the builder stages the files the build added, at their paths below this folder."""
+TREE_PLACEHOLDER_DIR = "/tmp/dslim"
+"""Below the tree: where it always holds one file, under the folder the runtime deletes."""
 MARKER = "/.dslim-marker"
 BEFORE = "/.dslim-before"
 """The files the image had when the marker was made."""
@@ -108,6 +110,9 @@ PRUNED = (
     "/root/.cargo/registry",
     "/root/.cargo/git",
     "/usr/local/cargo/registry",
+    # The Rust toolchain itself (rustup's), which a built program does not run.
+    "/root/.rustup",
+    "/usr/local/rustup",
     "/usr/local/cargo/git",
     "/go/pkg",
     "/go/src",
@@ -115,6 +120,10 @@ PRUNED = (
     "/root/go/src",
     "/root/.npm",
     "/root/.composer/cache",
+    "/usr/local/share/.cache",
+    "/root/.yarn",
+    "/root/.node-gyp",
+    "/root/.pnpm-store",
     "/usr/local/bundle/cache",
     "/root/.m2",
     "/root/.gradle",
@@ -306,7 +315,10 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             "# Find out what the build installed: the files added since the marker, less the",
             "# package database's own files, caches, sources and headers; the runtime stage",
             "# copies that tree whole. It fails when the image's program is not in it.",
-            f"RUN set -e; mkdir -p {INSTALLED_TREE}; \\",
+            # A file the runtime stage's cleanup removes keeps the tree from being empty:
+            # the classic builder can fail to export an image with an empty COPY layer.
+            f"RUN set -e; mkdir -p {INSTALLED_TREE}{TREE_PLACEHOLDER_DIR}; "
+            f"touch {INSTALLED_TREE}{TREE_PLACEHOLDER_DIR}/tree; \\",
             f'    [ -e {MARKER} ] || {{ echo "dockerslim: a build step removed {MARKER}" >&2; '
             "exit 1; }; \\",
             f"    if find {MARKER} -cnewer {MARKER} >/dev/null 2>&1; then n=-cnewer; "

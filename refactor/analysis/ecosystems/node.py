@@ -6,6 +6,7 @@ import json
 import posixpath
 import re
 
+from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
@@ -77,25 +78,15 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         findings.append(
             Finding(
                 UNSURE,
-                "warning",
+                "info",
                 last,
                 last,
                 f"the image runs '{exe_name}', which may come from the global npm package "
-                f"{used_globals[0]}; global packages are not copied: pass --artifact for each "
-                "path the program needs",
+                f"{used_globals[0]}: global packages come along with the files the build "
+                "added, and the builder stops if the program is not among them",
                 flag="--artifact",
             )
         )
-        if not options.artifacts:
-            return BuildInfo(
-                "node",
-                "node.Dockerfile.j2",
-                (),
-                "interpreter",
-                runtime_image=runtime,
-                findings=tuple(findings),
-                lines=tuple(lines),
-            )
     builder_steps: list[str] = []
     needed = _dev_dependencies_run(facts)
     if dev_installs and needed:
@@ -122,10 +113,24 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "# Drop devDependencies: the runtime stage copies node_modules as it is here.\n"
             f"RUN {prune}"
         )
+    tree: dict = {}
     if options.artifacts:
         artifacts = artifacts_from_options(facts, options, last)
     else:
-        artifacts = [Artifact(p, p, "directory", last) for p in app_paths(facts)]
+        app = app_paths(facts)
+        artifacts = [Artifact(p, p, "directory", last) for p in app]
+        if app:
+            # What the build put outside the app comes along too: tini downloaded to
+            # /usr/local/bin, a global npm package and its command, a config in /etc.
+            start = installed.first_step(facts)
+            artifacts.insert(
+                0, Artifact(installed.INSTALLED_TREE + "/", "/", "installed-tree", start)
+            )
+            program = facts.executable or "node"
+            tree = {
+                "marker_line": start,
+                "final_steps": (installed.collect_step(facts, app, program),),
+            }
     if not artifacts:
         findings.append(
             Finding(
@@ -149,6 +154,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         runtime_packages=tuple(packages),
         findings=tuple(findings + unknown),
         lines=tuple(sorted(set(lines))),
+        **tree,
     )
 
 

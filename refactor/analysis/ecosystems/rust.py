@@ -97,7 +97,10 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     cargo_toml = facts.context_files.get("Cargo.toml", "")
     if _OPENSSL.search(cargo_toml) and "libssl3" not in packages and linkage == "glibc":
         packages.append("libssl3")
-    needs_ca = bool(_TLS_CRATES.search(cargo_toml)) or installs_ca_certificates(facts)
+    # Without Cargo.toml to read, the program may well speak HTTPS: keep the CA store.
+    needs_ca = (
+        not cargo_toml or bool(_TLS_CRATES.search(cargo_toml)) or installs_ca_certificates(facts)
+    )
     return BuildInfo(
         ecosystem="rust",
         template="rust.Dockerfile.j2",

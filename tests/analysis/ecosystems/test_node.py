@@ -21,7 +21,8 @@ def detect(text: str, options: Options | None = None) -> BuildInfo | None:
 def summary(build: BuildInfo) -> dict[str, object]:
     return {
         "ecosystem": build.ecosystem,
-        "artifacts": [(a.path, a.dest) for a in build.artifacts],
+        # The installed tree comes with every app; its own test is below.
+        "artifacts": [(a.path, a.dest) for a in build.artifacts if a.kind != "installed-tree"],
         "linkage": build.linkage,
         "runtime_image": build.runtime_image,
         "builder_steps": [s.splitlines()[-1] for s in build.builder_steps],
@@ -74,7 +75,8 @@ def test_not_detected(text: str) -> None:
     "text",
     [
         pytest.param(
-            "FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n"
+            "FROM node:20-slim\nWORKDIR /app\nCOPY . .\n"
+            "RUN npm ci --omit=dev && npm cache clean --force\n"
             'CMD ["node", "index.js"]\n',
             id="already-slim-without-build-tools",
         ),
@@ -187,7 +189,8 @@ def test_build_tool_installed_globally_but_not_run_is_not_reported() -> None:
         ),
         pytest.param(
             node_file("npm install -g pm2 && npm ci", '["pm2", "start", "server.js"]'),
-            {"artifacts": [], "findings": [("DSR100", "--artifact")]},
+            # The global package comes with the files the build added (the installed tree).
+            {"artifacts": APP, "findings": [("DSR100", "--artifact")]},
             id="runs-a-global-package",
         ),
         pytest.param(
@@ -318,3 +321,29 @@ def test_start_script_without_dev_dependencies_is_pruned() -> None:
         {"scripts": {"start": "node server.js"}, "devDependencies": {"nodemon": "3"}},
     )
     assert any("npm prune" in s for s in build.builder_steps)
+
+
+def test_what_the_build_put_outside_the_app_comes_along() -> None:
+    # tini downloaded to /usr/local/bin, a global package: found at build time.
+    text = node_file(
+        "curl -fsSL -o /usr/local/bin/tini https://x/tini && npm ci",
+        '["tini", "--", "node", "server.js"]',
+    )
+    build = detect(text)
+    assert build is not None
+    assert [a.kind for a in build.artifacts][0] == "installed-tree"
+    assert build.marker_line is not None and "-path /srv/app -prune" in build.final_steps[0]
+
+
+@pytest.mark.parametrize(
+    "run",
+    ["npm ci", "npm ci --omit=dev"],
+    ids=["dev-dependencies", "download-cache"],
+)
+def test_a_build_on_the_slim_image_that_leaves_build_only_files_is_rewritten(run: str) -> None:
+    # The builder keeps the devDependencies and ~/.npm; the runtime is the same slim image.
+    text = f'FROM node:20-slim\nWORKDIR /app\nCOPY . .\nRUN {run}\nCMD ["node", "index.js"]\n'
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    assert result.output.rsplit("\nFROM ", 1)[1].startswith("node:20-slim\n")
+    assert "-path /root/.npm -prune" in result.output

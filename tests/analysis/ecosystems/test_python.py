@@ -78,7 +78,7 @@ def test_not_detected(text: str) -> None:
             py_file("pip install -r r.txt", "python:latest"), "python:latest", id="latest"
         ),
         pytest.param(
-            py_file("pip install -r r.txt", "python:3.12-slim"),
+            py_file("pip install --no-cache-dir -r r.txt", "python:3.12-slim"),
             "runtime image",
             id="already-slim-without-compilers",
         ),

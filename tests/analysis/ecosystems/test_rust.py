@@ -313,3 +313,16 @@ def test_gnu_target_has_no_builder_env_and_no_static_note() -> None:
     assert build.builder_env == ()
     assert build.template == "rust.Dockerfile.j2"
     assert not [f for f in build.findings if f.code in {"DSR101", "DSR102", "DSR103"}]
+
+
+def test_without_cargo_toml_the_runtime_keeps_the_ca_store() -> None:
+    # Nothing says the program does not speak HTTPS: a slim runtime without CA certificates
+    # would fail every TLS handshake.
+    build = detect(rust_file("cargo build --release", '["/usr/src/app/target/release/app"]'))
+    assert build is not None and build.needs_ca_certificates
+
+
+def test_the_rust_toolchain_stays_out_of_the_installed_tree() -> None:
+    from dockerslim_refactor.analysis.ecosystems.installed import PRUNED
+
+    assert {"/root/.rustup", "/usr/local/rustup"} <= set(PRUNED)
