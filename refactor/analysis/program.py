@@ -5,7 +5,7 @@ the run-time libraries that build-time ``-dev`` packages stand for."""
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from dockerslim_refactor.analysis.images import DEFAULT_PATH
@@ -14,6 +14,7 @@ from dockerslim_refactor.analysis.packages import bare_package, package_installs
 
 if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import StageFacts
+    from dockerslim_refactor.document import Instruction
     from dockerslim_refactor.options import Options
 
 DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
@@ -328,15 +329,19 @@ def artifacts_from_options(facts: StageFacts, options: Options, line: int) -> li
     return result
 
 
-def context_destinations(facts: StageFacts) -> list[str]:
-    """Where the build context went (``COPY . /src``): the sources and the build tree."""
-    found = []
+def context_copies(facts: StageFacts) -> Iterator[tuple[Instruction, str]]:
+    """Each COPY or ADD from the build context (no ``--from``), with the WORKDIR it runs in."""
     workdir = "/"
     for ins in facts.stage.instructions:
         if ins.keyword == "WORKDIR":
             workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
-        if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None and ins.words:
-            found.append(facts.resolve(ins.words[-1], workdir))
+        if ins.keyword in {"COPY", "ADD"} and ins.flag("from") is None:
+            yield ins, workdir
+
+
+def context_destinations(facts: StageFacts) -> list[str]:
+    """Where the build context went (``COPY . /src``): the sources and the build tree."""
+    found = [facts.resolve(ins.words[-1], wd) for ins, wd in context_copies(facts) if ins.words]
     return [f for f in found if f != "/"]
 
 

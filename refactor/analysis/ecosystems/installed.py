@@ -15,6 +15,7 @@ from dockerslim_refactor.analysis.program import (
     UNSURE,
     app_folder,
     artifacts_from_options,
+    context_copies,
     context_destinations,
 )
 from dockerslim_refactor.options import Options
@@ -207,12 +208,7 @@ def _from_context(facts: StageFacts, exe: str) -> bool:
     if "/" not in exe:
         return False
     path = facts.resolve(exe)
-    workdir = "/"
-    for ins in facts.stage.instructions:
-        if ins.keyword == "WORKDIR":
-            workdir = posixpath.normpath(posixpath.join(workdir, ins.value.strip().strip("\"'")))
-        if ins.keyword not in {"COPY", "ADD"} or ins.flag("from") is not None:
-            continue
+    for ins, workdir in context_copies(facts):
         if ins.json_args is not None:
             words = list(ins.json_args)
         else:
