@@ -976,3 +976,16 @@ def test_volumes_come_after_the_replayed_steps() -> None:
     assert result.output is not None
     runtime = result.output.rsplit("\nFROM ", 1)[1]
     assert runtime.index("mkdir -p /var/lib/app/ssl") < runtime.index("VOLUME /var/lib/app")
+
+
+def test_an_interpreter_slim_image_chosen_by_a_build_argument_is_written_out() -> None:
+    # python:${PY}-slim would be wrong for PY=3.11-bookworm (python:3.11-slim-bookworm).
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "ARG PY=3.11\nFROM python:${PY}\nWORKDIR /app\nCOPY . .\n"
+        'RUN pip install -r requirements.txt\nCMD ["python", "app.py"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert result.output.rsplit("\nFROM ", 1)[1].startswith("python:3.11-slim\n")

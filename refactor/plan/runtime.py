@@ -310,7 +310,8 @@ def _as_written(facts: StageFacts, image: str) -> str:
         return image
     if image == facts.image.text:
         return written
-    if image == f"{facts.image.text}-slim" and re.search(r"(\}|\$\w+)$", written):
+    debian = facts.image.repository == "debian"  # others put -slim elsewhere in the tag
+    if debian and image == f"{facts.image.text}-slim" and re.search(r"(\}|\$\w+)$", written):
         return f"{written}-slim"
     return image
 
