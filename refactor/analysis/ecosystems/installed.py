@@ -179,21 +179,33 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
             flag="--artifact",
         )
     ]
-    artifacts = [Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)]
-    artifacts += [Artifact(p, p, "directory", start) for p in app]
     libc = facts.info.libc if facts.info.libc != "none" else "glibc"
     return BuildInfo(
         ecosystem=found.ecosystem if found is not None else "generic",
         template="installed.Dockerfile.j2",
-        artifacts=tuple(artifacts),
         linkage="musl" if libc == "musl" else "glibc",
         findings=tuple(findings),
         lines=(start,),
         # From the first step on: what earlier steps added (a pip install, a locale, tools
         # compiled before the main build) is as much the program's as the build's output.
-        marker_line=first_step(facts),
-        final_steps=(collect_step(facts, app, exe),),
+        **tree_and_app(facts, app, exe, start),
     )
+
+
+def tree_and_app(
+    facts: StageFacts, app: list[str], exe: str, line: int, dropped: tuple[str, ...] = ()
+) -> dict:
+    """The :class:`BuildInfo` fields for a runtime that gets what the build added: the
+    installed tree and the app folders as artifacts, the marker at the stage's first step,
+    and the collect step (which checks for ``exe``) at its end."""
+    start = first_step(facts)
+    artifacts = [Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)]
+    artifacts += [Artifact(p, p, "directory", line) for p in app]
+    return {
+        "artifacts": tuple(artifacts),
+        "marker_line": start,
+        "final_steps": (collect_step(facts, app, exe, dropped),),
+    }
 
 
 def _program_folders(facts: StageFacts, exe: str) -> list[str]:

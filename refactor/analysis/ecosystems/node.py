@@ -8,7 +8,7 @@ import re
 
 from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.images import interpreter_runtime
-from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
 from dockerslim_refactor.analysis.program import (
     UNSURE,
@@ -118,19 +118,12 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         artifacts = artifacts_from_options(facts, options, last)
     else:
         app = app_paths(facts)
-        artifacts = [Artifact(p, p, "directory", last) for p in app]
+        artifacts = []
         if app:
             # What the build put outside the app comes along too: tini downloaded to
             # /usr/local/bin, a global npm package and its command, a config in /etc.
-            start = installed.first_step(facts)
-            artifacts.insert(
-                0, Artifact(installed.INSTALLED_TREE + "/", "/", "installed-tree", start)
-            )
-            program = facts.executable or "node"
-            tree = {
-                "marker_line": start,
-                "final_steps": (installed.collect_step(facts, app, program),),
-            }
+            tree = installed.tree_and_app(facts, app, facts.executable or "node", last)
+            artifacts = list(tree.pop("artifacts"))
     if not artifacts:
         findings.append(
             Finding(

@@ -11,7 +11,7 @@ PHP from the distribution's packages is left to the installed-tree fallback."""
 from __future__ import annotations
 
 from dockerslim_refactor.analysis.ecosystems import installed
-from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import UNSURE, app_paths, artifacts_from_options
 from dockerslim_refactor.options import Options
 
@@ -49,11 +49,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             lines=tuple(lines),
         )
     app = app_paths(facts)
-    start = installed.first_step(facts)
     runs_composer = any("composer" in w for w in facts.program_words)
     dropped = () if runs_composer else COMPOSER_PATHS
-    artifacts = [Artifact(installed.INSTALLED_TREE + "/", "/", "installed-tree", start)]
-    artifacts += [Artifact(p, p, "directory", last) for p in app]
     folders = ", ".join(app) or "no app folder"
     findings = [
         Finding(
@@ -71,11 +68,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     return BuildInfo(
         ecosystem="php",
         template="php.Dockerfile.j2",
-        artifacts=tuple(artifacts),
         linkage="interpreter",
         runtime_image=facts.image.text,
         findings=tuple(findings),
         lines=tuple(sorted(set(lines))),
-        marker_line=start,
-        final_steps=(installed.collect_step(facts, app, exe, dropped),),
+        **installed.tree_and_app(facts, app, exe, last, dropped),
     )

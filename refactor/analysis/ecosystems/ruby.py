@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.images import interpreter_runtime
-from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
     UNSURE,
     app_paths,
@@ -78,13 +78,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         # else it put in place (gosu or tini downloaded to /usr/local/bin, an entrypoint),
         # found at build time as for `make install`. The app folder is copied as it is.
         app = app_paths(facts)
-        start = installed.first_step(facts)
-        artifacts = [Artifact(installed.INSTALLED_TREE + "/", "/", "installed-tree", start)]
-        artifacts += [Artifact(p, p, "directory", last) for p in app]
-        tree = {
-            "marker_line": start,
-            "final_steps": (installed.collect_step(facts, app, facts.executable or "ruby"),),
-        }
+        tree = installed.tree_and_app(facts, app, facts.executable or "ruby", last)
+        artifacts = list(tree.pop("artifacts"))
         where = ", ".join([home, *[g for g in gem_folders if g != home]])
         findings.append(
             Finding(
