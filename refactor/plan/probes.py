@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import shlex
+from collections.abc import Iterator
 
 from dockerslim_refactor.analysis.model import StageFacts
 from dockerslim_refactor.analysis.packages import (
@@ -73,6 +74,28 @@ def used_by_build(facts: StageFacts) -> set[str]:
     return called
 
 
+def _installed_packages(facts: StageFacts) -> Iterator[tuple[str, str, set[str], set[str]]]:
+    """Each OS package the stage installs, as written and bare, with the packages its own RUN
+    removes and those later RUNs remove."""
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager not in OS_MANAGERS:
+                continue
+            here = removed_packages(install, step.script)
+            later: set[str] = set()
+            for later_step in facts.steps:
+                if later_step.instruction.start_line > step.instruction.end_line:
+                    later |= removed_packages(install, later_step.script, anywhere=True)
+            for package in install.packages:
+                yield package, bare_package(package), here, later
+
+
+def _fetched_by_build(name: str, build_calls: set[str], run_tools: tuple[str, ...]) -> bool:
+    """A fetch tool the build ran and the image's command does not: build-only."""
+    command = _TOOL_COMMANDS.get(name, name)
+    return name in FETCH_TOOLS and command in build_calls and command not in run_tools
+
+
 def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     """OS packages the original installed and still had in its final image, minus those that
     are build-only (compilers, ``-dev`` headers, build tools; fetch tools only when the build
@@ -80,28 +103,15 @@ def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     use them (ffmpeg, gosu, tzdata…)."""
     build_calls = used_by_build(facts)
     kept: list[str] = []
-    installs = [
-        (step, install)
-        for step in facts.steps
-        for install in package_installs(step.script)
-        if install.manager in OS_MANAGERS
-    ]
-    for step, install in installs:
-        removed = removed_packages(install, step.script)
-        for later_step in facts.steps:
-            if later_step.instruction.start_line > step.instruction.end_line:
-                removed |= removed_packages(install, later_step.script, anywhere=True)
-        for package in install.packages:
-            name = bare_package(package)
-            if not name or "$" in name or name in removed or package in kept:
+    for package, name, here, later in _installed_packages(facts):
+        if not name or "$" in name or name in here | later or package in kept:
+            continue
+        if name in FETCH_TOOLS:
+            if _fetched_by_build(name, build_calls, run_tools):
                 continue
-            if name in FETCH_TOOLS:
-                command = _TOOL_COMMANDS.get(name, name)
-                if command in build_calls and command not in run_tools:
-                    continue
-            elif is_build_package(package):
-                continue
-            kept.append(package)
+        elif is_build_package(package):
+            continue
+        kept.append(package)
     return kept
 
 
@@ -111,22 +121,13 @@ def dropped_fetch_tools(facts: StageFacts, run_tools: tuple[str, ...]) -> list[s
     as well (an SCM feature, a deploy hook)."""
     build_calls = used_by_build(facts)
     dropped: list[str] = []
-    for step in facts.steps:
-        for install in package_installs(step.script):
-            if install.manager not in OS_MANAGERS:
-                continue
-            removed = removed_packages(install, step.script)
-            for package in install.packages:
-                name = bare_package(package)
-                command = _TOOL_COMMANDS.get(name, name)
-                if (
-                    name in FETCH_TOOLS
-                    and name not in removed
-                    and command in build_calls
-                    and command not in run_tools
-                    and name not in dropped
-                ):
-                    dropped.append(name)
+    for _, name, here, _later in _installed_packages(facts):
+        if (
+            name not in here
+            and name not in dropped
+            and _fetched_by_build(name, build_calls, run_tools)
+        ):
+            dropped.append(name)
     return dropped
 
 
