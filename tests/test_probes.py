@@ -397,3 +397,16 @@ def test_a_fetch_tool_left_out_is_named_in_a_note_with_the_flag() -> None:
     assert note.flag == "--runtime-package"
     kept = rewrite(text, Options(runtime_packages=("git",)))
     assert not any("left out" in f.message for f in kept.plan.notes)
+
+
+def test_no_note_for_a_fetch_tool_the_original_removed_itself() -> None:
+    facts = facts_of(
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n"
+        "RUN git clone https://x/y /src\nRUN apt-get purge -y git\n"
+    )
+    assert probes.dropped_fetch_tools(facts, ()) == []
+    facts = facts_of(
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y git\n"
+        "RUN git clone https://x/y /src\n"
+    )
+    assert probes.dropped_fetch_tools(facts, ()) == ["git"]

@@ -121,9 +121,9 @@ def dropped_fetch_tools(facts: StageFacts, run_tools: tuple[str, ...]) -> list[s
     as well (an SCM feature, a deploy hook)."""
     build_calls = used_by_build(facts)
     dropped: list[str] = []
-    for _, name, here, _later in _installed_packages(facts):
+    for _, name, here, later in _installed_packages(facts):
         if (
-            name not in here
+            name not in here | later  # the original removed it: nothing is left out
             and name not in dropped
             and _fetched_by_build(name, build_calls, run_tools)
         ):
