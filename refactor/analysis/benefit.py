@@ -33,6 +33,8 @@ COMPILERS = frozenset(
         "javac",
         "mvn",
         "gradle",
+        "gradlew",
+        "mvnw",
         "dotnet",
         "tsc",
         "node-gyp",
@@ -51,6 +53,7 @@ COMPILERS = frozenset(
         "cabal",
         "lein",
         "sbt",
+        "ant",
     }
 )
 # Commands whose presence as the image's program means the image exists for its toolchain.
@@ -83,8 +86,12 @@ TOOLCHAIN_PROGRAMS = frozenset(
 
 def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
     evidence: list[tuple[int, str]] = []
-    if facts.info.is_toolchain:
-        line = facts.stage.from_instruction.start_line
+    line = facts.stage.from_instruction.start_line
+    if builds_in_onbuild_triggers(facts):
+        evidence.append(
+            (line, f"base image {facts.image.text} builds the context in its ONBUILD triggers")
+        )
+    elif facts.info.is_toolchain:
         evidence.append((line, f"base image {facts.image.text} is a toolchain image"))
     kept = [(s, kept_build_packages(s.script)) for s in facts.steps]
     # A compiler run counts only while the image keeps a toolchain: a build whose packages
@@ -97,10 +104,45 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
         if not keeps_toolchain and _removes_its_own_build_packages(step):
             continue
         for cmd in step.script.commands:
-            if cmd.basename in COMPILERS and cmd.basename not in {"dotnet"}:
+            if cmd.basename == "dotnet" and cmd.subcommand not in _DOTNET_BUILD_VERBS:
+                continue  # `dotnet app.dll` runs a program
+            if cmd.basename in COMPILERS:
                 evidence.append((line, f"runs {cmd.basename}"))
                 break
     return tuple(evidence)
+
+
+# `dotnet` both builds (`dotnet publish`) and runs (`dotnet app.dll`) programs.
+_DOTNET_BUILD_VERBS = frozenset({"build", "publish", "restore", "pack", "msbuild"})
+
+
+# Installers of language toolchains: an image that sets one up is an environment for building
+# or developing, whatever else it compiles on the way.
+TOOLCHAIN_MANAGERS = frozenset(
+    {"rustup", "rustup-init", "rbenv", "nodenv", "pyenv", "goenv", "nvm", "asdf", "sdkman"}
+)
+
+
+def installs_toolchain_manager(facts: StageFacts) -> bool:
+    """A RUN runs ``rustup``, ``rbenv install`` and the like, or pipes ``sh.rustup.rs``."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            words = (cmd.basename, *cmd.args)
+            if cmd.basename in TOOLCHAIN_MANAGERS or any("rustup.rs" in w for w in words):
+                return True
+    return False
+
+
+ONBUILD_REASON = (
+    "the build runs in the ONBUILD triggers of {image}, which this file does not show; "
+    "write those steps out after a FROM of the plain toolchain image and run again"
+)
+
+
+def builds_in_onbuild_triggers(facts: StageFacts) -> bool:
+    """``FROM golang:1.6-onbuild``: the official ``-onbuild`` variants copy the build context
+    and build it in ONBUILD triggers, steps that run here but are written in the base image."""
+    return "onbuild" in facts.image.variant_words and facts.info.is_toolchain
 
 
 def _removes_its_own_build_packages(step) -> bool:
@@ -162,6 +204,8 @@ def leave_alone_reason(
     purpose = toolchain_purpose(facts)
     if purpose:
         return purpose
+    if builds_in_onbuild_triggers(facts):
+        return ONBUILD_REASON.format(image=facts.image.text)
     if build is None:
         if not toolchain:
             return "nothing is built here: the image only copies or installs prebuilt files"

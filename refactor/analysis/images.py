@@ -162,7 +162,9 @@ def base_image_info(ref: ImageRef) -> BaseImageInfo:
         return BaseImageInfo("node", libc, True, (), not slim)
     if name in {"maven", "gradle"}:
         return BaseImageInfo("java", libc, True, (), True)
-    if name in {"eclipse-temurin", "openjdk", "amazoncorretto", "ibmjava", "sapmachine"}:
+    if name in {"eclipse-temurin", "openjdk", "amazoncorretto", "ibmjava", "sapmachine"} or (
+        repo == "java"  # the deprecated official image: openjdk's JDK unless the tag says jre
+    ):
         jdk = not any(w == "jre" or w.startswith("jre") for w in ref.variant_words)
         return BaseImageInfo("java", libc, True, (), jdk)
     if name == "ruby":
@@ -176,6 +178,11 @@ def base_image_info(ref: ImageRef) -> BaseImageInfo:
     if name == "mono" and "slim" not in ref.variant_words:
         return BaseImageInfo("dotnet", libc, True, (), True)
     if repo.endswith("dotnet/sdk") or repo.endswith("dotnet/core/sdk"):
+        return BaseImageInfo("dotnet", libc, True, (), True)
+    # The retired Docker Hub names: microsoft/dotnet:2.1-sdk, microsoft/aspnetcore-build.
+    if repo == "microsoft/aspnetcore-build" or (
+        repo == "microsoft/dotnet" and "sdk" in ref.variant_words
+    ):
         return BaseImageInfo("dotnet", libc, True, (), True)
     return BaseImageInfo(None, libc, True)
 
@@ -227,6 +234,8 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime")
             if word in UBUNTU_CODENAMES:
                 suffix = f"-{word}"
         return f"eclipse-temurin:{major}-jre{suffix}"
+    if ecosystem == "dotnet" and ref.tag and ref.repository.startswith("microsoft/"):
+        return None  # retired Docker Hub names, whose runtime tags are not known here
     if ecosystem == "dotnet" and ref.tag:
         prefix = ref.text.split("/sdk")[0] if "/sdk" in ref.text else "mcr.microsoft.com/dotnet"
         return f"{prefix}/{flavour}:{ref.tag}"

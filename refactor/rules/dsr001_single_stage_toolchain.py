@@ -66,7 +66,11 @@ ECOSYSTEM_NAMES = {
 
 
 def check(analysis: Analysis) -> Iterable[Finding]:
-    from dockerslim_refactor.analysis.benefit import toolchain_purpose
+    from dockerslim_refactor.analysis.benefit import (
+        builds_in_onbuild_triggers,
+        installs_toolchain_manager,
+        toolchain_purpose,
+    )
 
     facts = analysis.facts
     build = analysis.build
@@ -75,16 +79,26 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         return
     if facts.image.repository == "scratch" or toolchain_purpose(facts):
         return  # the toolchain is what the image is for
-    if not fixable and (not facts.program or facts.stage.last("ONBUILD") is not None):
-        return  # no program of its own: a base or builder image for other builds
+    if not fixable and facts.stage.last("ONBUILD") is not None:
+        return  # a base image for other builds: its own ONBUILD steps build them
     toolchain = [(n, e) for n, e in analysis.toolchain if not _only_fetch_tools(e)]
+    # Something is compiled here: a compiler runs, a build this tool recognises (pip, npm,
+    # bundle) runs with build packages at hand, or the base image's ONBUILD triggers build.
+    builds_here = build is not None or any(
+        e.startswith("runs ") or "ONBUILD" in e for _, e in toolchain
+    )
+    if not fixable and not facts.program and (not builds_here or installs_toolchain_manager(facts)):
+        # No program of its own, and nothing compiled here or a toolchain installer set up
+        # (rustup, rbenv): a builder, CI or development image whose toolchain is what it is
+        # for. A tool image that compiles its tool is reported.
+        return
     if not toolchain and fixable:
         # devDependencies, build packages of an interpreter image, caches: what the rewrite
         # leaves in the builder.
         toolchain = [(from_line(analysis), "build-only files of the build steps")]
     if not toolchain:
         return  # git or curl alone fetch things; DSR004 reports them as build packages
-    if build is None and not any(e.startswith("runs ") for _, e in toolchain):
+    if build is None and not builds_here:
         # No build step in the file: a toolchain base or stray build packages around a
         # program built elsewhere (or at run time) is DSR004's finding, not this one.
         return
@@ -97,6 +111,10 @@ def check(analysis: Analysis) -> Iterable[Finding]:
             "copies only its output into a small runtime image"
         )
         flag = None
+    elif builds_in_onbuild_triggers(facts):
+        # What settles it is the file itself: the triggers written out.
+        flag = None
+        tail = "no automatic rewrite yet: " + (analysis.leave_alone or "")
     else:
         # Reported whether or not a rewrite can be made: the finding is about the image.
         blocking = [f for f in (build.findings if build else ()) if f.flag]

@@ -62,6 +62,33 @@ NOT_REPORTED = [
         """,
         id="fetch-tools-alone-are-no-toolchain",
     ),
+    pytest.param(
+        """
+        FROM debian:bookworm
+        RUN apt-get update && apt-get install -y build-essential cmake git
+        ENV CC=gcc
+        """,
+        id="builder-image-without-a-program-compiles-nothing",
+    ),
+    pytest.param(
+        """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y build-essential curl libssl-dev
+        RUN curl -sSf https://sh.rustup.rs | sh -s -- -y
+        RUN cd /tmp && curl -LO https://example.org/zlib.tar.gz && tar xf zlib.tar.gz \\
+            && cd zlib && ./configure --prefix=/usr/local/musl && make && make install
+        """,
+        id="development-image-with-a-toolchain-installer",
+    ),
+    pytest.param(
+        """
+        FROM golang:1.22
+        RUN apt-get update && apt-get install -y protobuf-compiler
+        ONBUILD COPY . /src
+        ONBUILD RUN cd /src && go build -o /app .
+        """,
+        id="base-image-with-its-own-onbuild-steps",
+    ),
 ]
 
 REPORTED = [
@@ -104,6 +131,61 @@ REPORTED = [
         None,
         [("DSR001", 1, 1)],
         id="build-packages-on-os-image",
+    ),
+    pytest.param(
+        """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y build-essential cmake curl
+        RUN curl -LO https://example.org/tool.tar.gz && tar xf tool.tar.gz \\
+            && cd tool && cmake . && make && make install
+        ENV PATH=/opt/tool/bin:$PATH
+        """,
+        None,
+        [("DSR001", 1, 1)],
+        id="tool-image-without-a-program-that-compiles-its-tool",
+    ),
+    pytest.param(
+        """
+        FROM golang:1.6-onbuild
+        RUN ./script/generatecert
+        CMD ["app"]
+        """,
+        None,
+        [("DSR001", 1, 1)],
+        id="build-in-the-base-images-onbuild-triggers",
+    ),
+    pytest.param(
+        """
+        FROM node:0.10-onbuild
+        EXPOSE 1880
+        """,
+        None,
+        [("DSR001", 1, 1)],
+        id="onbuild-base-with-an-inherited-command",
+    ),
+    pytest.param(
+        """
+        FROM microsoft/dotnet:2.1-sdk-stretch
+        WORKDIR /app
+        COPY . .
+        RUN dotnet publish -c Release -o out
+        ENTRYPOINT ["dotnet", "out/app.dll"]
+        """,
+        None,
+        [("DSR001", 1, 1)],
+        id="retired-dotnet-sdk-name",
+    ),
+    pytest.param(
+        """
+        FROM java:8
+        COPY . /src
+        WORKDIR /src
+        RUN ./gradlew installDist
+        CMD ["/src/build/install/app/bin/app"]
+        """,
+        None,
+        [("DSR001", 1, 1)],
+        id="retired-java-image-is-a-jdk",
     ),
 ]
 
@@ -217,3 +299,32 @@ def test_a_slim_python_image_keeping_the_pip_cache_is_reported_with_a_fix() -> N
     )
     (finding,) = [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
     assert finding.fix == rule.FIX
+
+
+def test_onbuild_evidence_names_the_triggers_and_no_fix_is_offered(check) -> None:
+    (finding,) = check(rule, 'FROM golang:1.6-onbuild\nCMD ["app"]\n')
+    assert "builds the context in its ONBUILD triggers" in finding.message
+    assert finding.fix is None and "no automatic rewrite yet" in finding.message
+
+
+def test_dotnet_running_a_program_is_no_compiler_run() -> None:
+    from dockerslim_refactor.analysis.benefit import toolchain_evidence
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    def evidence(run: str) -> list[str]:
+        text = f'FROM debian:bookworm\nRUN {run}\nCMD ["x"]\n'
+        return [e for _, e in toolchain_evidence(analyze(parse(text)).facts)]
+
+    assert evidence("dotnet publish -o /out") == ["runs dotnet"]
+    assert evidence("dotnet /app/tool.dll --version") == []
+
+
+def test_a_retired_dotnet_sdk_name_has_no_guessed_runtime_image() -> None:
+    from dockerslim_refactor.analysis.images import interpreter_runtime, parse_image
+
+    assert interpreter_runtime(parse_image("microsoft/dotnet:2.1-sdk-stretch"), "dotnet") is None
+    assert (
+        interpreter_runtime(parse_image("mcr.microsoft.com/dotnet/sdk:8.0"), "dotnet")
+        == "mcr.microsoft.com/dotnet/runtime:8.0"
+    )
