@@ -100,6 +100,13 @@ def add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         help=argparse.SUPPRESS,
     )
     group.add_argument(
+        "--keep-command",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="keep a command that runs through the toolchain ('cargo run --release', "
+        "'npm start') as written; by default the built program runs directly",
+    )
+    group.add_argument(
         "--no-strip",
         action="store_true",
         help="keep symbols in native binaries (by default the builder strips them)",
@@ -205,6 +212,9 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
     non_root = args.non_root
     if non_root is None:
         non_root = bool(settings.non_root) if settings else False
+    keep_command = args.keep_command
+    if keep_command is None:
+        keep_command = bool(settings.keep_command) if settings else False
     disabled = {code.upper() for code in args.disable}
     if settings and settings.disable:
         disabled.update(settings.disable)
@@ -216,6 +226,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         artifacts=tuple(args.artifact),
         runtime_packages=tuple(args.runtime_package),
         non_root=non_root,
+        keep_command=keep_command,
         linkage=args.linkage,
         split_chains=not args.no_split,
         strip=not args.no_strip,

@@ -31,6 +31,7 @@ KEYS = (
     "rules-version",
     "non-root",
     "keep-root",
+    "keep-command",
 )
 
 
@@ -67,6 +68,7 @@ class Settings:
     fail_level: str | None = None
     rules_version: int | None = None
     non_root: bool | None = None
+    keep_command: bool | None = None
 
     def updated(self, other: Settings) -> Settings:
         """These settings with every key ``other`` sets replaced."""
@@ -234,6 +236,11 @@ def _settings(shown: str, where: str, table: Mapping[str, Any]) -> Settings:
                 raise fail(key, f"{value!r}: use true or false")
             # keep-root is the first release's opt-out of its non-root default.
             values["non_root"] = value if key == "non-root" else not value
+    if "keep-command" in table:
+        value = table["keep-command"]
+        if not isinstance(value, bool):
+            raise fail("keep-command", f"{value!r}: use true or false")
+        values["keep_command"] = value
     return Settings(**values)
 
 

@@ -6,7 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from dockerslim_refactor.analysis.benefit import leave_alone_reason, toolchain_evidence
+from dockerslim_refactor.analysis.benefit import (
+    leave_alone_reason,
+    toolchain_evidence,
+    toolchain_purpose,
+)
 from dockerslim_refactor.analysis.ecosystems import detect
 from dockerslim_refactor.analysis.facts import stage_facts
 from dockerslim_refactor.analysis.model import Analysis
@@ -22,10 +26,16 @@ def analyze(
 ) -> Analysis:
     options = options or Options()
     facts = stage_facts(document, document.stages[-1], context_files)
+    if len(document.stages) == 1 and not options.keep_command:
+        from dockerslim_refactor.analysis import wrappers
+
+        wrapper = wrappers.resolve(facts)
+        if wrapper is not None:
+            facts = replace(facts, wrapper=wrapper)
     build = detect(facts, options) if len(document.stages) == 1 else None
     toolchain = toolchain_evidence(facts)
     reason = leave_alone_reason(document, facts, build, toolchain, options)
-    if reason and build is not None and build.artifacts:
+    if reason and build is not None and (build.artifacts or toolchain_purpose(facts)):
         # Left alone for a reason of its own (a toolchain image…): the detector's notes about
         # how it would have rewritten the file would only mislead.
         build = replace(build, findings=())

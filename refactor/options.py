@@ -29,6 +29,9 @@ class Options:
     non_root: bool = False
     """Run the runtime stage as an unprivileged user when the original ran as root. Opt-in:
     programs that write to ``$HOME``, their own folder or ``/run`` break without root."""
+    keep_command: bool = False
+    """Keep a command that builds or runs through the toolchain (``cargo run``, ``npm start``)
+    as written, instead of running the built program directly."""
     linkage: str = "auto"
     """``static`` links native programs statically, ``dynamic`` keeps the build as written."""
     strip: bool = True

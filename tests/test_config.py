@@ -74,7 +74,7 @@ def test_load_toml(work: Path) -> None:
     path = write(
         work / CONFIG_NAME,
         'runtime = "distroless"\nstage-name = "build"\ndisable = ["dsr002"]\n'
-        'fail-level = "warning"\nrules-version = 1\nnon-root = true\n',
+        'fail-level = "warning"\nrules-version = 1\nnon-root = true\nkeep-command = true\n',
     )
     config = load(path)
     assert config.settings == Settings(
@@ -84,6 +84,7 @@ def test_load_toml(work: Path) -> None:
         fail_level="warning",
         rules_version=1,
         non_root=True,
+        keep_command=True,
     )
 
 
@@ -111,6 +112,7 @@ def test_load_pyproject_table(work: Path) -> None:
         pytest.param("rules-version = true\n", "rules-version: True: known versions", id="bool"),
         pytest.param("non-root = 'yes'\n", "non-root: 'yes': use true or false", id="non-root"),
         pytest.param("keep-root = 'yes'\n", "keep-root: 'yes': use true or false", id="keep"),
+        pytest.param("keep-command = 1\n", "keep-command: 1: use true or false", id="keep-command"),
         pytest.param("[[overrides]]\nruntime = 'alpine'\n", "paths must be a list", id="paths"),
         pytest.param(
             "[[overrides]]\npaths = ['a']\nfoo = 1\n", "unknown key 'foo'", id="override-key"
@@ -253,6 +255,23 @@ def test_non_root_from_config_and_flag(work: Path, run: Run) -> None:
     assert "USER" not in out
     _, out, _ = run("Dockerfile", "-q", "--keep-root")  # the first release's flag
     assert "USER" not in out
+
+
+CARGO_RUN = (
+    "FROM rust:1.79-bookworm\nWORKDIR /src\nCOPY . .\n"
+    'CMD ["cargo", "run", "--release", "--bin", "app"]\n'
+)
+
+
+def test_keep_command_from_config_and_flag(work: Path, run: Run) -> None:
+    write(work / "Dockerfile", CARGO_RUN)
+    _, out, _ = run("Dockerfile", "-q")
+    assert 'CMD ["/src/target/release/app"]' in out
+    write(work / CONFIG_NAME, "keep-command = true\n")
+    _, out, _ = run("Dockerfile", "-q")
+    assert out == CARGO_RUN  # left alone: cargo run needs the toolchain
+    _, out, _ = run("Dockerfile", "-q", "--no-keep-command")
+    assert 'CMD ["/src/target/release/app"]' in out
 
 
 def test_the_first_releases_keep_root_setting_still_reads(work: Path, run: Run) -> None:

@@ -203,6 +203,14 @@ def leave_alone_reason(
     options = options or Options()
     purpose = toolchain_purpose(facts)
     if purpose:
+        from dockerslim_refactor.analysis import wrappers
+
+        if wrappers.wrapped_command(facts) is not None:
+            problem = wrappers.unresolved_reason(facts)
+            if options.keep_command:
+                purpose += " (--keep-command keeps that command)"
+            elif problem:
+                purpose += f"; it cannot run the built program directly: {problem}"
         return purpose
     if builds_in_onbuild_triggers(facts):
         return ONBUILD_REASON.format(image=facts.image.text)

@@ -103,6 +103,25 @@ class BuildInfo:
 
 
 @dataclass(frozen=True)
+class Wrapper:
+    """A command that builds or runs the program through its toolchain (``cargo run
+    --release``, ``npm start``), resolved to the program it ends up running."""
+
+    instruction: Instruction
+    """The CMD or ENTRYPOINT that holds it."""
+    was: str
+    """The command as written (``cargo run --release``)."""
+    argv: tuple[str, ...]
+    """What the image runs instead."""
+    shell_form: bool
+    """The replacement is in shell form: the original was, and a shell does more than split
+    its words (globs, quotes, ``~``). Plain words become exec form."""
+    build: str | None
+    """The build command that makes ``argv[0]`` in the builder (``cargo build --release``)."""
+    note: str
+
+
+@dataclass(frozen=True)
 class RunStep:
     """A RUN of the stage with its shell view and what is in effect when it runs."""
 
@@ -131,11 +150,16 @@ class StageFacts:
     context_files: Mapping[str, str] = field(default_factory=dict)
     """Small text files of the build context (relative path -> text) when the context is
     known, for detectors that need a look at sources (go files, Cargo.toml, package.json)."""
+    wrapper: Wrapper | None = None
+    """The image's command when it builds or runs through the toolchain (``cargo run``),
+    resolved: :attr:`program` is then what it runs."""
 
     @property
     def program(self) -> tuple[str, ...]:
         """The argv the container runs (ENTRYPOINT + CMD in exec form; ``("/bin/sh", "-c",
         text)`` for shell form), empty when unknown."""
+        if self.wrapper is not None:
+            return self.wrapper.argv
         argv: list[str] = []
         entry = self.entrypoint
         if entry is not None:

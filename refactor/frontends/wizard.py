@@ -156,6 +156,10 @@ def _run(argv: Sequence[str]) -> int:
     ask = ask or Asker()
     if not asked_artifact:
         options, result = _ask_artifacts(ask, source, context, options, result)
+    options, result = _ask_command(ask, shown, source, context, options, result)
+    if result.output is None:
+        print(f"{shown}: left alone, nothing written: {result.reason}")
+        return EXIT_OK
     options = _ask_runtime(ask, result, options)
     options = _ask_user(ask, shown, source, context, options, result)
     _confirm_ports(ask, shown, result)
@@ -601,6 +605,29 @@ def _ask_user(
     return replace(options, non_root=non_root)
 
 
+def _ask_command(
+    ask: Asker,
+    shown: str,
+    source: api.Source,
+    context: Mapping[str, str],
+    options: Options,
+    result: Result,
+) -> tuple[Options, Result]:
+    """A command that runs through the toolchain (``cargo run``, ``npm start``): run what it
+    runs directly (the default), or keep it (``--keep-command``)."""
+    wrapper = result.analysis.facts.wrapper
+    if wrapper is None:
+        return options, result
+    direct = " ".join(wrapper.argv)
+    question = f"The image runs '{wrapper.was}'. Run '{direct}' directly instead?"
+    if wrapper.build:
+        question += " (No keeps the toolchain in the image, so the file is left alone)"
+    if ask.confirm(question, default=True):
+        return options, result
+    options = replace(options, keep_command=True)
+    return options, _rewrite_or_fail(shown, source, options, context)
+
+
 def _confirm_ports(ask: Asker, shown: str, result: Result) -> None:
     ports = [w for ins in result.analysis.facts.stage.all("EXPOSE") for w in ins.value.split()]
     if not ports:
@@ -693,6 +720,8 @@ def equivalent_command(
         words += ["--linkage", options.linkage]
     if options.non_root:
         words.append("--non-root")
+    if options.keep_command:
+        words.append("--keep-command")
     if not options.strip:
         words.append("--no-strip")
     if not options.split_chains:

@@ -57,6 +57,9 @@ def runtime_needs(facts: StageFacts, build: BuildInfo) -> RuntimeNeeds:
             continue
         if keyword == "ENTRYPOINT" and ins is not facts.entrypoint:
             continue
+        if facts.wrapper is not None and ins is facts.wrapper.instruction:
+            shell = shell or facts.wrapper.shell_form  # it now runs the built program
+            continue
         if keyword == "HEALTHCHECK":
             words = ins.value.split(None, 1)
             if not words or words[0].upper() == "NONE":

@@ -9,7 +9,8 @@ import re
 from dockerslim_refactor import buildkit
 from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.ecosystems import installed
-from dockerslim_refactor.analysis.model import Analysis, BuildInfo, StageFacts
+from dockerslim_refactor.analysis.model import Analysis, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import UNSURE
 from dockerslim_refactor.document import Document, Instruction
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan.chains import split_chain
@@ -118,7 +119,8 @@ def build_plan(analysis: Analysis) -> StagePlan:
     notes += received.notes
     if strip_steps and any(c.basename == "setcap" for s in facts.steps for c in s.script.commands):
         strip_steps = []  # strip drops file capabilities that setcap gave
-    extra_steps = [escape_continuations(s, escape) for s in strip_steps]
+    extra_steps = [escape_continuations(s, escape) for s in _wrapper_build(facts)]
+    extra_steps += [escape_continuations(s, escape) for s in strip_steps]
     extra_steps += [escape_continuations(s, escape) for s in build.builder_steps]
     # The probes look at the finished builder: after every step, since a later COPY or cp
     # may still bring what the runtime stage copies (they need no root).
@@ -141,6 +143,11 @@ def build_plan(analysis: Analysis) -> StagePlan:
                 body.append(leading)
                 continue
         if ins.keyword in MOVED:
+            if facts.wrapper is not None and ins is facts.wrapper.instruction:
+                raw = _wrapper_command(ins, facts.wrapper, document.newline)
+                notes.append(
+                    Finding(UNSURE, "info", ins.start_line, ins.end_line, facts.wrapper.note)
+                )
             kept = leading.lstrip("\r\n") + raw
             (finale if ins.keyword in LAST_IN_RUNTIME else carried).append(kept)
             continue
@@ -227,6 +234,39 @@ def build_plan(analysis: Analysis) -> StagePlan:
         test_stage=options.test_stage,
         debug_stage=options.debug_stage,
     )
+
+
+def _wrapper_build(facts: StageFacts) -> list[str]:
+    """The build that a ``cargo run`` command did when the container started, in the builder;
+    none when the file already runs the same command."""
+    wrapper = facts.wrapper
+    if wrapper is None or wrapper.build is None:
+        return []
+    import shlex
+
+    # `cargo build --release` already built every binary, the one `--bin` names too.
+    name = shlex.quote(posixpath.basename(wrapper.argv[0]))
+    same = {wrapper.build, wrapper.build.removesuffix(f" --bin {name}")}
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if shlex.join([cmd.name, *cmd.args]) in same:
+                return []
+    return [
+        f"# '{wrapper.was}' built the program at start-up; it is built here.\nRUN {wrapper.build}"
+    ]
+
+
+def _wrapper_command(ins: Instruction, wrapper, newline: str) -> str:
+    """The CMD or ENTRYPOINT that runs the built program, in the original's form."""
+    import json
+    import shlex
+
+    keyword = ins.raw.lstrip().split(None, 1)[0]
+    if wrapper.shell_form:
+        value = " ".join(shlex.quote(w) for w in wrapper.argv)
+    else:
+        value = json.dumps(list(wrapper.argv))
+    return f"# Was: {keyword} {wrapper.was}{newline}{keyword} {value}{newline}"
 
 
 def _strip_steps(facts: StageFacts, build: BuildInfo, options: Options) -> list[str]:

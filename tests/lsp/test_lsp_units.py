@@ -105,6 +105,7 @@ def test_settings_map_onto_options():
             "runtimeImage": "gcr.io/distroless/static-debian12",
             "stageName": "build",
             "nonRoot": True,
+            "keepCommand": True,
             "disabledRules": ["dsr002", " DSR005 ", ""],
             "somethingElse": 1,
         },
@@ -115,6 +116,7 @@ def test_settings_map_onto_options():
         runtime_image="gcr.io/distroless/static-debian12",
         stage_name="build",
         non_root=True,
+        keep_command=True,
         disabled_rules=frozenset({"DSR002", "DSR005"}),
     )
     # Wrapped in the section, and null meaning "the default".
@@ -133,6 +135,7 @@ def test_settings_map_onto_options():
         {"stageName": "Builder"},
         {"stageName": 3},
         {"keepRoot": "yes"},
+        {"keepCommand": "no"},
         {"disabledRules": "DSR002"},
         {"disabledRules": [1]},
     ],

@@ -582,3 +582,38 @@ def test_every_sample_with_defaults_matches_the_cli(
         return
     assert (tmp_path / "out").read_bytes() == (tmp_path / "cli.out").read_bytes()
     assert result.command == f"{PROG} Dockerfile -o out"
+
+
+# -- a command that runs through the toolchain -------------------------------------------------
+
+CARGO_RUN = (
+    "FROM rust:1.79-bookworm\nWORKDIR /src\nCOPY . .\n"
+    'CMD ["cargo", "run", "--release", "--", "--port", "80"]\n'
+)
+CARGO_TOML = '[package]\nname = "hello"\nversion = "0.1.0"\n'
+
+
+@pytest.fixture
+def cargo_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "Dockerfile").write_text(CARGO_RUN)
+    (tmp_path / "Cargo.toml").write_text(CARGO_TOML)
+    return tmp_path
+
+
+def test_cargo_run_becomes_the_binary_by_default(cargo_run: Path, drive: Drive, cli_writes):
+    result = drive(ENTER * 8, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    written = (cargo_run / "out").read_bytes()
+    assert b'CMD ["/src/target/release/hello", "--port", "80"]' in written
+    assert result.command == f"{PROG} Dockerfile -o out"
+    assert replay(result.command.replace("-o out", "-o again"), cli_writes) == written
+
+
+def test_keeping_cargo_run_leaves_the_file_alone(cargo_run: Path, drive: Drive) -> None:
+    # The artifact question first, then the command one.
+    result = drive(ENTER + "n" + ENTER * 6, "Dockerfile", "-o", "out")
+    assert result.code == 0, result.err
+    assert not (cargo_run / "out").exists()
+    assert "left alone, nothing written" in result.out
+    assert "--keep-command keeps that command" in result.out

@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
-from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, RunStep, StageFacts
 from dockerslim_refactor.analysis.program import (
     artifacts_from_options,
     installs_ca_certificates,
@@ -14,6 +14,7 @@ from dockerslim_refactor.analysis.program import (
     uncertain_findings,
 )
 from dockerslim_refactor.options import Options
+from dockerslim_refactor.shell.syntax import parse_shell
 
 _TLS_CRATES = re.compile(r"^\s*(reqwest|hyper-tls|native-tls|openssl|rustls|ureq|surf)\b", re.M)
 _OPENSSL = re.compile(r"^\s*(openssl|native-tls|hyper-tls)\b", re.M)
@@ -29,58 +30,69 @@ def _crate_name(facts: StageFacts) -> str | None:
     return None
 
 
+def _cargo_commands(facts: StageFacts):
+    """Each ``cargo build`` and ``cargo install`` with its step; a ``cargo run`` command the
+    image ran counts as the ``cargo build`` the builder now runs for it."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename == "cargo" and cmd.subcommand in {"build", "install"}:
+                yield step, cmd
+    wrapper = facts.wrapper
+    if wrapper is not None and wrapper.build and wrapper.build.startswith("cargo "):
+        script = parse_shell(wrapper.build, facts.workdir)
+        step = RunStep(wrapper.instruction, script, facts.workdir, dict(facts.env))
+        yield from ((step, cmd) for cmd in script.commands)
+
+
 def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     candidates: list[Artifact] = []
     lines: list[int] = []
     targets: list[str] = []
     cargo_home = facts.env.get("CARGO_HOME", "/usr/local/cargo")
     crate = _crate_name(facts)
-    for step in facts.steps:
-        for cmd in step.script.commands:
-            if cmd.basename != "cargo" or cmd.subcommand not in {"build", "install"}:
-                continue
-            cwd = cmd.cwd or step.workdir or facts.workdir
-            line = step.instruction.start_line
-            lines.append(line)
-            target = (
-                cmd.flag_value("--target")
-                or cmd.env_value("CARGO_BUILD_TARGET")
-                or step.env.get("CARGO_BUILD_TARGET")
+    for step, cmd in _cargo_commands(facts):
+        cwd = cmd.cwd or step.workdir or facts.workdir
+        line = step.instruction.start_line
+        lines.append(line)
+        target = (
+            cmd.flag_value("--target")
+            or cmd.env_value("CARGO_BUILD_TARGET")
+            or step.env.get("CARGO_BUILD_TARGET")
+        )
+        if target:
+            targets.append(target)
+        named = cmd.flag_value("--bin")
+        names = [named] if named else []
+        if not names:
+            folder = posixpath.basename(cwd.rstrip("/"))
+            # No Cargo.toml to read and no folder name to go by: no guess at all.
+            names = [crate] if crate else ([folder] if folder else [])
+        certain = bool(named or crate)
+        note = None if certain else "the binary name comes from Cargo.toml, which was not read"
+        if cmd.subcommand == "build":
+            profile = "release" if cmd.has_flag("--release", "-r") else "debug"
+            profile = cmd.flag_value("--profile") or profile
+            target_dir = (
+                cmd.flag_value("--target-dir")
+                or cmd.env_value("CARGO_TARGET_DIR")
+                or step.env.get("CARGO_TARGET_DIR")
+                or posixpath.join(cwd, "target")
             )
+            base = facts.resolve(target_dir, cwd)
             if target:
-                targets.append(target)
-            named = cmd.flag_value("--bin")
-            names = [named] if named else []
-            if not names:
-                folder = posixpath.basename(cwd.rstrip("/"))
-                # No Cargo.toml to read and no folder name to go by: no guess at all.
-                names = [crate] if crate else ([folder] if folder else [])
-            certain = bool(named or crate)
-            note = None if certain else "the binary name comes from Cargo.toml, which was not read"
-            if cmd.subcommand == "build":
-                profile = "release" if cmd.has_flag("--release", "-r") else "debug"
-                profile = cmd.flag_value("--profile") or profile
-                target_dir = (
-                    cmd.flag_value("--target-dir")
-                    or cmd.env_value("CARGO_TARGET_DIR")
-                    or step.env.get("CARGO_TARGET_DIR")
-                    or posixpath.join(cwd, "target")
-                )
-                base = facts.resolve(target_dir, cwd)
-                if target:
-                    base = posixpath.join(base, target)
-                for name in names:
-                    path = posixpath.join(base, profile, name)
-                    candidates.append(Artifact(path, "", "binary", line, certain, note))
-            else:
-                root = cmd.flag_value("--root") or cargo_home
-                crates = [p for p in cmd.positional[1:]]
-                if crates and not cmd.has_flag("--path") and not named:
-                    names = [posixpath.basename(crates[0])]
-                    certain, note = True, None
-                for name in names:
-                    path = posixpath.join(facts.resolve(root, cwd), "bin", name)
-                    candidates.append(Artifact(path, "", "binary", line, certain, note))
+                base = posixpath.join(base, target)
+            for name in names:
+                path = posixpath.join(base, profile, name)
+                candidates.append(Artifact(path, "", "binary", line, certain, note))
+        else:
+            root = cmd.flag_value("--root") or cargo_home
+            crates = [p for p in cmd.positional[1:]]
+            if crates and not cmd.has_flag("--path") and not named:
+                names = [posixpath.basename(crates[0])]
+                certain, note = True, None
+            for name in names:
+                path = posixpath.join(facts.resolve(root, cwd), "bin", name)
+                candidates.append(Artifact(path, "", "binary", line, certain, note))
     if not lines:
         return None
     findings: list[Finding] = []

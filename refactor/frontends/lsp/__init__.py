@@ -20,7 +20,8 @@ def _parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Start the language server: diagnostics for Dockerfiles and the code "
         "action 'Convert to multi-stage build'. Settings come from the editor (section "
-        "'dockerslim-refactor': runtime, runtimeImage, stageName, nonRoot, disabledRules).",
+        "'dockerslim-refactor': runtime, runtimeImage, stageName, nonRoot, keepCommand, "
+        "disabledRules).",
     )
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument(

@@ -4,7 +4,7 @@ Settings come from ``initializationOptions`` and from ``workspace/configuration`
 ``dockerslim-refactor``), either as that section's object or wrapped in it::
 
     {"runtime": "distroless", "runtimeImage": null, "stageName": "build",
-     "nonRoot": false, "disabledRules": ["DSR002"]}
+     "nonRoot": false, "keepCommand": false, "disabledRules": ["DSR002"]}
 
 ``keepRoot`` (the first release's opt-out of its non-root default) is still read.
 
@@ -22,7 +22,15 @@ from dockerslim_refactor.document import STAGE_NAME
 from dockerslim_refactor.options import RUNTIME_CHOICES, Options
 
 SECTION = "dockerslim-refactor"
-KEYS = ("runtime", "runtimeImage", "stageName", "nonRoot", "keepRoot", "disabledRules")
+KEYS = (
+    "runtime",
+    "runtimeImage",
+    "stageName",
+    "nonRoot",
+    "keepRoot",
+    "keepCommand",
+    "disabledRules",
+)
 
 
 def section_of(settings: Any) -> Mapping[str, Any] | None:
@@ -89,6 +97,14 @@ def apply_settings(options: Options, settings: Any) -> tuple[Options, list[str]]
             changes["non_root"] = value if key == "nonRoot" else not value
         else:
             bad(key, f"{value!r} is not true or false")
+    if "keepCommand" in section:
+        value = section["keepCommand"]
+        if value is None:
+            changes["keep_command"] = False
+        elif isinstance(value, bool):
+            changes["keep_command"] = value
+        else:
+            bad("keepCommand", f"{value!r} is not true or false")
     if "disabledRules" in section:
         value = section["disabledRules"]
         if value is None or value == {}:  # {}: an empty Lua table, as Neovim encodes []
