@@ -274,8 +274,11 @@ def _development_command(argv: tuple[str, ...]) -> str | None:
 
 
 def _runs_built_program(argv: tuple[str, ...]) -> bool:
-    """``sh -c "./app"`` runs a program, ``sh`` alone is a shell."""
-    return len(argv) >= 3 and argv[1] == "-c"
+    """``sh -c "./app"`` and ``sh ./start.sh`` run a program, ``sh`` alone is a shell."""
+    if len(argv) >= 3 and argv[1] == "-c":
+        return True
+    shell = posixpath.basename(argv[0]) if argv else ""
+    return shell in {"sh", "bash", "ash", "dash"} and len(argv) >= 2 and not argv[1].startswith("-")
 
 
 def leaves_build_only_files(facts: StageFacts) -> bool:

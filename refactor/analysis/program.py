@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import StageFacts
     from dockerslim_refactor.document import Instruction
     from dockerslim_refactor.options import Options
+    from dockerslim_refactor.shell.queries import ShellScript
 
 DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
 UNSURE = "DSR100"
@@ -121,6 +122,9 @@ def pick_program(
                     return _with_siblings(
                         facts, _placed(facts, named, exe, certain=True), candidates
                     )
+        followed = _through_script(facts, candidates)
+        if followed is not None:
+            return followed
         message = (
             f"the image runs '{exe}', which is not one of the {what} outputs this tool found "
             f"({', '.join(c.path for c in candidates)}); pass --artifact PATH to name it"
@@ -139,6 +143,96 @@ def pick_program(
         )
     ]
     return chosen, findings
+
+
+SHELLS = frozenset({"sh", "bash", "ash", "dash"})
+
+
+def command_script(facts: StageFacts) -> str | None:
+    """The script the image's command runs (``./start.sh``, ``sh /app/run.sh``), as an
+    absolute path, or ``None``."""
+    words = list(facts.program_words)
+    if words and words[0] == "exec":
+        words = words[1:]
+    exe = facts.executable
+    if not words or not exe:
+        return None
+    if posixpath.basename(exe) in SHELLS:
+        index = next(
+            (i for i, w in enumerate(words) if posixpath.basename(w) == posixpath.basename(exe)),
+            None,
+        )
+        rest = words[index + 1 :] if index is not None else []
+        if not rest or rest[0].startswith("-"):
+            return None  # `sh -c …` or an interactive shell
+        return facts.resolve(rest[0])
+    return facts.resolve(exe) if "/" in exe else None
+
+
+def context_file_for(facts: StageFacts, path: str) -> str | None:
+    """The build context's path of the file at ``path`` in the image, when a COPY or ADD of the
+    context put it there and the context files read hold it."""
+    for ins, workdir in context_copies(facts):
+        if ins.json_args is not None:
+            words = list(ins.json_args)
+        else:
+            words = [w for w in ins.words if not w.startswith("--")]
+        if len(words) < 2 or ins.heredocs:
+            continue
+        dest = facts.resolve(words[-1], workdir)
+        into_folder = words[-1].endswith("/") or len(words) > 2
+        for src in words[:-1]:
+            source = posixpath.normpath(src.lstrip("/"))
+            target = posixpath.join(dest, posixpath.basename(src)) if into_folder else dest
+            if target == path and source in facts.context_files:
+                return source
+            if path.startswith(dest.rstrip("/") + "/"):
+                inner = posixpath.relpath(path, dest)
+                relative = inner if source == "." else posixpath.join(source, inner)
+                if relative in facts.context_files:
+                    return relative
+    return None
+
+
+def followed_script(facts: StageFacts) -> tuple[str, ShellScript] | None:
+    """The script from the build context that the image's command runs, parsed."""
+    path = command_script(facts)
+    if path is None:
+        return None
+    source = context_file_for(facts, path)
+    if source is None:
+        return None
+    from dockerslim_refactor.shell.syntax import parse_shell
+
+    return path, parse_shell(facts.context_files[source], facts.workdir)
+
+
+def _through_script(
+    facts: StageFacts, candidates: list[Artifact]
+) -> tuple[list[Artifact], list[Finding]] | None:
+    """The image runs a script from the build context that runs a build output: the output,
+    with the script beside it (the runtime then needs a shell and what the script runs)."""
+    found = followed_script(facts)
+    if found is None:
+        return None
+    path, script = found
+    line = candidates[-1].line
+    for cmd in script.commands:
+        words = [cmd.name, *cmd.args]
+        if cmd.basename == "exec":
+            words = words[1:]
+        if not words or "$" in words[0]:
+            continue
+        name = words[0]
+        wanted = {facts.resolve(name, cmd.cwd)} if "/" in name else set(facts.which(name))
+        for cand in candidates:
+            by_name = "/" not in name and posixpath.basename(cand.path) == name
+            if cand.path in wanted or (by_name and cand.certain):
+                program = _placed(facts, cand, name, certain=True)
+                chosen, findings = _with_siblings(facts, program, candidates)
+                script_artifact = Artifact(path, path, "script", line, True)
+                return [*chosen, script_artifact], findings
+    return None
 
 
 def _copies_of(facts: StageFacts, candidates: list[Artifact]) -> list[Artifact]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.program import followed_script
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan.model import PlanError, RuntimeBase, note
 from dockerslim_refactor.shell import parse_shell
@@ -94,6 +95,14 @@ def runtime_needs(facts: StageFacts, build: BuildInfo) -> RuntimeNeeds:
     exe = facts.executable or ""
     if exe.endswith(".sh"):
         shell = True
+    found = followed_script(facts)
+    if found is not None:
+        # The command runs a script from the build context: a shell, and what it runs.
+        shell = True
+        for cmd in found[1].commands:
+            name = cmd.args[0] if cmd.basename == "exec" and cmd.args else cmd.basename
+            if "$" not in name:
+                tools.append(posixpath.basename(name))
     wanted = tuple(
         dict.fromkeys(
             t
@@ -121,6 +130,18 @@ _FAMILY_TOOLS = {
 
 _INSTALLABLE = {"alpine": {"curl", "bash"}, "slim": {"curl", "wget"}}
 
+# Utilities every shell base has: busybox applets that Debian's slim images also ship
+# (coreutils, sed, grep, mawk, findutils, tar, gzip).
+BASE_UTILITIES = frozenset(
+    {
+        "mkdir", "cp", "mv", "rm", "ln", "chmod", "chown", "touch", "ls", "sed", "grep",
+        "awk", "head", "tail", "tr", "cut", "sort", "uniq", "wc", "basename", "dirname",
+        "readlink", "realpath", "id", "whoami", "date", "tee", "xargs", "find", "expr",
+        "seq", "stat", "mktemp", "uname", "tar", "gzip", "du", "df", "nohup", "yes",
+    }
+)  # fmt: skip
+_SHELL_BASES = frozenset({"alpine", "busybox", "slim"})
+
 
 def fits(family: str, needs: RuntimeNeeds, linkage: str) -> str | None:
     """Why ``family`` cannot run the program, or ``None`` when it can."""
@@ -130,7 +151,8 @@ def fits(family: str, needs: RuntimeNeeds, linkage: str) -> str | None:
         return "the program links musl dynamically; only alpine has it"
     if needs.shell and family in {"scratch", "distroless"}:
         return f"the image's command needs /bin/sh, which {family} does not have"
-    missing = [t for t in needs.tools if t not in _FAMILY_TOOLS[family]]
+    offered = _FAMILY_TOOLS[family] | (BASE_UTILITIES if family in _SHELL_BASES else set())
+    missing = [t for t in needs.tools if t not in offered]
     if missing:
         return f"the image's command uses {', '.join(missing)}, which {family} does not have"
     if needs.packages and family != "slim":
@@ -281,7 +303,11 @@ def choose_runtime(
             has_shell = family not in {"scratch", "distroless"}
             return RuntimeBase(image, family, has_shell, reason, release_check), notes
         refused.append(f"{family}: {why}")
-    raise PlanError("no runtime base can run the program: " + "; ".join(refused))
+    raise PlanError(
+        "no runtime base can run the program: "
+        + "; ".join(refused)
+        + "; --runtime-image names one that can"
+    )
 
 
 def _alpine_release(facts: StageFacts) -> str | None:

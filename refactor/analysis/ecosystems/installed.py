@@ -17,6 +17,7 @@ from dockerslim_refactor.analysis.program import (
     artifacts_from_options,
     context_copies,
     context_destinations,
+    context_file_for,
 )
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.shell.queries import Command
@@ -233,7 +234,9 @@ def _from_context(facts: StageFacts, exe: str) -> bool:
             target = posixpath.join(dest, posixpath.basename(src)) if into_folder else dest
             if target == path:
                 return True
-    return False
+    # A folder of the context (`COPY . .`): the file is there if the context has it, as far
+    # as the files read from it tell.
+    return context_file_for(facts, path) is not None
 
 
 def _folder_of(facts: StageFacts, exe: str) -> str | None:
@@ -386,7 +389,8 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
     exe = facts.executable
     linkage = build.linkage
     from_context = bool(exe) and _from_context(facts, exe)
-    if linkage == "static" and from_context:
+    followed = any(a.kind == "script" for a in build.artifacts)
+    if linkage == "static" and from_context and not followed:
         # The image runs a script from the build context (an installer that copies the
         # built binary somewhere): what it uses is not known, so everything the build
         # installed comes along, on the builder's own release.
