@@ -410,3 +410,80 @@ def test_no_note_for_a_fetch_tool_the_original_removed_itself() -> None:
         "RUN git clone https://x/y /src\n"
     )
     assert probes.dropped_fetch_tools(facts, ()) == ["git"]
+
+
+# -- programs the app runs ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("family", ["apt", "apk"])
+def test_tool_probe_is_valid_posix_sh(family: str, tmp_path) -> None:
+    import subprocess
+
+    step = probes.tool_probe(["/usr/src/app", "/srv/my app"], family)
+    assert step.startswith("# Find out which programs the app's own code runs")
+    body = step.split("\nRUN ", 1)[1]
+    script = tmp_path / "probe.sh"
+    script.write_text(body.replace("\\\n", ""))
+    assert subprocess.run(["sh", "-n", str(script)], capture_output=True).returncode == 0
+    assert "'/srv/my app'" in body
+    # Dependencies that run a program, and the package database of the release in use.
+    assert "mini_magick=convert,identify" in body and "paperclip=convert,identify,file" in body
+    assert ("dpkg -S" if family == "apt" else "apk info --who-owns") in body
+
+
+def test_tool_probe_finds_quoted_commands_and_dependencies(tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("the probe keeps only programs the builder has: this machine has no git")
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "lib" / "scm.rb").write_text('BIN = ENV["GIT"] || "git"\ndef log = `#{BIN} log`\n')
+    (app / "a.js").write_text('const s = "curling";\n')
+    (app / "vendor").mkdir()
+    (app / "vendor" / "x.rb").write_text('system("ffmpeg")\n')
+    (app / "Gemfile.lock").write_text("GEM\n  specs:\n    mini_magick (4.12.0)\n")
+    work = tmp_path / "dslim"
+    step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
+    work.mkdir()
+    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    runs = sorted(set((work / "runs").read_text().split()))
+    # git from the quoted command; convert and identify from mini_magick; not curl (a longer
+    # word) and not ffmpeg (a dependency's vendored code).
+    assert runs == ["convert", "git", "identify"]
+
+
+def test_interpreter_rewrites_probe_the_apps_sources_for_programs_it_runs() -> None:
+    text = (
+        "FROM node:18\nWORKDIR /usr/src/app\nCOPY package.json ./\nRUN npm install\n"
+        'COPY . .\nCMD ["node", "server.js"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    builder = result.output.split("\nFROM node:18-slim", 1)[0]
+    probe = builder.index("# Find out which programs the app's own code runs")
+    assert builder.index("# Find out what the program loads at run time") < probe
+    assert "find /usr/src/app " in builder[probe:]
+
+
+def test_go_sources_that_exec_git_put_git_in_the_runtime() -> None:
+    text = (
+        "FROM golang:1.22-bookworm\nWORKDIR /src\nCOPY . .\n"
+        'RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .\nCMD ["app"]\n'
+    )
+    main = (
+        'package main\n\nimport "os/exec"\n\nfunc main() {\n'
+        '\t_ = exec.Command("git", "symbolic-ref", "--short", "HEAD").Run()\n}\n'
+    )
+    context = {"go.mod": "module x\n\ngo 1.22\n", "main.go": main}
+    result = rewrite(text, context_files=context)
+    assert result.output is not None
+    runtime = result.output.split("\nFROM ", 1)[1]
+    assert runtime.startswith("alpine:") and "apk --no-cache add git" in runtime
+    slim = rewrite(text, Options(runtime="busybox"), context_files=context)
+    assert "\nFROM busybox" not in slim.output  # busybox cannot install git
+    without = rewrite(text, context_files={**context, "main.go": "package main\nfunc main(){}\n"})
+    assert "git" not in without.output.split("\nFROM ", 1)[1]

@@ -5,6 +5,7 @@ the run-time libraries that build-time ``-dev`` packages stand for."""
 from __future__ import annotations
 
 import posixpath
+import re
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
@@ -146,6 +147,42 @@ def pick_program(
 
 
 SHELLS = frozenset({"sh", "bash", "ash", "dash"})
+
+# Programs an application runs that a runtime base may lack, with the package that has them
+# (the same name on Debian and Alpine): version control, transfer tools, media converters.
+RUN_TOOL_PACKAGES = {
+    "git": "git",
+    "hg": "mercurial",
+    "svn": "subversion",
+    "curl": "curl",
+    "wget": "wget",
+    "ssh": "openssh-client",
+    "scp": "openssh-client",
+    "rsync": "rsync",
+    "unzip": "unzip",
+    "convert": "imagemagick",
+    "identify": "imagemagick",
+    "ffmpeg": "ffmpeg",
+    "ffprobe": "ffmpeg",
+    "file": "file",
+}
+
+# exec.Command("git", …) and exec.CommandContext(ctx, "git", …) in Go sources.
+_GO_EXEC = re.compile(r'exec\.Command(?:Context)?\(\s*(?:[A-Za-z_][\w.]*\s*,\s*)?"([\w.+-]+)"')
+
+
+def tools_run_by_sources(facts: StageFacts) -> list[str]:
+    """Programs of :data:`RUN_TOOL_PACKAGES` that the app's own Go sources in the build
+    context run (``exec.Command("git", …)``): the runtime must have them."""
+    found: list[str] = []
+    for name, text in sorted(facts.context_files.items()):
+        if not name.endswith(".go") or name.endswith("_test.go") or "/vendor/" in f"/{name}":
+            continue
+        for match in _GO_EXEC.finditer(text):
+            tool = match.group(1)
+            if tool in RUN_TOOL_PACKAGES and tool not in found:
+                found.append(tool)
+    return found
 
 
 def command_script(facts: StageFacts) -> str | None:

@@ -7,7 +7,12 @@ import posixpath
 from dataclasses import dataclass
 
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import SYSTEM_FOLDERS, app_folder
+from dockerslim_refactor.analysis.program import (
+    RUN_TOOL_PACKAGES,
+    SYSTEM_FOLDERS,
+    app_folder,
+    context_destinations,
+)
 from dockerslim_refactor.document import Instruction
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan import probes
@@ -107,7 +112,10 @@ def runtime_files(
     needs = with_extra_packages(runtime_needs(facts, build), options)
     family = runtime.family
     line = facts.stage.from_instruction.start_line
-    tools = [t for t in needs.tools if t in _INSTALLABLE.get(family, set())]
+    tools = [
+        RUN_TOOL_PACKAGES.get(t, t) for t in needs.tools if t in _INSTALLABLE.get(family, set())
+    ]
+    tools = list(dict.fromkeys(tools))
     for art in build.artifacts:
         copies.append(CopyStep(art.path, art.dest))
     folder = app_folder(facts) if build.ecosystem in NATIVE else None
@@ -147,7 +155,8 @@ def runtime_files(
                     line,
                     f"{', '.join(dropped)} left out of the runtime stage: the build used "
                     f"{'them' if len(dropped) > 1 else 'it'} to fetch sources and the image's "
-                    "command does not run it; if the program does (an SCM feature, a hook), "
+                    "command does not run it; the builder keeps it when the app's sources run "
+                    "it, and if the program runs it some other way (a hook, a setting), "
                     "--runtime-package NAME keeps it",
                     flag="--runtime-package",
                 )
@@ -168,6 +177,9 @@ def runtime_files(
                     )
                 )
             builder_steps.append(probes.library_probe(sorted({c.source for c in copies}), manager))
+            sources = _source_folders(facts)
+            if sources and manager in {"apt", "apk"}:
+                builder_steps.append(probes.tool_probe(sources, manager))
         if chosen_alpine and kept:
             setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
         else:
@@ -209,6 +221,16 @@ def runtime_files(
             CopyStep("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt"),
         )
     return RuntimeFiles(setup, copies, after, builder_steps, notes)
+
+
+def _source_folders(facts: StageFacts) -> list[str]:
+    """Where the app's own sources are in the builder: the build context's destinations and
+    the app folder, less the system folders."""
+    folders = set(context_destinations(facts))
+    folder = app_folder(facts)
+    if folder:
+        folders.add(folder)
+    return sorted(f for f in folders if f not in SYSTEM_FOLDERS and f != "/")
 
 
 def artifact_summary(artifacts: tuple[Artifact, ...]) -> str:

@@ -23,7 +23,7 @@ from dockerslim_refactor.analysis.packages import (
     package_installs,
     removed_packages,
 )
-from dockerslim_refactor.analysis.program import context_destinations
+from dockerslim_refactor.analysis.program import RUN_TOOL_PACKAGES, context_destinations
 
 PROBE_DIR = "/tmp/dslim"
 """Where the builder leaves what it found; the runtime stage copies it, uses it, deletes it."""
@@ -227,6 +227,86 @@ def library_probe(paths: list[str], family: str | None) -> str:
             "    fi",
         ]
     return "\n".join(lines)
+
+
+# Dependencies that run a program of RUN_TOOL_PACKAGES (read in Gemfile.lock, package.json,
+# requirements files and composer.lock): mini_magick runs convert.
+TOOL_DEPENDENCIES = {
+    "mini_magick": ("convert", "identify"),
+    "paperclip": ("convert", "identify", "file"),
+    "dragonfly": ("convert", "identify"),
+    "image_processing": ("convert", "identify"),
+    "gm": ("convert", "identify"),
+    "imagemagick": ("convert", "identify"),
+    "streamio-ffmpeg": ("ffmpeg", "ffprobe"),
+    "fluent-ffmpeg": ("ffmpeg", "ffprobe"),
+    "ffmpeg-python": ("ffmpeg",),
+    "pydub": ("ffmpeg",),
+    "GitPython": ("git",),
+    "simple-git": ("git",),
+}
+# Words too common in sources to mean a command: found through dependencies only.
+_BY_DEPENDENCY_ONLY = frozenset({"convert", "identify", "file"})
+_SOURCE_NAMES = ("go", "rb", "erb", "rake", "py", "js", "mjs", "cjs", "ts", "php", "sh", "pl")
+_DEPENDENCY_FOLDERS = ("vendor", "node_modules", ".git", "site-packages", "dist-packages")
+
+
+def tool_probe(folders: list[str], family: str) -> str:
+    """The builder step that finds the programs the app's own code runs (a quoted command
+    name in its sources: ``exec.Command("git", …)``, ``"git"`` in a Ruby adapter, a backtick
+    ``convert``) or that a dependency of it runs (mini_magick runs convert), and adds the
+    packages that have them in the builder to the runtime's packages."""
+    owner = {
+        "apt": 'dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1',
+        "apk": "apk info --who-owns \"$r\" 2>/dev/null | sed -n 's/.* is owned by //p'"
+        " | sed -E 's/-[^-]+-r[0-9]+$//'",
+    }[family]
+    tools = " ".join(t for t in RUN_TOOL_PACKAGES if t not in _BY_DEPENDENCY_ONLY)
+    quoted = " ".join(_shell_path(f) for f in folders)
+    prune = " -o ".join(f"-name {shlex.quote(d)}" for d in _DEPENDENCY_FOLDERS)
+    names = " -o ".join(f"-name '*.{s}'" for s in _SOURCE_NAMES)
+    manifests = " -o ".join(
+        (
+            "-name Gemfile.lock",
+            "-name package.json",
+            "-name 'requirements*.txt'",
+            "-name composer.lock",
+        )
+    )
+    deps = " ".join(f"{name}={','.join(runs)}" for name, runs in sorted(TOOL_DEPENDENCIES.items()))
+    return "\n".join(
+        [
+            "# Find out which programs the app's own code runs (a quoted command name in its",
+            "# sources, or a dependency that runs one, like mini_magick): the packages that",
+            "# have them here stay in the runtime, by this release's names.",
+            f"RUN set -e; touch {PROBE_DIR}/packages; : > {PROBE_DIR}/runs; \\",
+            # A backtick (the escape character of `# escape=` files) made with printf.
+            "    b=$(printf '\\140'); \\",
+            f"    find {quoted} \\( {prune} \\) -prune -o -type f \\( {names} \\) -print \\",
+            f"      2>/dev/null > {PROBE_DIR}/sources || :; \\",
+            f"    for t in {tools}; do \\",
+            '      if xargs -r grep -lE "([\\"\'$b]|%x[(])$t([\\"\' $b]|\\$)" \\',
+            f"        < {PROBE_DIR}/sources 2>/dev/null | head -n1 | grep -q .; \\",
+            f'      then echo "$t" >> {PROBE_DIR}/runs; fi; \\',
+            "    done; \\",
+            f"    find {quoted} \\( {prune} \\) -prune -o -type f \\( {manifests} \\) -print \\",
+            "      2>/dev/null | while read -r f; do \\",
+            f"        for d in {deps}; do \\",
+            "          if grep -qE \\",
+            '            "(^|[[:space:]\\"\'])${d%%=*}([[:space:]\\"\'(=<>~!:;,]|\\$)" "$f"; \\',
+            "          then echo \"${d#*=}\" | tr , '\\n' \\",
+            f"            >> {PROBE_DIR}/runs; fi; \\",
+            "        done; \\",
+            "      done; \\",
+            f"    for t in $(sort -u {PROBE_DIR}/runs); do \\",
+            '      c=$(command -v "$t" 2>/dev/null) || continue; r=$(readlink -f "$c"); \\',
+            f"      p=$({owner}); \\",
+            '      [ -n "$p" ] || { r=${r#/usr}; p=$(' + owner + "); }; \\",
+            '      [ -z "$p" ] || { echo "$p" >> ' + PROBE_DIR + "/packages; "
+            'echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; }; \\',
+            f"    done; sort -u -o {PROBE_DIR}/packages {PROBE_DIR}/packages",
+        ]
+    )
 
 
 def release_check_step(codename: str, image: str) -> str:

@@ -9,7 +9,11 @@ from dataclasses import dataclass
 
 from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import followed_script
+from dockerslim_refactor.analysis.program import (
+    RUN_TOOL_PACKAGES,
+    followed_script,
+    tools_run_by_sources,
+)
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan.model import PlanError, RuntimeBase, note
 from dockerslim_refactor.shell import parse_shell
@@ -95,6 +99,7 @@ def runtime_needs(facts: StageFacts, build: BuildInfo) -> RuntimeNeeds:
     exe = facts.executable or ""
     if exe.endswith(".sh"):
         shell = True
+    tools += tools_run_by_sources(facts)
     found = followed_script(facts)
     if found is not None:
         # The command runs a script from the build context: a shell, and what it runs.
@@ -120,15 +125,19 @@ def with_extra_packages(needs: RuntimeNeeds, options: Options) -> RuntimeNeeds:
 
 # What each family offers: a shell, tools it has or can install, OS packages.
 _FAMILY_TOOLS = {
-    "alpine": {"sh", "ash", "wget", "nc", "curl", "bash"},
-    "busybox": {"sh", "ash", "wget", "nc"},
+    "alpine": {"sh", "ash", "wget", "nc", "unzip", "curl", "bash"},
+    "busybox": {"sh", "ash", "wget", "nc", "unzip"},
     "scratch": set(),
     "distroless": set(),
     "slim": {"sh", "bash", "curl", "wget"},
 }
 
 
-_INSTALLABLE = {"alpine": {"curl", "bash"}, "slim": {"curl", "wget"}}
+# Busybox's applets stand in for wget and unzip on alpine.
+_INSTALLABLE = {
+    "alpine": {"curl", "bash", *(set(RUN_TOOL_PACKAGES) - {"wget", "unzip"})},
+    "slim": {"curl", "wget", *RUN_TOOL_PACKAGES},
+}
 
 # Utilities every shell base has: busybox applets that Debian's slim images also ship
 # (coreutils, sed, grep, mawk, findutils, tar, gzip).
@@ -151,7 +160,9 @@ def fits(family: str, needs: RuntimeNeeds, linkage: str) -> str | None:
         return "the program links musl dynamically; only alpine has it"
     if needs.shell and family in {"scratch", "distroless"}:
         return f"the image's command needs /bin/sh, which {family} does not have"
-    offered = _FAMILY_TOOLS[family] | (BASE_UTILITIES if family in _SHELL_BASES else set())
+    offered = _FAMILY_TOOLS[family] | _INSTALLABLE.get(family, set())
+    if family in _SHELL_BASES:
+        offered |= BASE_UTILITIES
     missing = [t for t in needs.tools if t not in offered]
     if missing:
         return f"the image's command uses {', '.join(missing)}, which {family} does not have"
