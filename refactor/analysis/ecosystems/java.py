@@ -73,20 +73,45 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         index = argv.index("-jar")
         if index + 1 < len(argv):
             jar = facts.resolve(argv[index + 1])
+    # The command reaches the build output: a glob or a classpath into its folder.
+    reached = [
+        o for o in outputs if any(_reaches(facts.resolve(w), o.path) for w in argv if "/" in w)
+    ]
     if options.artifacts:
         artifacts = artifacts_from_options(facts, options, last)
     elif jar and "*" not in jar and "$" not in jar:
         artifacts = [Artifact(jar, jar, "jar", last)]
-    elif outputs:
-        artifacts = outputs[-1:]
+    elif not argv:
+        # No CMD or ENTRYPOINT: which jar, classpath and configs run is not known.
+        return BuildInfo(
+            "java",
+            "java.Dockerfile.j2",
+            (),
+            "interpreter",
+            runtime_image=runtime,
+            findings=(
+                Finding(
+                    UNSURE,
+                    "warning",
+                    last,
+                    last,
+                    "the image names no program to run (no CMD or ENTRYPOINT), so which jar, "
+                    "classpath and files it needs cannot be told; pass --artifact PATH",
+                    flag="--artifact",
+                ),
+            ),
+            lines=tuple(sorted(set(lines))),
+        )
+    elif reached:
+        artifacts = reached[-1:]
         findings.append(
             Finding(
                 UNSURE,
                 "info",
                 last,
                 last,
-                f"the image does not name its jar; copying {outputs[-1].path}; "
-                "pass --artifact PATH to name it",
+                f"the image does not name its jar; copying {reached[-1].path}, which its "
+                "command reaches; pass --artifact PATH to name it",
                 flag="--artifact",
             )
         )
@@ -98,8 +123,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 "info",
                 last,
                 last,
-                "no jar found; the application folder is copied whole; pass --artifact PATH "
-                "to copy only what runs",
+                "the command does not name the jar the build made; the application folder "
+                "is copied whole, as the program saw it; pass --artifact PATH to copy only "
+                "what runs",
                 flag="--artifact",
             )
         )
@@ -112,3 +138,13 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         findings=tuple(findings),
         lines=tuple(sorted(set(lines))),
     )
+
+
+def _reaches(word: str, output: str) -> bool:
+    """``word`` (a command's path) names ``output`` (a jar or a ``dir/*.jar`` glob), its folder
+    or a glob in it."""
+    folder = posixpath.dirname(output) if "*" in output else output
+    word = word.rstrip("/")
+    if word in (output, folder):
+        return True
+    return posixpath.dirname(word) == folder and "*" in posixpath.basename(word)

@@ -224,3 +224,21 @@ def test_artifact_option_replaces_the_jar() -> None:
     )
     assert build is not None
     assert [(a.path, a.dest) for a in build.artifacts] == [("/app/target/app.jar", "/app.jar")]
+
+
+def test_no_command_means_no_guessed_jar() -> None:
+    text = "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn package\n"
+    result = rewrite(text)
+    assert result.output is None
+    assert "no program to run" in result.reason and "--artifact" in result.reason
+
+
+def test_a_command_that_does_not_reach_the_output_gets_the_app_folder_whole() -> None:
+    build = detect(
+        java_file(
+            "mvn -B package && cp target/app-*.jar dist/app.jar", '["./run.sh", "--port", "80"]'
+        )
+    )
+    assert build is not None
+    assert summary(build)["artifacts"] == [("/app", "/app", "directory")]
+    assert "copied whole" in build.findings[0].message
