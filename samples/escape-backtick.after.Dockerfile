@@ -42,6 +42,21 @@ RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim
 # The runtime is distroless/cc: check that the program links nothing else.
 RUN extra=$(ldd /tmp/dslim/root/ /src/target/release/tool 2>/dev/null | grep '=>' | grep -v -e linux-vdso -e ld-linux -e libc.so -e libm.so -e libpthread.so -e libdl.so -e librt.so -e libresolv.so -e libutil.so -e libgcc_s.so -e libstdc++.so -e libgomp.so -e libssl.so -e libcrypto.so || :); `
     [ -z "$extra" ] || { echo "dockerslim: the program links libraries distroless/cc lacks: $extra; pass --runtime slim" >&2; exit 1; }
+# Find out which programs the app's own code runs (a quoted command name in its
+# sources, exec.Command in Go, or a dependency that runs one, like mini_magick):
+# the runtime base cannot install them, so the build stops if there are any.
+RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; `
+    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null `
+      > /tmp/dslim/compiled || :; `
+    for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do `
+      if { xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(])\"$t\"" `
+          < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; `
+      then echo "$t" >> /tmp/dslim/runs; fi; `
+    done; `
+    for t in $(sort -u /tmp/dslim/runs); do `
+      c=$(command -v "$t" 2>/dev/null) || continue; `
+      echo "dockerslim: the app runs $t, which the distroless runtime does not have; rewrite with --runtime alpine or --runtime slim" >&2; exit 1; `
+    done
 
 # Runtime: cargo's gnu target links glibc dynamically, so the base keeps glibc.
 FROM gcr.io/distroless/cc-debian12

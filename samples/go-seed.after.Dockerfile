@@ -11,10 +11,29 @@ RUN strip /go/src/github.com/alexellis/href-counter/app
 # relative path), without build trees and version control.
 RUN mkdir -p /tmp/dslim/app && cp -a /go/src/github.com/alexellis/href-counter/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache \
     && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
+# Find out which programs the app's own code runs (a quoted command name in its
+# sources, exec.Command in Go, or a dependency that runs one, like mini_magick):
+# alpine's packages of them go in the runtime stage.
+RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
+    find /go/src/github.com/alexellis/href-counter \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
+      > /tmp/dslim/compiled || :; \
+    for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do \
+      if { xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(])\"$t\"" \
+          < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; \
+      then echo "$t" >> /tmp/dslim/runs; fi; \
+    done; \
+    for t in $(sort -u /tmp/dslim/runs); do \
+      c=$(command -v "$t" 2>/dev/null) || continue; \
+      case "$t" in git) p=git ;; hg) p=mercurial ;; svn) p=subversion ;; curl) p=curl ;; wget) p=wget ;; ssh) p=openssh-client ;; scp) p=openssh-client ;; rsync) p=rsync ;; unzip) p=unzip ;; convert) p=imagemagick ;; identify) p=imagemagick ;; ffmpeg) p=ffmpeg ;; ffprobe) p=ffmpeg ;; file) p=file ;; *) continue ;; esac; \
+      echo "$p" >> /tmp/dslim/tools; \
+      echo "dockerslim: the app runs $t: alpine's $p goes in the runtime" >&2; \
+    done; touch /tmp/dslim/tools; sort -u -o /tmp/dslim/tools /tmp/dslim/tools
 
 # Runtime: a static Go binary needs no libc, only what is copied below.
 FROM alpine:3.20
-RUN apk --no-cache add ca-certificates
+COPY --from=builder /tmp/dslim/tools /tmp/dslim/tools
+RUN set -- ca-certificates $(cat /tmp/dslim/tools); rm -rf /tmp/dslim; \
+    [ "$#" -eq 0 ] || apk --no-cache add "$@"
 WORKDIR /go/src/github.com/alexellis/href-counter/
 COPY --from=builder /tmp/dslim/app /go/src/github.com/alexellis/href-counter
 COPY --from=builder /go/src/github.com/alexellis/href-counter/app /go/src/github.com/alexellis/href-counter/app

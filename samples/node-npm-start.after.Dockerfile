@@ -83,19 +83,21 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
       done < /tmp/dslim/owners; : > /tmp/dslim/packages; \
     fi
 # Find out which programs the app's own code runs (a quoted command name in its
-# sources, or a dependency that runs one, like mini_magick): the packages that
-# have them here stay in the runtime, by this release's names.
-RUN set -e; touch /tmp/dslim/packages; : > /tmp/dslim/runs; \
+# sources, exec.Command in Go, or a dependency that runs one, like mini_magick):
+# the packages that have them here stay in the runtime, by this release's names.
+RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     b=$(printf '\140'); \
-    find /srv/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.go' -o -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print \
-      2>/dev/null > /tmp/dslim/sources || :; \
+    find /srv/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
+    find /srv/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
+      > /tmp/dslim/compiled || :; \
     for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do \
-      if xargs -r grep -lE "([\"'$b]|%x[(])$t([\"' $b]|\$)" \
-        < /tmp/dslim/sources 2>/dev/null | head -n1 | grep -q .; \
+      if { xargs -r grep -lE "([\"'$b]|%x[(])$t([\"' $b]|\$)" \
+          < /tmp/dslim/sources 2>/dev/null; \
+        xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(])\"$t\"" \
+          < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; \
       then echo "$t" >> /tmp/dslim/runs; fi; \
     done; \
-    find /srv/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' -o -name composer.lock \) -print \
-      2>/dev/null | while read -r f; do \
+    find /srv/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' -o -name composer.lock \) -print 2>/dev/null | while read -r f; do \
         for d in GitPython=git dragonfly=convert,identify ffmpeg-python=ffmpeg fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify image_processing=convert,identify imagemagick=convert,identify mini_magick=convert,identify paperclip=convert,identify,file pydub=ffmpeg simple-git=git streamio-ffmpeg=ffmpeg,ffprobe; do \
           if grep -qE \
             "(^|[[:space:]\"'])${d%%=*}([[:space:]\"'(=<>~!:;,]|\$)" "$f"; \
@@ -104,11 +106,11 @@ RUN set -e; touch /tmp/dslim/packages; : > /tmp/dslim/runs; \
         done; \
       done; \
     for t in $(sort -u /tmp/dslim/runs); do \
-      c=$(command -v "$t" 2>/dev/null) || continue; r=$(readlink -f "$c"); \
-      p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
+      c=$(command -v "$t" 2>/dev/null) || continue; \
+      r=$(readlink -f "$c"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
       [ -n "$p" ] || { r=${r#/usr}; p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
       [ -z "$p" ] || { echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; }; \
-    done; sort -u -o /tmp/dslim/packages /tmp/dslim/packages
+    done; touch /tmp/dslim/packages; sort -u -o /tmp/dslim/packages /tmp/dslim/packages
 
 # Runtime: the same Node.js without build tools; the app with production dependencies.
 FROM node:18-bookworm-slim

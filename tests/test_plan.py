@@ -437,14 +437,14 @@ def test_no_base_can_run_it() -> None:
         pytest.param(
             go_program(healthcheck=CURL_SHELL),
             Options(runtime="slim"),
-            ["for p in curl ca-certificates; do", "apt-get install -y --no-install-recommends"],
+            ["for p in curl ca-certificates ", "apt-get install -y --no-install-recommends"],
             [],
             id="slim-installs-curl-and-ca",
         ),
         pytest.param(
             go_program(healthcheck=CURL_SHELL),
             Options(),
-            ["apk --no-cache add curl ca-certificates"],
+            ["set -- curl ca-certificates $(cat /tmp/dslim/tools)", 'apk --no-cache add "$@"'],
             [],
             id="alpine-installs-curl-and-ca",
         ),
@@ -472,7 +472,7 @@ def test_no_base_can_run_it() -> None:
         pytest.param(
             go_program(),
             Options(runtime_packages=("tzdata",)),
-            ["for p in tzdata ca-certificates; do"],
+            ["for p in tzdata ca-certificates "],
             [],
             id="extra-runtime-package-means-debian",
         ),

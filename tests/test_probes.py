@@ -487,3 +487,64 @@ def test_go_sources_that_exec_git_put_git_in_the_runtime() -> None:
     assert "\nFROM busybox" not in slim.output  # busybox cannot install git
     without = rewrite(text, context_files={**context, "main.go": "package main\nfunc main(){}\n"})
     assert "git" not in without.output.split("\nFROM ", 1)[1]
+
+
+GO_NO_CONTEXT = (
+    "FROM golang:1.22-bookworm\nWORKDIR /src\nCOPY . .\n"
+    'RUN CGO_ENABLED=0 go build -o /usr/local/bin/app .\nCMD ["app"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("runtime", "expected"),
+    [
+        ("alpine", "alpine's packages of them go in the runtime stage"),
+        ("busybox", "the build stops if there are any"),
+        ("distroless", "the build stops if there are any"),
+    ],
+)
+def test_without_go_sources_a_static_program_is_probed_in_the_builder(runtime, expected) -> None:
+    result = rewrite(GO_NO_CONTEXT, Options(runtime=runtime))
+    assert result.output is not None
+    builder, final = result.output.split("\n\n# Runtime", 1)
+    assert expected in builder
+    probe = builder[builder.index("# Find out which programs the app's own code runs") :]
+    # Only what compiled code runs: not scripts or manifests beside the sources.
+    assert "Command::new" in probe and "Gemfile.lock" not in probe and "%x" not in probe
+    if runtime == "alpine":
+        assert 'apk --no-cache add "$@"' in final
+    else:
+        assert "--runtime alpine or --runtime slim" in probe
+    with_sources = rewrite(
+        GO_NO_CONTEXT,
+        Options(runtime=runtime),
+        context_files={"go.mod": "module x\n", "main.go": "package main\nfunc main(){}\n"},
+    )
+    assert "# Find out which programs the app's own code runs" not in with_sources.output
+
+
+@pytest.mark.parametrize("runtime", ["alpine", "distroless"])
+def test_native_tool_probe_finds_exec_command(tmp_path, runtime: str) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("the probe keeps only programs the builder has: this machine has no git")
+    app = tmp_path / "src"
+    app.mkdir()
+    (app / "main.go").write_text(
+        'package main\n\nimport "os/exec"\n\nfunc main() {\n'
+        '\tout, _ := exec.Command("git", "rev-parse", "HEAD").Output()\n\t_ = out\n}\n'
+    )
+    (app / "release.sh").write_text('#!/bin/sh\ncurl -fsSL "$URL"\n')  # not the program's
+    work = tmp_path / "dslim"
+    step = probes.tool_probe([str(app)], "", runtime).replace(probes.PROBE_DIR, str(work))
+    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True)
+    assert (work / "runs").read_text().split() == ["git"]
+    if runtime == "alpine":
+        assert proc.returncode == 0, proc.stderr
+        assert (work / "tools").read_text().split() == ["git"]
+    else:
+        assert proc.returncode == 1
+        assert "the app runs git, which the distroless runtime does not have" in proc.stderr

@@ -165,7 +165,13 @@ def runtime_files(
         kept += [t for t in tools if t not in kept]
         if needs.ca and family in {"slim", "alpine"} and "ca-certificates" not in kept:
             kept.append("ca-certificates")
-        probe = build.linkage != "static" and not chosen_alpine and bool(copies)
+        # A static program has no libraries to find, but what its code runs is found the
+        # same way when its sources were not read.
+        probe = (
+            (build.linkage != "static" or _native_sources_unknown(facts))
+            and not chosen_alpine
+            and bool(copies)
+        )
         if probe:
             if manager is None:
                 notes.append(
@@ -179,8 +185,20 @@ def runtime_files(
             builder_steps.append(probes.library_probe(sorted({c.source for c in copies}), manager))
             sources = _source_folders(facts)
             if sources and manager in {"apt", "apk"}:
-                builder_steps.append(probes.tool_probe(sources, manager))
-        if chosen_alpine and kept:
+                builder_steps.append(probes.tool_probe(sources, manager, "same"))
+        native_probe = chosen_alpine and _native_sources_unknown(facts)
+        sources = _source_folders(facts) if native_probe else []
+        if sources:
+            # What the program's code runs (exec.Command("git", …)), found in the builder.
+            builder_steps.append(probes.tool_probe(sources, "apk", "alpine"))
+            setup.append(f"COPY --from={builder} {probes.TOOLS_LIST} {probes.TOOLS_LIST}")
+        if chosen_alpine and sources:
+            words = " ".join([*kept, f"$(cat {probes.TOOLS_LIST})"])
+            setup.append(
+                f"RUN set -- {words}; rm -rf {probes.PROBE_DIR}; \\\n"
+                '    [ "$#" -eq 0 ] || apk --no-cache add "$@"'
+            )
+        elif chosen_alpine and kept:
             setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
         else:
             same_release = family in {"same", "slim"} or (
@@ -220,7 +238,18 @@ def runtime_files(
             0,
             CopyStep("/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt"),
         )
+    if family in {"busybox", "scratch", "distroless"} and _native_sources_unknown(facts):
+        sources = _source_folders(facts)
+        if sources:
+            # No package manager there: a program whose code runs git stops the build.
+            builder_steps.append(probes.tool_probe(sources, "", family))
     return RuntimeFiles(setup, copies, after, builder_steps, notes)
+
+
+def _native_sources_unknown(facts: StageFacts) -> bool:
+    """The context's Go and Rust sources were not read (no context, or another folder than
+    the one the build copies): what the program runs is found in the builder instead."""
+    return not any(name.endswith((".go", ".rs")) for name in facts.context_files)
 
 
 def _source_folders(facts: StageFacts) -> list[str]:

@@ -247,20 +247,18 @@ TOOL_DEPENDENCIES = {
 }
 # Words too common in sources to mean a command: found through dependencies only.
 _BY_DEPENDENCY_ONLY = frozenset({"convert", "identify", "file"})
-_SOURCE_NAMES = ("go", "rb", "erb", "rake", "py", "js", "mjs", "cjs", "ts", "php", "sh", "pl")
+_SOURCE_NAMES = ("rb", "erb", "rake", "py", "js", "mjs", "cjs", "ts", "php", "sh", "pl")
 _DEPENDENCY_FOLDERS = ("vendor", "node_modules", ".git", "site-packages", "dist-packages")
 
 
-def tool_probe(folders: list[str], family: str) -> str:
+def tool_probe(folders: list[str], family: str, runtime: str = "same") -> str:
     """The builder step that finds the programs the app's own code runs (a quoted command
-    name in its sources: ``exec.Command("git", …)``, ``"git"`` in a Ruby adapter, a backtick
-    ``convert``) or that a dependency of it runs (mini_magick runs convert), and adds the
-    packages that have them in the builder to the runtime's packages."""
-    owner = {
-        "apt": 'dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1',
-        "apk": "apk info --who-owns \"$r\" 2>/dev/null | sed -n 's/.* is owned by //p'"
-        " | sed -E 's/-[^-]+-r[0-9]+$//'",
-    }[family]
+    name in its sources, ``exec.Command("git", …)`` in Go) or that a dependency of it runs
+    (mini_magick runs convert), of those the builder has. ``runtime`` says what becomes of
+    them: ``same`` adds the packages that have them here (by this release's names) to the
+    runtime's packages; ``alpine`` lists their alpine packages for the runtime stage to add;
+    any other family (busybox, scratch, distroless) cannot install them, so the build stops
+    and says so."""
     tools = " ".join(t for t in RUN_TOOL_PACKAGES if t not in _BY_DEPENDENCY_ONLY)
     quoted = " ".join(_shell_path(f) for f in folders)
     prune = " -o ".join(f"-name {shlex.quote(d)}" for d in _DEPENDENCY_FOLDERS)
@@ -274,23 +272,42 @@ def tool_probe(folders: list[str], family: str) -> str:
         )
     )
     deps = " ".join(f"{name}={','.join(runs)}" for name, runs in sorted(TOOL_DEPENDENCIES.items()))
-    return "\n".join(
-        [
-            "# Find out which programs the app's own code runs (a quoted command name in its",
-            "# sources, or a dependency that runs one, like mini_magick): the packages that",
-            "# have them here stay in the runtime, by this release's names.",
-            f"RUN set -e; touch {PROBE_DIR}/packages; : > {PROBE_DIR}/runs; \\",
+    find = f"find {quoted} \\( {prune} \\) -prune -o -type f"
+    # A compiled program on a minimal base runs only what its code runs (exec.Command,
+    # Command::new); scripts and manifests beside its sources are not part of it.
+    native = runtime != "same"
+    lines = [
+        "# Find out which programs the app's own code runs (a quoted command name in its",
+        "# sources, exec.Command in Go, or a dependency that runs one, like mini_magick):",
+        _TOOL_PROBE_OUTCOME.get(runtime, _TOOL_PROBE_OUTCOME["other"]),
+        f"RUN set -e; mkdir -p {PROBE_DIR}; : > {PROBE_DIR}/runs; : > {PROBE_DIR}/sources; \\",
+    ]
+    if not native:
+        lines += [
             # A backtick (the escape character of `# escape=` files) made with printf.
             "    b=$(printf '\\140'); \\",
-            f"    find {quoted} \\( {prune} \\) -prune -o -type f \\( {names} \\) -print \\",
-            f"      2>/dev/null > {PROBE_DIR}/sources || :; \\",
-            f"    for t in {tools}; do \\",
-            '      if xargs -r grep -lE "([\\"\'$b]|%x[(])$t([\\"\' $b]|\\$)" \\',
-            f"        < {PROBE_DIR}/sources 2>/dev/null | head -n1 | grep -q .; \\",
-            f'      then echo "$t" >> {PROBE_DIR}/runs; fi; \\',
-            "    done; \\",
-            f"    find {quoted} \\( {prune} \\) -prune -o -type f \\( {manifests} \\) -print \\",
-            "      2>/dev/null | while read -r f; do \\",
+            f"    {find} \\( {names} \\) -print 2>/dev/null > {PROBE_DIR}/sources || :; \\",
+        ]
+    lines += [
+        f"    {find} \\( -name '*.go' -o -name '*.rs' \\) -print 2>/dev/null \\",
+        f"      > {PROBE_DIR}/compiled || :; \\",
+        f"    for t in {tools}; do \\",
+        "      if { "
+        + (
+            ""
+            if native
+            else 'xargs -r grep -lE "([\\"\'$b]|%x[(])$t([\\"\' $b]|\\$)" \\\n'
+            f"          < {PROBE_DIR}/sources 2>/dev/null; \\\n        "
+        )
+        + 'xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
+        'Command::new[(])\\"$t\\"" \\',
+        f"          < {PROBE_DIR}/compiled 2>/dev/null; }} | head -n1 | grep -q .; \\",
+        f'      then echo "$t" >> {PROBE_DIR}/runs; fi; \\',
+        "    done; \\",
+    ]
+    if not native:
+        lines += [
+            f"    {find} \\( {manifests} \\) -print 2>/dev/null | while read -r f; do \\",
             f"        for d in {deps}; do \\",
             "          if grep -qE \\",
             '            "(^|[[:space:]\\"\'])${d%%=*}([[:space:]\\"\'(=<>~!:;,]|\\$)" "$f"; \\',
@@ -298,15 +315,50 @@ def tool_probe(folders: list[str], family: str) -> str:
             f"            >> {PROBE_DIR}/runs; fi; \\",
             "        done; \\",
             "      done; \\",
-            f"    for t in $(sort -u {PROBE_DIR}/runs); do \\",
-            '      c=$(command -v "$t" 2>/dev/null) || continue; r=$(readlink -f "$c"); \\',
-            f"      p=$({owner}); \\",
+        ]
+    lines += [
+        # Only what the original image had: a program it lacked never ran there either.
+        f"    for t in $(sort -u {PROBE_DIR}/runs); do \\",
+        '      c=$(command -v "$t" 2>/dev/null) || continue; \\',
+    ]
+    if runtime == "same":
+        owner = {
+            "apt": 'dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1',
+            "apk": "apk info --who-owns \"$r\" 2>/dev/null | sed -n 's/.* is owned by //p'"
+            " | sed -E 's/-[^-]+-r[0-9]+$//'",
+        }[family]
+        lines += [
+            f'      r=$(readlink -f "$c"); p=$({owner}); \\',
             '      [ -n "$p" ] || { r=${r#/usr}; p=$(' + owner + "); }; \\",
             '      [ -z "$p" ] || { echo "$p" >> ' + PROBE_DIR + "/packages; "
             'echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; }; \\',
-            f"    done; sort -u -o {PROBE_DIR}/packages {PROBE_DIR}/packages",
+            f"    done; touch {PROBE_DIR}/packages; sort -u -o {PROBE_DIR}/packages "
+            f"{PROBE_DIR}/packages",
         ]
-    )
+    elif runtime == "alpine":
+        cases = " ".join(f"{t}) p={p} ;;" for t, p in RUN_TOOL_PACKAGES.items())
+        lines += [
+            f'      case "$t" in {cases} *) continue ;; esac; \\',
+            f'      echo "$p" >> {PROBE_DIR}/tools; \\',
+            '      echo "dockerslim: the app runs $t: alpine\'s $p goes in the runtime" >&2; \\',
+            f"    done; touch {PROBE_DIR}/tools; sort -u -o {PROBE_DIR}/tools {PROBE_DIR}/tools",
+        ]
+    else:
+        lines += [
+            '      echo "dockerslim: the app runs $t, which the ' + runtime + " runtime does not "
+            'have; rewrite with --runtime alpine or --runtime slim" >&2; exit 1; \\',
+            "    done",
+        ]
+    return "\n".join(lines)
+
+
+_TOOL_PROBE_OUTCOME = {
+    "same": "# the packages that have them here stay in the runtime, by this release's names.",
+    "alpine": "# alpine's packages of them go in the runtime stage.",
+    "other": "# the runtime base cannot install them, so the build stops if there are any.",
+}
+TOOLS_LIST = f"{PROBE_DIR}/tools"
+"""The alpine packages of the programs the app runs, found by :func:`tool_probe`."""
 
 
 def release_check_step(codename: str, image: str) -> str:

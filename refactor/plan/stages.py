@@ -219,7 +219,9 @@ def build_plan(analysis: Analysis) -> StagePlan:
         builder_prelude=prelude,
         builder_body="".join(body),
         runtime=runtime,
-        runtime_setup=tuple(escape_continuations(s, escape) for s in setup),
+        runtime_setup=tuple(
+            escape_continuations(_linked(s) if options.buildkit else s, escape) for s in setup
+        ),
         carried=tuple(carried),
         runtime_env=(*build.runtime_env, *_path_env(facts, build, runtime, copies)),
         copies=tuple(copies),
@@ -234,6 +236,11 @@ def build_plan(analysis: Analysis) -> StagePlan:
         test_stage=options.test_stage,
         debug_stage=options.debug_stage,
     )
+
+
+def _linked(step: str) -> str:
+    """``COPY --from`` lines of a setup step with ``--link``, like the runtime's copies."""
+    return re.sub(r"(?m)^COPY --from=", "COPY --link --from=", step)
 
 
 def _wrapper_build(facts: StageFacts) -> list[str]:

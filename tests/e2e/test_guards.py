@@ -68,3 +68,22 @@ def test_a_guessed_release_is_checked_in_the_builder(tmp_path: Path, docker) -> 
     with pytest.raises(BuildFailed) as failed:
         docker.build(rewritten, app, docker.tag("rust-cli", "release-check"))
     assert "not Debian bullseye" in str(failed.value) and "bookworm" in str(failed.value)
+
+
+def test_a_static_program_that_runs_git_stops_a_base_without_it(tmp_path: Path, docker) -> None:
+    # The sources come in a tarball, so only the builder can see exec.Command("git", …).
+    app = Path(shutil.copytree(GUARDS / "go-runs-git", tmp_path / "app"))
+    rewritten = tmp_path / "Dockerfile.rewritten"
+    _rewrite(app / "Dockerfile", rewritten, "--runtime", "distroless")
+    with pytest.raises(BuildFailed) as failed:
+        docker.build(rewritten, app, docker.tag("go-runs-git", "distroless"))
+    assert "the app runs git, which the distroless runtime does not have" in str(failed.value)
+    assert "--runtime slim" in str(failed.value)
+
+    # The flag the message names gives a build whose program finds git.
+    slim = tmp_path / "Dockerfile.slim"
+    _rewrite(app / "Dockerfile", slim, "--runtime", "slim")
+    built = docker.build(slim, app, docker.tag("go-runs-git", "slim"))
+    ran = docker.run(built.tag, [])
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "gitinfo: git ok"
