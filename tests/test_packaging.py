@@ -43,3 +43,20 @@ def test_every_template_is_in_the_wheel(wheel_names: list[str]) -> None:
         if name.startswith("dockerslim_refactor/templates/")
     }
     assert templates and templates == shipped
+
+
+def test_the_tools_own_dockerfile_is_left_alone_with_no_warning() -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    root = Path(__file__).resolve().parents[1]
+    result = rewrite((root / "Dockerfile").read_text(encoding="utf-8"))
+    assert result.output is None and "already a multi-stage build" in result.reason
+    assert [f for f in result.analysis.findings if f.severity != "info"] == []
+    # The image context holds what the build copies, and nothing else.
+    ignored = (root / ".dockerignore").read_text(encoding="utf-8").split()
+    assert ignored[ignored.index("*") + 1 :][:4] == [
+        "!pyproject.toml",
+        "!README.md",
+        "!refactor/",
+        "!templates/",
+    ]
