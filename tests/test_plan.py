@@ -989,3 +989,36 @@ def test_an_interpreter_slim_image_chosen_by_a_build_argument_is_written_out() -
     result = rewrite(text)
     assert result.output is not None
     assert result.output.rsplit("\nFROM ", 1)[1].startswith("python:3.11-slim\n")
+
+
+def test_a_workdir_that_names_an_env_comes_after_that_env() -> None:
+    text = (
+        "FROM node:18\nENV APP_ROOT /usr/src/app\nENV PORT 3000\nWORKDIR $APP_ROOT\n"
+        'COPY package.json ./\nRUN npm install\nCOPY . .\nCMD ["node", "server.js"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    runtime = result.output.split("\nFROM node:18-slim\n", 1)[1]
+    lines = [line for line in runtime.splitlines() if line.startswith(("ENV", "WORKDIR"))]
+    assert lines.index("ENV APP_ROOT /usr/src/app") < lines.index("WORKDIR $APP_ROOT")
+    assert "ENV PORT 3000" in lines
+
+
+@pytest.mark.parametrize(
+    ("written", "runtime"),
+    [
+        ("$IMAGE_BASE:10", "FROM $IMAGE_BASE:10-slim\n"),
+        ("$BASE", "FROM node:10-slim\n"),
+    ],
+)
+def test_a_build_arg_base_stays_in_the_runtime_when_its_tag_is_literal(
+    written: str, runtime: str
+) -> None:
+    text = (
+        "ARG IMAGE_BASE=node\nARG BASE=node:10\n"
+        f"FROM {written}\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\n"
+        'COPY . .\nCMD ["node", "server.js"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert runtime in result.output

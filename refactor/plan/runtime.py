@@ -350,9 +350,19 @@ def _as_written(facts: StageFacts, image: str) -> str:
         return image
     if image == facts.image.text:
         return written
-    debian = facts.image.repository == "debian"  # others put -slim elsewhere in the tag
-    if debian and image == f"{facts.image.text}-slim" and re.search(r"(\}|\$\w+)$", written):
-        return f"{written}-slim"
+    # node:10 -> node:10-slim: the same suffix after the written reference names the runtime
+    # of whatever --build-arg chooses, when the variable is not in the tag (`$BASE:10`) or the
+    # image is Debian's (`debian:${TAG}`). Other tags put -slim inside (3.11-slim-bookworm).
+    suffix = image[len(facts.image.text) :] if image.startswith(facts.image.text) else ""
+    tag = written.rsplit("/", 1)[-1].partition(":")[2]
+    literal_tag = bool(tag) and "$" not in tag
+    if (
+        re.fullmatch(r"-[a-z0-9.-]+", suffix)
+        and not facts.image.digest
+        and (literal_tag or facts.image.repository == "debian")
+        and re.search(r"(\}|\$\w+|[\w.-])$", written)
+    ):
+        return f"{written}{suffix}"
     return image
 
 

@@ -9,6 +9,7 @@ import re
 from dockerslim_refactor import buildkit
 from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.ecosystems import installed
+from dockerslim_refactor.analysis.facts import env_pairs
 from dockerslim_refactor.analysis.model import Analysis, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import UNSURE
 from dockerslim_refactor.document import Document, Instruction
@@ -107,6 +108,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     carried: list[str] = []
     finale: list[str] = []
     workdirs: list[str] = []
+    env_defs: list[tuple[str, set[str]]] = []
     last_user: Instruction | None = None
     steps_by_line = {s.instruction.start_line: s for s in facts.steps}
     instructions = list(stage.instructions)
@@ -179,6 +181,8 @@ def build_plan(analysis: Analysis) -> StagePlan:
             workdirs.append(raw)
         elif ins.keyword in REPEATED and _runtime_relevant(ins):
             carried.append(raw)
+            if ins.keyword == "ENV":
+                env_defs.append((raw, {k for k, _ in env_pairs(ins)}))
     if extra_steps:
         body.append("".join(ensure_newline(s) for s in extra_steps))
     if probe_steps:
@@ -191,7 +195,10 @@ def build_plan(analysis: Analysis) -> StagePlan:
         # The builder image's own WORKDIR (golang's /go): the program ran there, and relative
         # paths in its command or its code mean that folder.
         workdirs = [f"WORKDIR {facts.workdir}{document.newline}"]
-    carried = workdirs + carried
+    # `WORKDIR $APP_ROOT` needs the ENV that defines APP_ROOT before it.
+    used = set(re.findall(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)", "".join(workdirs)))
+    first = [raw for raw, keys in env_defs if keys & used]
+    carried = first + workdirs + [c for c in carried if c not in first]
     carried = _with_used_args(stage.instructions, carried)
     tail = document.source(stage.end_line + 1, len(document.lines))
 
@@ -304,8 +311,6 @@ def _named_from(ins: Instruction, name: str, named: bool) -> str:
 def _runtime_relevant(ins: Instruction) -> bool:
     if ins.keyword != "ENV":
         return True
-    from dockerslim_refactor.analysis.facts import env_pairs
-
     return any(not BUILD_ONLY_ENV.match(k) for k, _ in env_pairs(ins))
 
 
