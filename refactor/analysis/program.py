@@ -106,18 +106,26 @@ def pick_program(
                 # The command names the file exactly: the guess is confirmed.
                 named = Artifact(cand.path, cand.dest, cand.kind, cand.line, True)
                 return _with_siblings(facts, _placed(facts, named, exe, certain=True), candidates)
-            if cand.path in wanted or (
-                "/" not in exe and posixpath.basename(cand.path) == name and cand.certain
-            ):
+            if cand.path in wanted:
+                # PATH finds the guessed file: the command confirms the guess.
+                named = Artifact(cand.path, cand.dest, cand.kind, cand.line, True)
+                return _with_siblings(facts, _placed(facts, named, exe, certain=True), candidates)
+            if "/" not in exe and posixpath.basename(cand.path) == name and cand.certain:
                 return _with_siblings(facts, _placed(facts, cand, exe, certain=True), candidates)
         for cand in candidates:
             # By name only when the command gives no path: /usr/local/bin/app is not /out/app.
             if "/" not in exe and posixpath.basename(cand.path) == name:
                 return _with_siblings(facts, _placed(facts, cand, exe, certain=True), candidates)
         for cand in candidates:
-            # A guessed name in the right folder: the command names the file exactly.
-            if not cand.certain and "/" in exe:
-                path = facts.resolve(exe)
+            # A guessed name in the right folder: the command names the file exactly, or by
+            # a name that PATH finds in that folder (cargo install's bin).
+            if not cand.certain:
+                found = [
+                    p
+                    for p in facts.which(exe)
+                    if posixpath.dirname(p) == posixpath.dirname(cand.path)
+                ]
+                path = found[0] if found else facts.resolve(exe)
                 if posixpath.dirname(path) == posixpath.dirname(cand.path):
                     named = Artifact(path, path, cand.kind, cand.line)
                     return _with_siblings(

@@ -34,7 +34,10 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     lines: list[int] = []
     cgo_values: list[str | None] = []
     built: list[tuple[str, list[str]]] = []  # (folder, packages) of each go build/install
-    gopath = facts.env.get("GOPATH", "/go")
+    # GOPATH may list several folders (Godeps' _workspace after the project's own): go
+    # install writes to the first one's bin, and sources live under any of them.
+    gopath_list = facts.env.get("GOPATH", "/go")
+    gopath = next((p for p in gopath_list.split(":") if p), "/go")
     for step in facts.steps:
         for cmd in step.script.commands:
             if cmd.basename != "go" or cmd.subcommand not in {"build", "install"}:
@@ -154,7 +157,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         # (os.Getenv("GOPATH") + "/src/github.com/..."): the package folder and GOPATH stay.
         line = lines[-1]
         chosen = [*chosen, *(Artifact(d, d, "directory", line) for d in sources)]
-        runtime_env = (("GOPATH", gopath),)
+        runtime_env = (("GOPATH", gopath_list),)
     return BuildInfo(
         ecosystem="go",
         template="go.Dockerfile.j2",

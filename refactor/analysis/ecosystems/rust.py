@@ -88,8 +88,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             root = cmd.flag_value("--root") or cargo_home
             crates = [p for p in cmd.positional[1:]]
             if crates and not cmd.has_flag("--path") and not named:
+                # The crate's name; its binaries may be named otherwise (vigil-server
+                # installs vigil): a guess, confirmed when the image runs that name.
                 names = [posixpath.basename(crates[0])]
-                certain, note = True, None
+                certain = False
+                note = "cargo install names the binaries in the crate's Cargo.toml"
             for name in names:
                 path = posixpath.join(facts.resolve(root, cwd), "bin", name)
                 candidates.append(Artifact(path, "", "binary", line, certain, note))

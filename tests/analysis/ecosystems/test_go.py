@@ -228,8 +228,8 @@ def test_go_install_tool_at_version_is_not_copied_when_no_cmd() -> None:
         pytest.param(
             go_file("", "go install .", '["src"]'),
             [("/go/bin/src", "/usr/local/bin/src")],
-            True,
-            id="go-install-dot-is-a-guess",
+            False,  # PATH finds the guessed /go/bin/src: the command confirms it
+            id="go-install-dot-confirmed-by-the-command",
         ),
         pytest.param(
             go_file(
@@ -484,3 +484,14 @@ def test_a_gopath_package_the_build_deletes_is_not_copied() -> None:
     build = detect(text)
     assert build is not None
     assert [a.path for a in build.artifacts] == ["/bin/app"] and build.runtime_env == ()
+
+
+def test_go_install_writes_to_the_first_gopath_entry() -> None:
+    text = (
+        "FROM golang:1.19-bookworm\nENV GOPATH /go:/go/src/example.com/app/Godeps/_workspace\n"
+        "WORKDIR /go/src/example.com/app\nCOPY . .\nRUN go install\n"
+        'ENTRYPOINT ["/go/bin/app"]\n'
+    )
+    build = detect(text)
+    assert build is not None
+    assert build.artifacts[0].path == "/go/bin/app"

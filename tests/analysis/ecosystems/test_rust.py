@@ -75,10 +75,6 @@ def test_not_detected(text: str) -> None:
     [
         pytest.param(rust_file("cargo build --release", '["cargo", "run"]'), id="runs-cargo"),
         pytest.param(
-            rust_file("cargo install ripgrep", '["rg"]'),
-            id="installed-crate-binary-named-differently",
-        ),
-        pytest.param(
             """
             FROM rust:1.79 AS build
             WORKDIR /src
@@ -326,3 +322,15 @@ def test_the_rust_toolchain_stays_out_of_the_installed_tree() -> None:
     from dockerslim_refactor.analysis.ecosystems.installed import PRUNED
 
     assert {"/root/.rustup", "/usr/local/rustup"} <= set(PRUNED)
+
+
+def test_cargo_install_of_a_crate_whose_binary_has_another_name() -> None:
+    # vigil-server installs the binary vigil: the image's command names it, in cargo's bin.
+    build = detect(
+        "FROM rust:1.79-bookworm\nWORKDIR /usr/src/vigil\nRUN cargo install vigil-server\n"
+        'CMD ["vigil", "-c", "/etc/vigil.cfg"]\n'
+    )
+    assert build is not None
+    program = build.artifacts[0]
+    assert (program.path, program.dest) == ("/usr/local/cargo/bin/vigil", "/usr/local/bin/vigil")
+    assert not [f for f in build.findings if f.severity == "warning"]
