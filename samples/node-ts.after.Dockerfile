@@ -14,7 +14,10 @@ RUN npm ci
 COPY . .
 RUN npm run build
 # Drop devDependencies: the runtime stage copies node_modules as it is here.
-RUN npm prune --omit=dev
+# Only when the app's own code (not its tests or build configs) requires none
+# of them: a bundle that leaves a devDependency external still needs it.
+RUN if node -e 'const fs = require("fs"), path = require("path"); const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")); const dev = new Set(Object.keys(pkg.devDependencies || {})); const skipDir = /^(node_modules|[.]git|tests?|__tests__|spec|coverage)$/; const skipFile = /([.](test|spec)[.][cm]?js|[.]config[.][cm]?js|^(gulpfile|gruntfile|webpack|rollup|babel|jest|karma|[.]eslintrc)[^/]*)$/i; const found = new Set(); const walk = (dir) => { for (const e of fs.readdirSync(dir, {withFileTypes: true})) { const f = path.join(dir, e.name); if (e.isDirectory()) { if (!skipDir.test(e.name)) walk(f); continue; } if (!/[.][cm]?js$/.test(e.name) || skipFile.test(e.name)) continue; const text = fs.readFileSync(f, "utf8"); const use = /(?:require[(]|import[(]|from[ ]*)["\x27]([^"\x27./][^"\x27]*)["\x27]/g; let m; while ((m = use.exec(text))) { const n = m[1][0] === "@" ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]; if (dev.has(n)) found.add(n); } } }; walk("."); if (found.size) { console.error("dockerslim: the app requires devDependencies (" + Array.from(found).join(", ") + "): they stay"); process.exit(1); }'; then \
+      npm prune --omit=dev; fi
 
 ENV NODE_ENV=production
 # Find out what the build installed: the files added since the marker, less the

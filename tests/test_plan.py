@@ -1022,3 +1022,21 @@ def test_a_build_arg_base_stays_in_the_runtime_when_its_tag_is_literal(
     result = rewrite(text)
     assert result.output is not None
     assert runtime in result.output
+
+
+def test_a_qemu_emulator_copy_stays_before_every_run() -> None:
+    text = (
+        "ARG IMAGE_BASE=node\nFROM $IMAGE_BASE:18\n"
+        "COPY empty_file tmp/qemu-arm-stati[c] /usr/bin/\n"
+        "RUN apt-get update && apt-get install -y libavahi-compat-libdnssd-dev\n"
+        "WORKDIR /app\nCOPY . .\nRUN npm install\n"
+        'CMD ["node", "server.js"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    emulator = "COPY empty_file tmp/qemu-arm-stati[c] /usr/bin/\n"
+    builder, runtime = result.output.split("\nFROM $IMAGE_BASE:18-slim\n", 1)
+    # On an ARM base no RUN works before the emulator is in place: in both stages.
+    assert builder.index(emulator) < builder.index("\nRUN ")
+    assert runtime.startswith(emulator)
+    assert runtime.count(emulator) == 1

@@ -155,7 +155,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
             continue
         if ins.keyword == "USER":
             last_user = ins
-        if ins in carried_copies:
+        if ins in carried_copies and not installed.emulator_copy(ins):
             # A file the program reads at run time (a config, assets): the same COPY again.
             carried.append(leading.lstrip("\r\n") + raw)
         text = raw
@@ -203,6 +203,9 @@ def build_plan(analysis: Analysis) -> StagePlan:
     tail = document.source(stage.end_line + 1, len(document.lines))
 
     setup, copies = received.setup, received.copies
+    # The emulator of a multi-arch build first, before any RUN of the runtime stage too.
+    emulators = [ins.raw for ins in stage.instructions if installed.emulator_copy(ins)]
+    setup = [*(ensure_newline(e).rstrip("\r\n") for e in emulators), *setup]
     user_line, user_setup, user_copies, user_note = runtime_user(facts, runtime, last_user, options)
     if user_line is None and last_user is not None:
         user_line = last_user.raw.rstrip("\r\n")

@@ -251,9 +251,19 @@ def _folder_of(facts: StageFacts, exe: str) -> str | None:
 
 
 def first_step(facts: StageFacts) -> int:
-    """The line of the stage's first instruction after FROM (the FROM's when it has none)."""
-    instructions = facts.stage.instructions
+    """The line of the stage's first instruction after FROM (the FROM's when it has none),
+    after a COPY of a qemu emulator: on another architecture no RUN works before it."""
+    instructions = [i for i in facts.stage.instructions if not emulator_copy(i)]
     return instructions[0].start_line if instructions else facts.stage.end_line
+
+
+def emulator_copy(ins) -> bool:
+    """``COPY qemu-arm-static /usr/bin/``: the emulator a multi-arch build needs before any
+    RUN of a foreign-architecture base image."""
+    if ins.keyword not in {"COPY", "ADD"}:
+        return False
+    words = list(ins.json_args) if ins.json_args is not None else ins.words
+    return any("qemu-" in posixpath.basename(w) for w in words[:-1])
 
 
 def _build_start(facts: StageFacts) -> int | None:

@@ -107,11 +107,13 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     elif dev_installs:
         manager, cwd, line = dev_installs[-1]
         prune = _prune_command(manager, facts)
-        if cwd and cwd != facts.workdir:
-            prune = f"cd {cwd} && {prune}"
+        where = f"cd {cwd} && " if cwd and cwd != facts.workdir else ""
         builder_steps.append(
             "# Drop devDependencies: the runtime stage copies node_modules as it is here.\n"
-            f"RUN {prune}"
+            "# Only when the app's own code (not its tests or build configs) requires none\n"
+            "# of them: a bundle that leaves a devDependency external still needs it.\n"
+            f"RUN {where}if node -e '{_REQUIRES_NO_DEV_DEPENDENCY}'; then \\\n"
+            f"      {prune}; fi"
         )
     tree: dict = {}
     if options.artifacts:
@@ -180,6 +182,33 @@ def _dev_dependencies_run(facts: StageFacts) -> list[str]:
     dev = set(data.get("devDependencies") or {})
     used = re.findall(r"[A-Za-z0-9@/._-]+", body)
     return sorted({w for w in used if w in dev})
+
+
+# Exits 1 (and says which) when a .js/.cjs/.mjs file of the app, outside node_modules, tests
+# and build configs, requires or imports a package that package.json lists as a
+# devDependency. Plain ES2015 and RegExp.exec, so that old Node.js images run it too; any
+# error (no package.json) also exits non-zero, which keeps the devDependencies.
+_REQUIRES_NO_DEV_DEPENDENCY = (
+    'const fs = require("fs"), path = require("path"); '
+    'const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")); '
+    "const dev = new Set(Object.keys(pkg.devDependencies || {})); "
+    "const skipDir = /^(node_modules|[.]git|tests?|__tests__|spec|coverage)$/; "
+    "const skipFile = /([.](test|spec)[.][cm]?js|[.]config[.][cm]?js|^(gulpfile|gruntfile|"
+    "webpack|rollup|babel|jest|karma|[.]eslintrc)[^/]*)$/i; "
+    "const found = new Set(); "
+    "const walk = (dir) => { for (const e of fs.readdirSync(dir, {withFileTypes: true})) { "
+    "const f = path.join(dir, e.name); "
+    "if (e.isDirectory()) { if (!skipDir.test(e.name)) walk(f); continue; } "
+    "if (!/[.][cm]?js$/.test(e.name) || skipFile.test(e.name)) continue; "
+    'const text = fs.readFileSync(f, "utf8"); '
+    'const use = /(?:require[(]|import[(]|from[ ]*)["\\x27]([^"\\x27./][^"\\x27]*)["\\x27]/g; '
+    "let m; while ((m = use.exec(text))) { "
+    'const n = m[1][0] === "@" ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]; '
+    "if (dev.has(n)) found.add(n); } } }; "
+    'walk("."); '
+    'if (found.size) { console.error("dockerslim: the app requires devDependencies (" + '
+    'Array.from(found).join(", ") + "): they stay"); process.exit(1); }'
+)
 
 
 def _prune_command(manager: str, facts: StageFacts) -> str:

@@ -3,6 +3,7 @@ devDependencies, the application folders and the slim runtime image."""
 
 from __future__ import annotations
 
+import re
 from textwrap import dedent
 
 import pytest
@@ -25,10 +26,18 @@ def summary(build: BuildInfo) -> dict[str, object]:
         "artifacts": [(a.path, a.dest) for a in build.artifacts if a.kind != "installed-tree"],
         "linkage": build.linkage,
         "runtime_image": build.runtime_image,
-        "builder_steps": [s.splitlines()[-1] for s in build.builder_steps],
+        "builder_steps": [_command(s) for s in build.builder_steps],
         "runtime_packages": build.runtime_packages,
         "findings": sorted((f.code, f.flag) for f in build.findings),
     }
+
+
+def _command(step: str) -> str:
+    """The step's command: for a prune, what runs once the devDependency check passed."""
+    guarded = re.search(r"RUN (cd \S+ && )?if node -e '[^']*'; then \\\n\s+(.*); fi$", step)
+    if guarded:
+        return "RUN " + (guarded.group(1) or "") + guarded.group(2)
+    return step.splitlines()[-1]
 
 
 def node_file(run: str, cmd: str = '["node", "server.js"]', image: str = "node:20") -> str:
@@ -347,3 +356,46 @@ def test_a_build_on_the_slim_image_that_leaves_build_only_files_is_rewritten(run
     assert result.output is not None, result.reason
     assert result.output.rsplit("\nFROM ", 1)[1].startswith("node:20-slim\n")
     assert "-path /root/.npm -prune" in result.output
+
+
+@pytest.mark.parametrize(
+    ("files", "pruned"),
+    [
+        pytest.param({"dist/app.js": 'const ms = require("ms");\n'}, True, id="production-only"),
+        pytest.param(
+            {"dist/app.js": "const pad = require('left-pad');\n"}, False, id="bundle-external"
+        ),
+        pytest.param({"dist/app.mjs": 'import x from "@babel/core/lib";\n'}, False, id="scoped"),
+        pytest.param(
+            {"test/app.test.js": 'require("jest")\n', "webpack.config.js": 'require("jest")\n'},
+            True,
+            id="tests-and-build-configs-do-not-count",
+        ),
+    ],
+)
+def test_prune_runs_only_when_the_apps_code_requires_no_dev_dependency(
+    tmp_path, files: dict[str, str], pruned: bool
+) -> None:
+    import shutil
+    import subprocess
+
+    from dockerslim_refactor.analysis.ecosystems import node
+
+    if shutil.which("node") is None:
+        pytest.skip("node is not installed")  # the builder's own node runs the check
+    (tmp_path / "package.json").write_text(
+        '{"dependencies": {"ms": "2"}, "devDependencies": '
+        '{"left-pad": "1", "jest": "29", "@babel/core": "7"}}'
+    )
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    check = subprocess.run(
+        ["node", "-e", node._REQUIRES_NO_DEV_DEPENDENCY],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert (check.returncode == 0) is pruned, check.stderr
+    if not pruned:
+        assert "they stay" in check.stderr
