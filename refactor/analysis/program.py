@@ -214,9 +214,10 @@ def command_script(facts: StageFacts) -> str | None:
     return facts.resolve(exe) if "/" in exe else None
 
 
-def context_file_for(facts: StageFacts, path: str) -> str | None:
+def context_file_for(facts: StageFacts, path: str, read_only: bool = True) -> str | None:
     """The build context's path of the file at ``path`` in the image, when a COPY or ADD of the
-    context put it there and the context files read hold it."""
+    context put it there and the context files read hold it (any file a COPY names by
+    itself, with ``read_only`` false)."""
     for ins, workdir in context_copies(facts):
         if ins.json_args is not None:
             words = list(ins.json_args)
@@ -229,7 +230,7 @@ def context_file_for(facts: StageFacts, path: str) -> str | None:
         for src in words[:-1]:
             source = posixpath.normpath(src.lstrip("/"))
             target = posixpath.join(dest, posixpath.basename(src)) if into_folder else dest
-            if target == path and source in facts.context_files:
+            if target == path and (source in facts.context_files or not read_only):
                 return source
             if path.startswith(dest.rstrip("/") + "/"):
                 inner = posixpath.relpath(path, dest)

@@ -15,7 +15,6 @@ from dockerslim_refactor.analysis.program import (
     UNSURE,
     app_folder,
     artifacts_from_options,
-    context_copies,
     context_destinations,
     context_file_for,
 )
@@ -217,26 +216,11 @@ def _program_folders(facts: StageFacts, exe: str) -> list[str]:
 
 def _from_context(facts: StageFacts, exe: str) -> bool:
     """The program is a file the build context provided (``ADD installer /installer``,
-    ``COPY start.sh /usr/local/bin/``), not one the build made in a copied folder."""
+    ``COPY start.sh /usr/local/bin/``, a script in a ``COPY . .`` the context files hold),
+    not one the build made in a copied folder."""
     if "/" not in exe:
         return False
-    path = facts.resolve(exe)
-    for ins, workdir in context_copies(facts):
-        if ins.json_args is not None:
-            words = list(ins.json_args)
-        else:
-            words = [w for w in ins.words if not w.startswith("--")]
-        if len(words) < 2 or ins.heredocs:
-            continue
-        dest = facts.resolve(words[-1], workdir)
-        into_folder = words[-1].endswith("/") or len(words) > 2
-        for src in words[:-1]:
-            target = posixpath.join(dest, posixpath.basename(src)) if into_folder else dest
-            if target == path:
-                return True
-    # A folder of the context (`COPY . .`): the file is there if the context has it, as far
-    # as the files read from it tell.
-    return context_file_for(facts, path) is not None
+    return context_file_for(facts, facts.resolve(exe), read_only=False) is not None
 
 
 def _folder_of(facts: StageFacts, exe: str) -> str | None:

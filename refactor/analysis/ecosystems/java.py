@@ -48,23 +48,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     last = lines[-1]
     runtime = options.runtime_image or interpreter_runtime(facts.image, "java")
     if runtime is None:
-        return BuildInfo(
-            "java",
-            "java.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=(
-                Finding(
-                    UNSURE,
-                    "warning",
-                    last,
-                    last,
-                    f"the Java version of {facts.image.text} is not known; pass "
-                    "--runtime-image eclipse-temurin:<major>-jre",
-                    flag="--runtime-image",
-                ),
-            ),
-            lines=tuple(lines),
+        return _no_rewrite(
+            lines,
+            f"the Java version of {facts.image.text} is not known; pass "
+            "--runtime-image eclipse-temurin:<major>-jre",
+            "--runtime-image",
         )
     findings: list[Finding] = []
     argv = facts.program_words
@@ -83,24 +71,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         artifacts = [Artifact(jar, jar, "jar", last)]
     elif not argv:
         # No CMD or ENTRYPOINT: which jar, classpath and configs run is not known.
-        return BuildInfo(
-            "java",
-            "java.Dockerfile.j2",
-            (),
-            "interpreter",
-            runtime_image=runtime,
-            findings=(
-                Finding(
-                    UNSURE,
-                    "warning",
-                    last,
-                    last,
-                    "the image names no program to run (no CMD or ENTRYPOINT), so which jar, "
-                    "classpath and files it needs cannot be told; pass --artifact PATH",
-                    flag="--artifact",
-                ),
-            ),
-            lines=tuple(sorted(set(lines))),
+        return _no_rewrite(
+            lines,
+            "the image names no program to run (no CMD or ENTRYPOINT), so which jar, "
+            "classpath and files it needs cannot be told; pass --artifact PATH",
+            "--artifact",
         )
     elif reached:
         artifacts = reached[-1:]
@@ -148,3 +123,16 @@ def _reaches(word: str, output: str) -> bool:
     if word in (output, folder):
         return True
     return posixpath.dirname(word) == folder and "*" in posixpath.basename(word)
+
+
+def _no_rewrite(lines: list[int], message: str, flag: str) -> BuildInfo:
+    """A Java build found, with the warning that keeps it from being rewritten."""
+    last = lines[-1]
+    return BuildInfo(
+        "java",
+        "java.Dockerfile.j2",
+        (),
+        "interpreter",
+        findings=(Finding(UNSURE, "warning", last, last, message, flag=flag),),
+        lines=tuple(sorted(set(lines))),
+    )
