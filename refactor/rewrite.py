@@ -3,12 +3,11 @@ checked before anything is written."""
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from dockerslim_refactor.analysis.facts import env_pairs
-from dockerslim_refactor.analysis.model import Analysis, Wrapper
+from dockerslim_refactor.analysis.model import Analysis
 from dockerslim_refactor.document import DockerfileError, Document, Instruction, parse
 from dockerslim_refactor.findings import analyze
 from dockerslim_refactor.options import Options
@@ -57,7 +56,7 @@ def rewrite_document(
     except PlanError as err:
         return Rewrite(analysis, None, None, str(err))
     output = render(plan, document.newline, document.bom)
-    self_check(document, output, analysis.facts.wrapper)
+    self_check(document, output, plan.command_changes)
     return Rewrite(analysis, plan, output, None)
 
 
@@ -96,10 +95,13 @@ def _image_config(document: Document) -> dict[str, object]:
     return config
 
 
-def self_check(original: Document, output: str, wrapper: Wrapper | None = None) -> None:
+def self_check(
+    original: Document, output: str, changes: tuple[tuple[str, object], ...] = ()
+) -> None:
     """Guard before writing: the output parses and its final stage keeps the original's CMD,
     ENTRYPOINT, EXPOSE, WORKDIR, ENV, LABEL, HEALTHCHECK and a non-root or the same USER.
-    A ``wrapper`` command (``cargo run``) becomes the program it runs, and nothing else."""
+    ``changes`` are the commands the plan changed on purpose (``cargo run`` to the binary it
+    built), with their new values."""
     try:
         rewritten = parse(output)
     except DockerfileError as err:
@@ -107,12 +109,8 @@ def self_check(original: Document, output: str, wrapper: Wrapper | None = None) 
             f"the rewrite does not parse (line {err.line}: {err.message})"
         ) from err
     before, after = _image_config(original), _image_config(rewritten)
-    if wrapper is not None:
-        keyword = wrapper.instruction.keyword
-        if wrapper.shell_form:
-            before[keyword] = " ".join(shlex.quote(w) for w in wrapper.argv)
-        else:
-            before[keyword] = tuple(wrapper.argv)
+    for keyword, value in changes:
+        before[keyword] = value
     lost = []
     for key, value in before.items():
         if key == "USER":

@@ -101,8 +101,8 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
 # the packages that have them here stay in the runtime, by this release's names.
 RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     b=$(printf '\140'); \
-    find /usr/src/crc32sum \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
-    find /usr/src/crc32sum \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
+    find /usr/src/crc32sum \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
+    find /usr/src/crc32sum \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
       > /tmp/dslim/compiled || :; \
     for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do \
       if { xargs -r grep -lE "([\"'$b]|%x[(])$t([\"' $b]|\$)" \
@@ -111,7 +111,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
           < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; \
       then echo "$t" >> /tmp/dslim/runs; fi; \
     done; \
-    find /usr/src/crc32sum \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' -o -name composer.lock \) -print 2>/dev/null | while read -r f; do \
+    find /usr/src/crc32sum \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' -o -name composer.lock \) -print 2>/dev/null | while read -r f; do \
         for d in GitPython=git dragonfly=convert,identify ffmpeg-python=ffmpeg fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify image_processing=convert,identify imagemagick=convert,identify mini_magick=convert,identify paperclip=convert,identify,file pydub=ffmpeg simple-git=git streamio-ffmpeg=ffmpeg,ffprobe; do \
           if grep -qE \
             "(^|[[:space:]\"'])${d%%=*}([[:space:]\"'(=<>~!:;,]|\$)" "$f"; \
@@ -119,11 +119,14 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
             >> /tmp/dslim/runs; fi; \
         done; \
       done; \
+    [ ! -s /tmp/dslim/runs ] || apt-get update >/dev/null 2>&1 || :; \
     for t in $(sort -u /tmp/dslim/runs); do \
       c=$(command -v "$t" 2>/dev/null) || continue; \
       r=$(readlink -f "$c"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
       [ -n "$p" ] || { r=${r#/usr}; p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
-      [ -z "$p" ] || { echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; }; \
+      [ -n "$p" ] || continue; \
+      if [ -z "$(apt-cache madison "$p" 2>/dev/null)" ]; then echo "dockerslim: the app may run $t, but the package sources no longer have $p" >&2; continue; fi; \
+      echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \
     done; touch /tmp/dslim/packages; sort -u -o /tmp/dslim/packages /tmp/dslim/packages
 
 # Runtime: the program links glibc dynamically, so the base keeps it.

@@ -46,7 +46,7 @@ RUN extra=$(ldd /tmp/dslim/root/ /src/target/release/tool 2>/dev/null | grep '=>
 # sources, exec.Command in Go, or a dependency that runs one, like mini_magick):
 # the runtime base cannot install them, so the build stops if there are any.
 RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; `
-    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null `
+    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null `
       > /tmp/dslim/compiled || :; `
     for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do `
       if { xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(])\"$t\"" `

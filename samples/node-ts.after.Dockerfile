@@ -13,13 +13,13 @@ COPY package*.json ./
 RUN npm ci
 COPY . .
 RUN npm run build
+
+ENV NODE_ENV=production
 # Drop devDependencies: the runtime stage copies node_modules as it is here.
 # Only when the app's own code (not its tests or build configs) requires none
 # of them: a bundle that leaves a devDependency external still needs it.
 RUN if node -e 'const fs = require("fs"), path = require("path"); const pkg = JSON.parse(fs.readFileSync("package.json", "utf8")); const dev = new Set(Object.keys(pkg.devDependencies || {})); const skipDir = /^(node_modules|[.]git|tests?|__tests__|spec|coverage)$/; const skipFile = /([.](test|spec)[.][cm]?js|[.]config[.][cm]?js|^(gulpfile|gruntfile|webpack|rollup|babel|jest|karma|[.]eslintrc)[^/]*)$/i; const found = new Set(); const walk = (dir) => { for (const e of fs.readdirSync(dir, {withFileTypes: true})) { const f = path.join(dir, e.name); if (e.isDirectory()) { if (!skipDir.test(e.name)) walk(f); continue; } if (!/[.][cm]?js$/.test(e.name) || skipFile.test(e.name)) continue; const text = fs.readFileSync(f, "utf8"); const use = /(?:require[(]|import[(]|from[ ]*)["\x27]([^"\x27./][^"\x27]*)["\x27]/g; let m; while ((m = use.exec(text))) { const n = m[1][0] === "@" ? m[1].split("/").slice(0, 2).join("/") : m[1].split("/")[0]; if (dev.has(n)) found.add(n); } } }; walk("."); if (found.size) { console.error("dockerslim: the app requires devDependencies (" + Array.from(found).join(", ") + "): they stay"); process.exit(1); }'; then \
       npm prune --omit=dev; fi
-
-ENV NODE_ENV=production
 # Find out what the build installed: the files added since the marker, less the
 # package database's own files, caches, sources and headers; the runtime stage
 # copies that tree whole. It fails when the image's program is not in it.
@@ -99,8 +99,8 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
 # the packages that have them here stay in the runtime, by this release's names.
 RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     b=$(printf '\140'); \
-    find /usr/src/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
-    find /usr/src/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
+    find /usr/src/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
+    find /usr/src/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
       > /tmp/dslim/compiled || :; \
     for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do \
       if { xargs -r grep -lE "([\"'$b]|%x[(])$t([\"' $b]|\$)" \
@@ -109,7 +109,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
           < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; \
       then echo "$t" >> /tmp/dslim/runs; fi; \
     done; \
-    find /usr/src/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' -o -name composer.lock \) -print 2>/dev/null | while read -r f; do \
+    find /usr/src/app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' -o -name composer.lock \) -print 2>/dev/null | while read -r f; do \
         for d in GitPython=git dragonfly=convert,identify ffmpeg-python=ffmpeg fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify image_processing=convert,identify imagemagick=convert,identify mini_magick=convert,identify paperclip=convert,identify,file pydub=ffmpeg simple-git=git streamio-ffmpeg=ffmpeg,ffprobe; do \
           if grep -qE \
             "(^|[[:space:]\"'])${d%%=*}([[:space:]\"'(=<>~!:;,]|\$)" "$f"; \
@@ -117,11 +117,14 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
             >> /tmp/dslim/runs; fi; \
         done; \
       done; \
+    [ ! -s /tmp/dslim/runs ] || apt-get update >/dev/null 2>&1 || :; \
     for t in $(sort -u /tmp/dslim/runs); do \
       c=$(command -v "$t" 2>/dev/null) || continue; \
       r=$(readlink -f "$c"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
       [ -n "$p" ] || { r=${r#/usr}; p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
-      [ -z "$p" ] || { echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; }; \
+      [ -n "$p" ] || continue; \
+      if [ -z "$(apt-cache madison "$p" 2>/dev/null)" ]; then echo "dockerslim: the app may run $t, but the package sources no longer have $p" >&2; continue; fi; \
+      echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \
     done; touch /tmp/dslim/packages; sort -u -o /tmp/dslim/packages /tmp/dslim/packages
 # The package sources and keys, for the runtime stage's install (same release).
 RUN mkdir -p /tmp/dslim/apt/etc /tmp/dslim/apt/usr/share && cp -a /etc/apt /tmp/dslim/apt/etc/ \

@@ -3,6 +3,8 @@ build made that the runtime stage recreates, and the builder's library probe."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from dockerslim_refactor.analysis.facts import stage_facts
@@ -444,16 +446,31 @@ def test_tool_probe_finds_quoted_commands_and_dependencies(tmp_path) -> None:
     (app / "vendor").mkdir()
     (app / "vendor" / "x.rb").write_text('system("ffmpeg")\n')
     (app / "Gemfile.lock").write_text("GEM\n  specs:\n    mini_magick (4.12.0)\n")
+    (app / "bin").mkdir()
+    (app / "bin" / "pre-commit-hook.js").write_text('execSync("git diff --cached")\n')
     work = tmp_path / "dslim"
     step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
     work.mkdir()
     body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
-    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True)
+    # The package database is asked, not changed: apt-get and apt-cache are stand-ins.
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "apt-get").write_text("#!/bin/sh\nexit 0\n")
+    (stubs / "apt-cache").write_text('#!/bin/sh\necho "$2 | 1.0 | stub"\n')
+    for stub in stubs.iterdir():
+        stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
     assert proc.returncode == 0, proc.stderr
     runs = sorted(set((work / "runs").read_text().split()))
     # git from the quoted command; convert and identify from mini_magick; not curl (a longer
-    # word) and not ffmpeg (a dependency's vendored code).
+    # word), not ffmpeg (a dependency's vendored code), and a git hook does not count.
     assert runs == ["convert", "git", "identify"]
+    (app / "lib" / "scm.rb").unlink()
+    (app / "Gemfile.lock").unlink()
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "runs").read_text().split() == []
 
 
 def test_interpreter_rewrites_probe_the_apps_sources_for_programs_it_runs() -> None:
@@ -548,3 +565,29 @@ def test_native_tool_probe_finds_exec_command(tmp_path, runtime: str) -> None:
     else:
         assert proc.returncode == 1
         assert "the app runs git, which the distroless runtime does not have" in proc.stderr
+
+
+def test_tool_probe_skips_a_package_the_mirror_no_longer_has(tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None or shutil.which("dpkg") is None:
+        pytest.skip("needs git installed from a Debian package, as in the builder")
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "scm.rb").write_text('`git log`\nGIT = "git"\n')
+    work = tmp_path / "dslim"
+    work.mkdir()
+    step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
+    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "apt-get").write_text("#!/bin/sh\nexit 0\n")
+    (stubs / "apt-cache").write_text("#!/bin/sh\nexit 0\n")  # an archived release: nothing
+    for stub in stubs.iterdir():
+        stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "packages").read_text() == ""
+    assert "the package sources no longer have" in proc.stderr

@@ -16,7 +16,7 @@ from dockerslim_refactor.analysis.program import (
 from dockerslim_refactor.document import Instruction
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan import probes
-from dockerslim_refactor.plan.model import CopyStep, RuntimeBase, note
+from dockerslim_refactor.plan.model import CopyStep, PlanError, RuntimeBase, note
 from dockerslim_refactor.plan.runtime import _INSTALLABLE, runtime_needs, with_extra_packages
 
 
@@ -243,7 +243,61 @@ def runtime_files(
         if sources:
             # No package manager there: a program whose code runs git stops the build.
             builder_steps.append(probes.tool_probe(sources, "", family))
+    if family == "distroless-node":
+        builder_steps += _distroless_node(facts, needs.tools, copies, line, notes)
     return RuntimeFiles(setup, copies, after, builder_steps, notes)
+
+
+def _distroless_node(
+    facts: StageFacts,
+    run_tools: tuple[str, ...],
+    copies: list[CopyStep],
+    line: int,
+    notes: list[Finding],
+) -> list[str]:
+    """What a distroless Node.js runtime needs, which has no shell to RUN anything: nothing
+    to install and no state to recreate (else a PlanError names ``--runtime slim``), the
+    installed tree copied as it is, and builder checks that the native modules and the
+    programs the app runs need nothing it lacks."""
+    # What the original installed cannot be installed there: left out, once the builder has
+    # checked that no native module links it and the app's code runs none of its programs.
+    kept = [p for p in probes.kept_packages(facts, run_tools) if "$" not in p]
+    if kept and probes.package_family(facts) != "apt":
+        raise PlanError(
+            f"--runtime distroless: the original installed {', '.join(kept)}, which "
+            "distroless cannot install; --runtime slim keeps them"
+        )
+    if kept:
+        notes.append(
+            note(
+                line,
+                f"left out of the distroless runtime: {', '.join(kept)}, which the original "
+                "installed; the builder stops if a native module links them or the app's "
+                "code runs one of their programs",
+                flag="--runtime",
+            )
+        )
+    accounts, after, _ = probes.replayed_state(facts, [c.dest for c in copies])
+    if accounts or after:
+        made = (accounts + after)[0].splitlines()[0]
+        raise PlanError(
+            f"--runtime distroless: the build made state the runtime would recreate with a "
+            f"shell ({made}); --runtime slim keeps it"
+        )
+    notes.append(
+        note(
+            line,
+            "distroless Node.js has no shell, no npm and no package manager: `docker exec` "
+            "into it runs only node, and the program cannot start other programs",
+            flag="--runtime",
+        )
+    )
+    folders = [c.source for c in copies if c.source != probes.TREE_LIST]
+    steps = [probes.native_modules_check(sorted(set(folders)))]
+    sources = _source_folders(facts)
+    if sources:
+        steps.append(probes.tool_probe(sources, "", "distroless-node", tuple(kept)))
+    return steps
 
 
 def _native_sources_unknown(facts: StageFacts) -> bool:

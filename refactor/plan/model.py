@@ -57,6 +57,10 @@ class StagePlan:
     build: BuildInfo
     escape: str
     notes: tuple[Finding, ...]
+    command_changes: tuple[tuple[str, object], ...] = ()
+    """``(keyword, value)`` of each CMD or ENTRYPOINT the rewrite changed on purpose (a
+    ``cargo run`` that became the binary, ``node`` that distroless's ENTRYPOINT runs): the
+    value as the parser reads it (a tuple for exec form)."""
 
 
 class PlanError(Exception):

@@ -248,18 +248,39 @@ TOOL_DEPENDENCIES = {
 # Words too common in sources to mean a command: found through dependencies only.
 _BY_DEPENDENCY_ONLY = frozenset({"convert", "identify", "file"})
 _SOURCE_NAMES = ("rb", "erb", "rake", "py", "js", "mjs", "cjs", "ts", "php", "sh", "pl")
-_DEPENDENCY_FOLDERS = ("vendor", "node_modules", ".git", "site-packages", "dist-packages")
+# Dependencies and git hooks (developer tools that run git, not the program).
+_DEPENDENCY_FOLDERS = (
+    "vendor",
+    "node_modules",
+    ".git",
+    "site-packages",
+    "dist-packages",
+    ".husky",
+    ".githooks",
+    "githooks",
+    "git-hooks",
+    "pre-commit*",
+    "pre-push*",
+    "*commit-hook*",
+)
 
 
-def tool_probe(folders: list[str], family: str, runtime: str = "same") -> str:
+def tool_probe(
+    folders: list[str], family: str, runtime: str = "same", packages: tuple[str, ...] = ()
+) -> str:
     """The builder step that finds the programs the app's own code runs (a quoted command
     name in its sources, ``exec.Command("git", …)`` in Go) or that a dependency of it runs
     (mini_magick runs convert), of those the builder has. ``runtime`` says what becomes of
     them: ``same`` adds the packages that have them here (by this release's names) to the
     runtime's packages; ``alpine`` lists their alpine packages for the runtime stage to add;
     any other family (busybox, scratch, distroless) cannot install them, so the build stops
-    and says so."""
+    and says so. The programs of ``packages`` (left out of that runtime) count too: their
+    commands are listed from the package database."""
     tools = " ".join(t for t in RUN_TOOL_PACKAGES if t not in _BY_DEPENDENCY_ONLY)
+    if packages:
+        # The commands of the packages the runtime leaves out (python3 gives python3.11).
+        tools += " $(for p in " + " ".join(shlex.quote(p) for p in packages) + "; do "
+        tools += "dpkg -L \"$p\" 2>/dev/null | sed -n 's,^.*/s*bin/\\([^/]*\\)$,\\1,p'; done)"
     quoted = " ".join(_shell_path(f) for f in folders)
     prune = " -o ".join(f"-name {shlex.quote(d)}" for d in _DEPENDENCY_FOLDERS)
     names = " -o ".join(f"-name '*.{s}'" for s in _SOURCE_NAMES)
@@ -276,20 +297,29 @@ def tool_probe(folders: list[str], family: str, runtime: str = "same") -> str:
     # A compiled program on a minimal base runs only what its code runs (exec.Command,
     # Command::new); scripts and manifests beside its sources are not part of it.
     native = runtime != "same"
+    # Node.js on distroless: child_process calls name what the program runs.
+    node = runtime == "distroless-node"
+    js_names = " -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs'" if node else ""
+    js_calls = (
+        "|(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][\\\"'$b]$t[\\\"' $b]"
+        if node
+        else ""
+    )
     lines = [
         "# Find out which programs the app's own code runs (a quoted command name in its",
         "# sources, exec.Command in Go, or a dependency that runs one, like mini_magick):",
         _TOOL_PROBE_OUTCOME.get(runtime, _TOOL_PROBE_OUTCOME["other"]),
         f"RUN set -e; mkdir -p {PROBE_DIR}; : > {PROBE_DIR}/runs; : > {PROBE_DIR}/sources; \\",
     ]
+    if not native or node:
+        # A backtick (the escape character of `# escape=` files) made with printf.
+        lines += ["    b=$(printf '\\140'); \\"]
     if not native:
         lines += [
-            # A backtick (the escape character of `# escape=` files) made with printf.
-            "    b=$(printf '\\140'); \\",
             f"    {find} \\( {names} \\) -print 2>/dev/null > {PROBE_DIR}/sources || :; \\",
         ]
     lines += [
-        f"    {find} \\( -name '*.go' -o -name '*.rs' \\) -print 2>/dev/null \\",
+        f"    {find} \\( -name '*.go' -o -name '*.rs'{js_names} \\) -print 2>/dev/null \\",
         f"      > {PROBE_DIR}/compiled || :; \\",
         f"    for t in {tools}; do \\",
         "      if { "
@@ -300,7 +330,7 @@ def tool_probe(folders: list[str], family: str, runtime: str = "same") -> str:
             f"          < {PROBE_DIR}/sources 2>/dev/null; \\\n        "
         )
         + 'xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
-        'Command::new[(])\\"$t\\"" \\',
+        'Command::new[(])\\"$t\\"' + js_calls + '" \\',
         f"          < {PROBE_DIR}/compiled 2>/dev/null; }} | head -n1 | grep -q .; \\",
         f'      then echo "$t" >> {PROBE_DIR}/runs; fi; \\',
         "    done; \\",
@@ -321,6 +351,13 @@ def tool_probe(folders: list[str], family: str, runtime: str = "same") -> str:
         f"    for t in $(sort -u {PROBE_DIR}/runs); do \\",
         '      c=$(command -v "$t" 2>/dev/null) || continue; \\',
     ]
+    if runtime == "same" and family == "apt":
+        # Whether the mirror still has a package needs fresh lists (the build may have
+        # deleted them); an update that fails leaves none, and nothing is added.
+        lines.insert(
+            -2,
+            f"    [ ! -s {PROBE_DIR}/runs ] || apt-get update >/dev/null 2>&1 || :; \\",
+        )
     if runtime == "same":
         owner = {
             "apt": 'dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1',
@@ -330,8 +367,20 @@ def tool_probe(folders: list[str], family: str, runtime: str = "same") -> str:
         lines += [
             f'      r=$(readlink -f "$c"); p=$({owner}); \\',
             '      [ -n "$p" ] || { r=${r#/usr}; p=$(' + owner + "); }; \\",
-            '      [ -z "$p" ] || { echo "$p" >> ' + PROBE_DIR + "/packages; "
-            'echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; }; \\',
+            '      [ -n "$p" ] || continue; \\',
+            *(
+                # A release the mirror no longer has (the library probe then copies files
+                # instead): the package cannot be installed, and the runtime does without.
+                [
+                    '      if [ -z "$(apt-cache madison "$p" 2>/dev/null)" ]; then '
+                    'echo "dockerslim: the app may run $t, but the package sources no longer '
+                    'have $p" >&2; continue; fi; \\',
+                ]
+                if family == "apt"
+                else []
+            ),
+            '      echo "$p" >> ' + PROBE_DIR + "/packages; "
+            'echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \\',
             f"    done; touch {PROBE_DIR}/packages; sort -u -o {PROBE_DIR}/packages "
             f"{PROBE_DIR}/packages",
         ]
@@ -344,9 +393,11 @@ def tool_probe(folders: list[str], family: str, runtime: str = "same") -> str:
             f"    done; touch {PROBE_DIR}/tools; sort -u -o {PROBE_DIR}/tools {PROBE_DIR}/tools",
         ]
     else:
+        shown = "distroless" if node else runtime
+        fix = "--runtime slim" if node else "--runtime alpine or --runtime slim"
         lines += [
-            '      echo "dockerslim: the app runs $t, which the ' + runtime + " runtime does not "
-            'have; rewrite with --runtime alpine or --runtime slim" >&2; exit 1; \\',
+            '      echo "dockerslim: the app runs $t, which the ' + shown + " runtime does not "
+            f'have; rewrite with {fix}" >&2; exit 1; \\',
             "    done",
         ]
     return "\n".join(lines)
@@ -610,6 +661,24 @@ def distroless_check(binaries: list[str]) -> str:
         f"RUN extra=$(ldd {quoted} 2>/dev/null | grep '=>' | grep -v {allowed} || :); \\\n"
         '    [ -z "$extra" ] || { echo "dockerslim: the program links libraries distroless/cc '
         'lacks: $extra; pass --runtime slim" >&2; exit 1; }'
+    )
+
+
+def native_modules_check(folders: list[str]) -> str:
+    """The builder step that fails the build when a native Node.js module (``*.node``) of the
+    app links a library that distroless Node.js lacks (it has glibc, the C++ runtime, zlib
+    and what node itself loads)."""
+    allowed = " ".join(
+        f"-e {shlex.quote(name)}" for name in (*DISTROLESS_CC_LIBRARIES, "libz.so", "libnode.so")
+    )
+    quoted = " ".join(_shell_path(f) for f in folders)
+    return (
+        "# The runtime is distroless Node.js: check that native modules link nothing else.\n"
+        f"RUN extra=$(find {quoted} -name '*.node' -type f 2>/dev/null \\\n"
+        "      | while read -r f; do ldd \"$f\" 2>/dev/null || :; done | grep '=>' \\\n"
+        f"      | grep -v {allowed} || :); \\\n"
+        '    [ -z "$extra" ] || { echo "dockerslim: native modules link libraries distroless '
+        'Node.js lacks: $extra; pass --runtime slim" >&2; exit 1; }'
     )
 
 

@@ -206,6 +206,8 @@ def choose_runtime(
     if build.linkage == "interpreter":
         assert build.runtime_image is not None
         reason = f"the same interpreter as {facts.image.text}, without its build tools"
+        if options.runtime == "distroless" and build.ecosystem == "node":
+            return node_distroless(facts, line), notes
         if options.runtime not in {"auto", "slim"}:
             notes.append(
                 note(
@@ -318,6 +320,53 @@ def choose_runtime(
         "no runtime base can run the program: "
         + "; ".join(refused)
         + "; --runtime-image names one that can"
+    )
+
+
+# The Node.js majors Google publishes distroless images of, on Debian 12.
+DISTROLESS_NODE_MAJORS = (18, 20, 22)
+DISTROLESS_NODE = "/nodejs/bin/node"
+"""Where node is in the distroless image, whose ENTRYPOINT runs it."""
+
+
+def node_distroless(facts: StageFacts, line: int) -> RuntimeBase:
+    """The distroless Node.js image of the builder's major version, or a PlanError saying why
+    the program cannot run there and naming ``--runtime slim``. Distroless has no shell, no
+    npm and no package manager: the program must be ``node`` running a script, as root or a
+    user the image knows, and the runtime stage can have no RUN."""
+
+    def refuse(why: str) -> PlanError:
+        return PlanError(f"--runtime distroless: {why}; --runtime slim keeps a shell")
+
+    ref = facts.image
+    major = int(ref.version.split(".")[0]) if ref.version and ref.version[0].isdigit() else None
+    if major not in DISTROLESS_NODE_MAJORS:
+        majors = ", ".join(str(m) for m in DISTROLESS_NODE_MAJORS)
+        raise refuse(f"distroless Node.js images exist for Node {majors}, not {ref.text}")
+    if ref.is_alpine:
+        raise refuse(f"{ref.text} is alpine (musl); distroless Node.js is Debian 12 (glibc)")
+    codename = ref.debian_codename
+    if codename not in (None, "bookworm"):
+        raise refuse(f"{ref.text} is Debian {codename}; distroless Node.js is Debian 12")
+    argv = facts.program
+    wrapper = facts.wrapper
+    shell_form = (wrapper.shell_form if wrapper else None) or (
+        len(argv) >= 2 and argv[0] == "/bin/sh" and argv[1] == "-c"
+    )
+    if len(argv) < 2 or shell_form or posixpath.basename(argv[0]) != "node":
+        shown = " ".join(argv) if argv else "nothing"
+        raise refuse(f"the image runs {shown!r}, and distroless runs only node itself")
+    if "NODE_PATH" in facts.env:
+        raise refuse("NODE_PATH points node at folders outside the app")
+    user = (facts.user or "root").split(":")[0]
+    if user not in {"root", "0", "nonroot", "nobody"} and not user.isdigit():
+        raise refuse(f"distroless has no user {user!r} (only root, nobody and nonroot)")
+    return RuntimeBase(
+        f"gcr.io/distroless/nodejs{major}-debian12",
+        "distroless-node",
+        False,
+        f"distroless Node.js {major}: node and the libraries it loads, no shell or npm",
+        None if codename else "bookworm",
     )
 
 

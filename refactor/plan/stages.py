@@ -3,8 +3,10 @@ chains and added steps), and the runtime stage's carried instructions."""
 
 from __future__ import annotations
 
+import json
 import posixpath
 import re
+import shlex
 
 from dockerslim_refactor import buildkit
 from dockerslim_refactor.analysis import images as img
@@ -109,6 +111,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     finale: list[str] = []
     workdirs: list[str] = []
     env_defs: list[tuple[str, set[str]]] = []
+    changes: list[tuple[str, object]] = []
     last_user: Instruction | None = None
     steps_by_line = {s.instruction.start_line: s for s in facts.steps}
     instructions = list(stage.instructions)
@@ -150,6 +153,24 @@ def build_plan(analysis: Analysis) -> StagePlan:
                 notes.append(
                     Finding(UNSURE, "info", ins.start_line, ins.end_line, facts.wrapper.note)
                 )
+                if facts.wrapper.shell_form:
+                    changes.append((ins.keyword, " ".join(map(shlex.quote, facts.wrapper.argv))))
+                else:
+                    changes.append((ins.keyword, tuple(facts.wrapper.argv)))
+            if runtime.family == "distroless-node" and ins is _node_instruction(facts):
+                own = (
+                    facts.wrapper.argv
+                    if facts.wrapper is not None and ins is facts.wrapper.instruction
+                    else tuple(ins.json_args or ())
+                )
+                keyword, argv = _for_distroless_node(ins, own)
+                if facts.wrapper is None or ins is not facts.wrapper.instruction:
+                    raw = f"# Was: {ins.raw.splitlines()[0].strip()}{document.newline}"
+                else:
+                    raw = raw.split(document.newline, 1)[0] + document.newline
+                raw += f"{keyword} {json.dumps(list(argv))}{document.newline}"
+                changes = [c for c in changes if c[0] != ins.keyword]
+                changes.append((ins.keyword, argv))
             kept = leading.lstrip("\r\n") + raw
             (finale if ins.keyword in LAST_IN_RUNTIME else carried).append(kept)
             continue
@@ -242,6 +263,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
         build=build,
         escape=escape,
         notes=tuple(notes),
+        command_changes=tuple(changes),
         copy_flags="--link " if options.buildkit else "",
         test_stage=options.test_stage,
         debug_stage=options.debug_stage,
@@ -251,6 +273,24 @@ def build_plan(analysis: Analysis) -> StagePlan:
 def _linked(step: str) -> str:
     """``COPY --from`` lines of a setup step with ``--link``, like the runtime's copies."""
     return re.sub(r"(?m)^COPY --from=", "COPY --link --from=", step)
+
+
+def _node_instruction(facts: StageFacts) -> Instruction | None:
+    """The CMD or ENTRYPOINT that holds ``node`` (checked by the runtime choice)."""
+    if facts.wrapper is not None:
+        return facts.wrapper.instruction
+    return facts.entrypoint if facts.entrypoint is not None else facts.cmd
+
+
+def _for_distroless_node(ins: Instruction, argv: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
+    """``CMD ["node", "server.js"]`` becomes ``CMD ["server.js"]`` (distroless's ENTRYPOINT
+    is node); an ENTRYPOINT names distroless's node by its path."""
+    from dockerslim_refactor.plan.runtime import DISTROLESS_NODE
+
+    keyword = ins.raw.lstrip().split(None, 1)[0]
+    if ins.keyword == "ENTRYPOINT":
+        return keyword, (DISTROLESS_NODE, *argv[1:])
+    return keyword, tuple(argv[1:])
 
 
 def _wrapper_build(facts: StageFacts) -> list[str]:

@@ -108,6 +108,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         manager, cwd, line = dev_installs[-1]
         prune = _prune_command(manager, facts)
         where = f"cd {cwd} && " if cwd and cwd != facts.workdir else ""
+        # At the very end, once every step that may use them has run and the app's code is
+        # all in place (a COPY of the built bundle may come after the install).
         builder_steps.append(
             "# Drop devDependencies: the runtime stage copies node_modules as it is here.\n"
             "# Only when the app's own code (not its tests or build configs) requires none\n"
@@ -145,7 +147,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         artifacts=tuple(artifacts),
         linkage="interpreter",
         runtime_image=runtime,
-        builder_steps=tuple(builder_steps),
+        final_steps=(*builder_steps, *tree.pop("final_steps", ())),
         runtime_packages=tuple(packages),
         findings=tuple(findings + unknown),
         lines=tuple(sorted(set(lines))),

@@ -26,10 +26,15 @@ def summary(build: BuildInfo) -> dict[str, object]:
         "artifacts": [(a.path, a.dest) for a in build.artifacts if a.kind != "installed-tree"],
         "linkage": build.linkage,
         "runtime_image": build.runtime_image,
-        "builder_steps": [_command(s) for s in build.builder_steps],
+        # The prune runs at the very end of the builder, before the installed-tree step.
+        "builder_steps": [_command(s) for s in _prunes(build)],
         "runtime_packages": build.runtime_packages,
         "findings": sorted((f.code, f.flag) for f in build.findings),
     }
+
+
+def _prunes(build: BuildInfo) -> list[str]:
+    return [s for s in build.final_steps if s.startswith("# Drop devDependencies")]
 
 
 def _command(step: str) -> str:
@@ -223,7 +228,7 @@ def test_detects(text: str, expected: dict[str, object]) -> None:
 def test_prune_step_carries_its_reason_as_a_comment() -> None:
     build = detect(node_file("npm ci"))
     assert build is not None
-    (step,) = build.builder_steps
+    (step,) = _prunes(build)
     assert step.splitlines()[0].startswith("# ")
 
 
@@ -320,7 +325,7 @@ def test_start_script_running_a_dev_dependency_keeps_dev_dependencies() -> None:
         node_file("npm ci", '["npm", "start"]'),
         {"scripts": {"start": "nodemon server.js"}, "devDependencies": {"nodemon": "3"}},
     )
-    assert build.builder_steps == ()
+    assert _prunes(build) == []
     assert any("nodemon" in f.message for f in build.findings)
 
 
@@ -329,7 +334,7 @@ def test_start_script_without_dev_dependencies_is_pruned() -> None:
         node_file("npm ci", '["npm", "start"]'),
         {"scripts": {"start": "node server.js"}, "devDependencies": {"nodemon": "3"}},
     )
-    assert any("npm prune" in s for s in build.builder_steps)
+    assert any("npm prune" in s for s in _prunes(build))
 
 
 def test_what_the_build_put_outside_the_app_comes_along() -> None:
@@ -341,7 +346,7 @@ def test_what_the_build_put_outside_the_app_comes_along() -> None:
     build = detect(text)
     assert build is not None
     assert [a.kind for a in build.artifacts][0] == "installed-tree"
-    assert build.marker_line is not None and "-path /srv/app -prune" in build.final_steps[0]
+    assert build.marker_line is not None and "-path /srv/app -prune" in build.final_steps[-1]
 
 
 @pytest.mark.parametrize(
