@@ -91,6 +91,8 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
         case "${l##*/}" in libc.so*|ld-linux*|libm.so*|libpthread.so*|libdl.so*| \
           librt.so*|libgcc_s.so*|libstdc++.so*) ;; *) keep "$l" ;; esac; \
       done < /tmp/dslim/owners; : > /tmp/dslim/packages; \
+      case " $gone " in *" ca-certificates "*) \
+        c=/etc/ssl/certs/ca-certificates.crt; [ ! -e "$c" ] || keep "$c" ;; esac; \
     fi
 # Find out which programs the app's own code runs (a quoted command name in its
 # sources, exec.Command in Go, or a dependency that runs one, like mini_magick):

@@ -591,3 +591,19 @@ def test_tool_probe_skips_a_package_the_mirror_no_longer_has(tmp_path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert (work / "packages").read_text() == ""
     assert "the package sources no longer have" in proc.stderr
+
+
+def test_the_ca_store_the_rewrite_adds_survives_an_archived_release() -> None:
+    # The original installs nothing; the runtime needs CA certificates. On a release the
+    # mirror no longer serves, the builder's CA bundle comes instead of an apt install.
+    text = (
+        "FROM rust:1.79-bookworm\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\n"
+        'CMD ["/src/target/release/app"]\n'
+    )
+    result = rewrite(text, Options(runtime="slim"))
+    assert result.output is not None
+    builder, runtime = result.output.split("\nFROM debian:bookworm-slim\n", 1)
+    assert "printf '%s\\n' ca-certificates \\\n      > /tmp/dslim/packages" in builder
+    assert '*" ca-certificates "*)' in builder and 'keep "$c"' in builder
+    assert "for p in $(cat /tmp/dslim/packages); do" in runtime
+    assert "ca-certificates" not in runtime

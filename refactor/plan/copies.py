@@ -163,8 +163,7 @@ def runtime_files(
             )
         kept += [p for p in options.runtime_packages if p not in kept]
         kept += [t for t in tools if t not in kept]
-        if needs.ca and family in {"slim", "alpine"} and "ca-certificates" not in kept:
-            kept.append("ca-certificates")
+        added_ca = needs.ca and family in {"slim", "alpine"} and "ca-certificates" not in kept
         # A static program has no libraries to find, but what its code runs is found the
         # same way when its sources were not read.
         probe = (
@@ -182,7 +181,13 @@ def runtime_files(
                         flag="--runtime-package",
                     )
                 )
-            builder_steps.append(probes.library_probe(sorted({c.source for c in copies}), manager))
+            # The CA store the rewrite adds goes through the probe's list on apt: on an
+            # archived release the builder's copy of it comes instead.
+            added = ["ca-certificates"] if added_ca and manager == "apt" else []
+            builder_steps.append(
+                probes.library_probe(sorted({c.source for c in copies}), manager, added)
+            )
+            added_ca = added_ca and not added
             sources = _source_folders(facts)
             if sources and manager in {"apt", "apk"}:
                 builder_steps.append(probes.tool_probe(sources, manager, "same"))
@@ -192,6 +197,8 @@ def runtime_files(
             # What the program's code runs (exec.Command("git", …)), found in the builder.
             builder_steps.append(probes.tool_probe(sources, "apk", "alpine"))
             setup.append(f"COPY --from={builder} {probes.TOOLS_LIST} {probes.TOOLS_LIST}")
+        if added_ca:
+            kept.append("ca-certificates")
         if chosen_alpine and sources:
             words = " ".join([*kept, f"$(cat {probes.TOOLS_LIST})"])
             setup.append(

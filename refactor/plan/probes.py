@@ -131,9 +131,11 @@ def dropped_fetch_tools(facts: StageFacts, run_tools: tuple[str, ...]) -> list[s
     return dropped
 
 
-def library_probe(paths: list[str], family: str | None) -> str:
+def library_probe(paths: list[str], family: str | None, added: list[str] = ()) -> str:
     """The builder step that lists the packages owning the shared libraries under ``paths``
-    (files or folders), and copies the libraries that no package owns."""
+    (files or folders), and copies the libraries that no package owns. On apt, ``added``
+    packages (the CA store the rewrite adds) start the list, so that on an archived release
+    the builder's copy of their files comes instead."""
     owner = {
         "apt": 'dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1',
         "apk": "apk info --who-owns \"$l\" 2>/dev/null | sed -n 's/.* is owned by //p'"
@@ -147,6 +149,14 @@ def library_probe(paths: list[str], family: str | None) -> str:
         "# this release's package database, the packages that own them. Libraries that no",
         "# package owns (a `make install` into /usr/local) are kept as files.",
         f"RUN set -e; mkdir -p {PROBE_DIR}/libs; : > {PROBE_DIR}/packages; \\",
+        *(
+            [
+                f"    printf '%s\\n' {' '.join(shlex.quote(k) for k in added)} \\",
+                f"      > {PROBE_DIR}/packages; \\",
+            ]
+            if added and family == "apt"
+            else []
+        ),
         f"    : > {PROBE_DIR}/owners; \\",
         # A kept library goes under its folder's real path: /lib is a link on merged /usr.
         '    keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "' + PROBE_DIR + '/libs$d"; '
@@ -224,6 +234,9 @@ def library_probe(paths: list[str], family: str | None) -> str:
             '        case "${l##*/}" in libc.so*|ld-linux*|libm.so*|libpthread.so*|libdl.so*| \\',
             '          librt.so*|libgcc_s.so*|libstdc++.so*) ;; *) keep "$l" ;; esac; \\',
             f"      done < {PROBE_DIR}/owners; : > {PROBE_DIR}/packages; \\",
+            # The CA store the runtime would have installed: the builder's copy instead.
+            '      case " $gone " in *" ca-certificates "*) \\',
+            '        c=/etc/ssl/certs/ca-certificates.crt; [ ! -e "$c" ] || keep "$c" ;; esac; \\',
             "    fi",
         ]
     return "\n".join(lines)
