@@ -607,3 +607,26 @@ def test_the_ca_store_the_rewrite_adds_survives_an_archived_release() -> None:
     assert '*" ca-certificates "*)' in builder and 'keep "$c"' in builder
     assert "for p in $(cat /tmp/dslim/packages); do" in runtime
     assert "ca-certificates" not in runtime
+
+
+def test_an_apk_package_from_another_repository_comes_from_it_again() -> None:
+    text = (
+        "FROM php:7.4-fpm-alpine3.12\n"
+        "RUN apk add gnu-libiconv --update-cache --repository "
+        "http://dl-cdn.alpinelinux.org/alpine/edge/community/ --allow-untrusted\n"
+        "RUN apk add --no-cache tzdata build-base autoconf\n"
+        "ENV LD_PRELOAD /usr/lib/preloadable_libiconv.so php\n"
+        "WORKDIR /var/www\nCOPY . .\nRUN composer install\n"
+    )
+    assert probes.apk_repositories(facts_of(text)) == {
+        "gnu-libiconv": "--repository http://dl-cdn.alpinelinux.org/alpine/edge/community/ "
+        "--allow-untrusted"
+    }
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert (
+        "RUN apk add --no-cache --repository http://dl-cdn.alpinelinux.org/alpine/edge/community/"
+        " --allow-untrusted gnu-libiconv\n" in runtime
+    )
+    assert "RUN apk add --no-cache tzdata" in runtime

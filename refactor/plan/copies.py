@@ -208,6 +208,15 @@ def runtime_files(
         elif chosen_alpine and kept:
             setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
         else:
+            if manager == "apk":
+                # Packages the original took from another repository come from it again.
+                repos = probes.apk_repositories(facts)
+                by_flags: dict[str, list[str]] = {}
+                for package in [p for p in kept if p in repos]:
+                    by_flags.setdefault(repos[package], []).append(package)
+                for flags, packages in by_flags.items():
+                    setup.append(f"RUN apk add --no-cache {flags} {' '.join(packages)}")
+                kept = [p for p in kept if p not in repos]
             same_release = family in {"same", "slim"} or (
                 family == "interpreter"
                 and (

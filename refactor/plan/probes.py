@@ -115,6 +115,33 @@ def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     return kept
 
 
+def apk_repositories(facts: StageFacts) -> dict[str, str]:
+    """The ``--repository URL`` (``-X``) and ``--allow-untrusted`` flags each apk package was
+    installed with (``apk add gnu-libiconv --repository .../edge/community``): reinstalled
+    from the default repositories it would be another build."""
+    found: dict[str, str] = {}
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            cmd = install.command
+            if install.manager != "apk":
+                continue
+            repos = []
+            args = list(cmd.args)
+            for i, arg in enumerate(args):
+                if arg in {"--repository", "-X"} and i + 1 < len(args):
+                    repos += ["--repository", args[i + 1]]
+                elif arg.startswith("--repository="):
+                    repos += ["--repository", arg.split("=", 1)[1]]
+            if not repos:
+                continue
+            if "--allow-untrusted" in args:
+                repos.append("--allow-untrusted")
+            flags = " ".join(shlex.quote(r) for r in repos)
+            for package in install.packages:
+                found[package] = flags
+    return found
+
+
 def dropped_fetch_tools(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     """Fetch tools the original kept but the runtime leaves out because the build used them
     (git for go get, bundler or composer): a note names them, since a program may run them
