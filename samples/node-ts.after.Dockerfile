@@ -128,10 +128,14 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
       if [ -z "$(apt-cache madison "$p" 2>/dev/null)" ]; then echo "dockerslim: the app may run $t, but the package sources no longer have $p" >&2; continue; fi; \
       echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \
     done; touch /tmp/dslim/packages; sort -u -o /tmp/dslim/packages /tmp/dslim/packages
-# The package sources and keys, for the runtime stage's install (same release).
+# The package sources and keys, for the runtime stage's install (same release), and
+# the CA store that an https source (nodesource, pgdg) needs to be read there.
 RUN mkdir -p /tmp/dslim/apt/etc /tmp/dslim/apt/usr/share && cp -a /etc/apt /tmp/dslim/apt/etc/ \
     && if [ -d /usr/share/keyrings ]; then \
-      cp -a /usr/share/keyrings /tmp/dslim/apt/usr/share/; fi
+      cp -a /usr/share/keyrings /tmp/dslim/apt/usr/share/; fi \
+    && if [ -e /etc/ssl/certs/ca-certificates.crt ]; then \
+      mkdir -p /tmp/dslim/apt/etc/ssl/certs \
+      && cp -L /etc/ssl/certs/ca-certificates.crt /tmp/dslim/apt/etc/ssl/certs/; fi
 
 # Runtime: the same Node.js without build tools; the app with production dependencies.
 FROM node:20-slim

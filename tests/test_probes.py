@@ -219,6 +219,8 @@ def test_kept_apt_packages_install_with_the_builders_sources_and_keys() -> None:
     assert result.output is not None
     builder, runtime = result.output.split("\n\n# Runtime", 1)
     assert "cp -a /etc/apt /tmp/dslim/apt/etc/" in builder
+    # nodesource is an https source: the runtime's apt-get update needs a CA store to read it.
+    assert "cp -L /etc/ssl/certs/ca-certificates.crt /tmp/dslim/apt/etc/ssl/certs/" in builder
     assert runtime.index("COPY --from=builder /tmp/dslim/apt/ /") < runtime.index("nodejs")
 
 

@@ -468,10 +468,14 @@ def release_check_step(codename: str, image: str) -> str:
 
 APT_STAGE = f"{PROBE_DIR}/apt"
 APT_SOURCES_STAGE = (
-    "# The package sources and keys, for the runtime stage's install (same release).\n"
+    "# The package sources and keys, for the runtime stage's install (same release), and\n"
+    "# the CA store that an https source (nodesource, pgdg) needs to be read there.\n"
     f"RUN mkdir -p {APT_STAGE}/etc {APT_STAGE}/usr/share && cp -a /etc/apt {APT_STAGE}/etc/ \\\n"
     "    && if [ -d /usr/share/keyrings ]; then \\\n"
-    f"      cp -a /usr/share/keyrings {APT_STAGE}/usr/share/; fi"
+    f"      cp -a /usr/share/keyrings {APT_STAGE}/usr/share/; fi \\\n"
+    "    && if [ -e /etc/ssl/certs/ca-certificates.crt ]; then \\\n"
+    f"      mkdir -p {APT_STAGE}/etc/ssl/certs \\\n"
+    f"      && cp -L /etc/ssl/certs/ca-certificates.crt {APT_STAGE}/etc/ssl/certs/; fi"
 )
 
 
