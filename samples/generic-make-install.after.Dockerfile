@@ -134,7 +134,14 @@ COPY --from=builder /tmp/dslim/libs /tmp/dslim/libs
 # The packages the program had at run time, by their names on this release.
 RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
       dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \
-    if [ -n "$missing" ]; then apt-get update \
+    if [ -n "$missing" ]; then \
+      if [ ! -e /usr/lib/apt/methods/https ] \
+        && grep -rqsE '^(deb( [[][^]]*[]])? https|URIs: *https)' \
+          /etc/apt/sources.list.d; then \
+        apt-get update -o Dir::Etc::sourceparts=/nonexistent \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y \
+          --no-install-recommends apt-transport-https ca-certificates; fi; \
+      apt-get update \
       && DEBIAN_FRONTEND=noninteractive \
         apt-get install -y --no-install-recommends $missing \
       && rm -rf /var/lib/apt/lists/*; fi

@@ -512,7 +512,16 @@ def runtime_install(
             "# The packages the program had at run time, by their names on this release.\n"
             f"RUN set -e; missing=; for p in {wanted}; do \\\n"
             '      dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; \\\n'
-            '    if [ -n "$missing" ]; then apt-get update \\\n'
+            '    if [ -n "$missing" ]; then \\\n'
+            # An https source on a release whose apt cannot read https by itself (stretch):
+            # apt-transport-https first, from the release's own sources.
+            "      if [ ! -e /usr/lib/apt/methods/https ] \\\n"
+            "        && grep -rqsE '^(deb( [[][^]]*[]])? https|URIs: *https)' \\\n"
+            "          /etc/apt/sources.list.d; then \\\n"
+            "        apt-get update -o Dir::Etc::sourceparts=/nonexistent \\\n"
+            "        && DEBIAN_FRONTEND=noninteractive apt-get install -y \\\n"
+            "          --no-install-recommends apt-transport-https ca-certificates; fi; \\\n"
+            "      apt-get update \\\n"
             "      && DEBIAN_FRONTEND=noninteractive \\\n"
             f"        apt-get install -y{no_recommends} $missing \\\n"
             "      && rm -rf /var/lib/apt/lists/*; fi"
