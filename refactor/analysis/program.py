@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from dockerslim_refactor.analysis.images import DEFAULT_PATH
-from dockerslim_refactor.analysis.model import Artifact, Finding
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding
 from dockerslim_refactor.analysis.packages import bare_package, package_installs
 
 if TYPE_CHECKING:
@@ -21,6 +21,24 @@ if TYPE_CHECKING:
 
 DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
 UNSURE = "DSR100"
+
+
+def not_rewritten(
+    ecosystem: str, lines: list[int], message: str, flag: str, line: int | None = None
+) -> BuildInfo:
+    """A build an interpreter's detector recognised but would break: no artifacts, and the
+    warning (at ``line``, by default the last build line) that says why and names the flag
+    that settles it."""
+    at = lines[-1] if line is None else line
+    return BuildInfo(
+        ecosystem,
+        f"{ecosystem}.Dockerfile.j2",
+        (),
+        "interpreter",
+        findings=(Finding(UNSURE, "warning", at, at, message, flag=flag),),
+        lines=tuple(lines),
+    )
+
 
 # Debian -dev packages whose run-time library the program needs; packages in every Debian
 # base (zlib1g, libc6) are left out.

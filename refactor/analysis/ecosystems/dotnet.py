@@ -8,7 +8,7 @@ import re
 
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import UNSURE, artifacts_from_options
+from dockerslim_refactor.analysis.program import UNSURE, artifacts_from_options, not_rewritten
 from dockerslim_refactor.options import Options
 
 
@@ -49,23 +49,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     same_version = interpreter_runtime(facts.image, "dotnet", flavour)  # None when untagged
     runtime = options.runtime_image or same_version
     if runtime is None:
-        findings.append(
-            Finding(
-                UNSURE,
-                "warning",
-                last,
-                last,
-                f"no .NET runtime image is known for {facts.image.text}; pass --runtime-image",
-                flag="--runtime-image",
-            )
-        )
-        return BuildInfo(
+        return not_rewritten(
             "dotnet",
-            "dotnet.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=tuple(findings),
-            lines=tuple(lines),
+            lines,
+            f"no .NET runtime image is known for {facts.image.text}; pass --runtime-image",
+            "--runtime-image",
         )
     findings.append(
         Finding(

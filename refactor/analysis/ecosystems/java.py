@@ -6,7 +6,12 @@ import posixpath
 
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import UNSURE, app_paths, artifacts_from_options
+from dockerslim_refactor.analysis.program import (
+    UNSURE,
+    app_paths,
+    artifacts_from_options,
+    not_rewritten,
+)
 from dockerslim_refactor.options import Options
 
 MAVEN = {"mvn", "mvnw"}
@@ -48,8 +53,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     last = lines[-1]
     runtime = options.runtime_image or interpreter_runtime(facts.image, "java")
     if runtime is None:
-        return _no_rewrite(
-            lines,
+        return not_rewritten(
+            "java",
+            sorted(set(lines)),
             f"the Java version of {facts.image.text} is not known; pass "
             "--runtime-image eclipse-temurin:<major>-jre",
             "--runtime-image",
@@ -71,8 +77,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         artifacts = [Artifact(jar, jar, "jar", last)]
     elif not argv:
         # No CMD or ENTRYPOINT: which jar, classpath and configs run is not known.
-        return _no_rewrite(
-            lines,
+        return not_rewritten(
+            "java",
+            sorted(set(lines)),
             "the image names no program to run (no CMD or ENTRYPOINT), so which jar, "
             "classpath and files it needs cannot be told; pass --artifact PATH",
             "--artifact",
@@ -123,16 +130,3 @@ def _reaches(word: str, output: str) -> bool:
     if word in (output, folder):
         return True
     return posixpath.dirname(word) == folder and "*" in posixpath.basename(word)
-
-
-def _no_rewrite(lines: list[int], message: str, flag: str) -> BuildInfo:
-    """A Java build found, with the warning that keeps it from being rewritten."""
-    last = lines[-1]
-    return BuildInfo(
-        "java",
-        "java.Dockerfile.j2",
-        (),
-        "interpreter",
-        findings=(Finding(UNSURE, "warning", last, last, message, flag=flag),),
-        lines=tuple(sorted(set(lines))),
-    )

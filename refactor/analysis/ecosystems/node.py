@@ -14,6 +14,7 @@ from dockerslim_refactor.analysis.program import (
     UNSURE,
     app_paths,
     artifacts_from_options,
+    not_rewritten,
     runtime_packages,
 )
 from dockerslim_refactor.options import Options
@@ -51,23 +52,12 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     runtime = options.runtime_image or interpreter_runtime(facts.image, "node")
     last = lines[-1]
     if runtime is None:
-        return BuildInfo(
+        return not_rewritten(
             "node",
-            "node.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=(
-                Finding(
-                    UNSURE,
-                    "warning",
-                    last,
-                    last,
-                    f"no slim Node.js image is known for {facts.image.text}; pass "
-                    "--runtime-image IMAGE",
-                    flag="--runtime-image",
-                ),
-            ),
-            lines=tuple(lines),
+            lines,
+            f"no slim Node.js image is known for {facts.image.text}; pass --runtime-image IMAGE",
+            "--runtime-image",
+            last,
         )
     exe = facts.executable or ""
     exe_name = posixpath.basename(exe)

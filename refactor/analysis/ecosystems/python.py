@@ -9,11 +9,11 @@ from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
 from dockerslim_refactor.analysis.program import (
-    UNSURE,
     app_paths,
     artifacts_from_options,
     bare_package,
     build_packages_installed,
+    not_rewritten,
     runtime_packages,
 )
 from dockerslim_refactor.options import Options
@@ -66,14 +66,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             if apt_python
             else f"no slim Python image is known for {facts.image.text}; pass --runtime-image IMAGE"
         )
-        return BuildInfo(
-            "python",
-            "python.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=(Finding(UNSURE, "warning", last, last, why, flag="--runtime-image"),),
-            lines=tuple(lines),
-        )
+        return not_rewritten("python", lines, why, "--runtime-image", last)
     builder_env: tuple[tuple[str, str], ...] = ()
     builder_prelude: tuple[str, ...] = ()
     builder_steps: tuple[str, ...] = ()
@@ -102,7 +95,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "Python 2 has no venv module, so the build cannot be moved into a virtual "
             "environment; pass --artifact with the folders to copy (site-packages and the app)"
         )
-        return _not_rewritten(lines, last, message, "--artifact")
+        return not_rewritten("python", lines, message, "--artifact", last)
     switched = [] if venvs else _user_switches(facts)
     if switched:
         # sudo and su reset PATH: a later step run through them would not see the venv.
@@ -111,7 +104,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"line {line} runs a command through sudo or su, which resets PATH, so it would "
             "not see a virtual environment; pass --artifact with the folders to copy"
         )
-        return _not_rewritten(lines, line, message, "--artifact")
+        return not_rewritten("python", lines, message, "--artifact", line)
     old_paths = [] if venvs else _system_package_paths(facts)
     if old_paths:
         # A later step or the command uses the system's package folder: in a virtual
@@ -122,7 +115,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "converting the build to one would break it: pass --artifact with the folders "
             "to copy (the site-packages folder and the app)"
         )
-        return _not_rewritten(lines, line, message, "--artifact")
+        return not_rewritten("python", lines, message, "--artifact", line)
     if user_installs and not venvs:
         # pip refuses --user inside a virtual environment, so the usual rewrite would break
         # the build; leave it to the author.
@@ -130,7 +123,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "pip install --user puts packages in ~/.local, outside a virtual environment; "
             "pass --runtime-image and --artifact /root/.local to rewrite it anyway"
         )
-        return _not_rewritten(lines, last, message, "--artifact")
+        return not_rewritten("python", lines, message, "--artifact", last)
     app = [] if options.artifacts else app_paths(facts)
     if not any(venv == p or venv.startswith(p.rstrip("/") + "/") for p in app):
         artifacts.append(Artifact(venv, venv, "venv", last))
@@ -184,19 +177,6 @@ def _python_2(facts: StageFacts) -> bool:
         cmd.basename in {"python2", "pip2"} or cmd.basename.startswith(("python2.", "pip2."))
         for step in facts.steps
         for cmd in step.script.commands
-    )
-
-
-def _not_rewritten(lines: list[int], line: int, message: str, flag: str) -> BuildInfo:
-    """A Python build the rewrite would break: no artifacts, and the finding that says why
-    and which flag settles it."""
-    return BuildInfo(
-        "python",
-        "python.Dockerfile.j2",
-        (),
-        "interpreter",
-        findings=(Finding(UNSURE, "warning", line, line, message, flag=flag),),
-        lines=tuple(lines),
     )
 
 

@@ -17,6 +17,7 @@ from dockerslim_refactor.analysis.program import (
     UNSURE,
     app_paths,
     artifacts_from_options,
+    not_rewritten,
     runtime_packages,
 )
 from dockerslim_refactor.options import Options
@@ -57,14 +58,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"no slim Ruby image is known for {facts.image.text}; pass --runtime-image IMAGE "
             "(a Ruby image of the same version and release)"
         )
-        return BuildInfo(
-            "ruby",
-            "ruby.Dockerfile.j2",
-            (),
-            "interpreter",
-            findings=(Finding(UNSURE, "warning", last, last, message, flag="--runtime-image"),),
-            lines=tuple(lines),
-        )
+        return not_rewritten("ruby", lines, message, "--runtime-image")
     home = facts.env.get("GEM_HOME", GEM_HOME)
     bundle_path = facts.env.get("BUNDLE_PATH")
     if bundle_path:
