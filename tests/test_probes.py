@@ -635,6 +635,48 @@ def test_an_apk_package_from_another_repository_comes_from_it_again() -> None:
     assert "RUN apk add --no-cache tzdata" in runtime
 
 
+def test_the_original_package_upgrade_is_repeated_in_the_runtime() -> None:
+    # `apk upgrade --available` after an install from edge swaps that package for the
+    # release's own build: a runtime that only reinstalls would run edge's build instead.
+    text = (
+        "FROM alpine:3.12\n"
+        "RUN apk add gnu-libiconv --repository "
+        "http://dl-cdn.alpinelinux.org/alpine/edge/community/ --allow-untrusted\n"
+        "RUN apk update && apk upgrade --available && apk add nginx build-base\n"
+        "WORKDIR /src\nCOPY . .\nRUN make && make install\n"
+        'CMD ["/usr/local/bin/app"]\n'
+    )
+    assert probes.package_upgrade(facts_of(text), "apk") == (
+        "# The original upgraded its packages after installing them.\n"
+        "RUN apk upgrade --no-cache --available"
+    )
+    assert probes.package_upgrade(facts_of(text), "apt") is None
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    edge = runtime.index("--allow-untrusted gnu-libiconv\n")
+    assert edge < runtime.index("RUN apk upgrade --no-cache --available\n")
+    # No upgrade in the original, none in the runtime.
+    plain = text.replace("apk upgrade --available && ", "")
+    assert probes.package_upgrade(facts_of(plain), "apk") is None
+    assert "apk upgrade" not in (rewrite(plain).output or "")
+
+
+def test_an_apt_dist_upgrade_is_repeated_with_its_verb() -> None:
+    text = (
+        "FROM debian:bookworm\n"
+        "RUN apt-get update && apt-get dist-upgrade -y && apt-get install -y gcc make libpq5\n"
+        "WORKDIR /src\nCOPY . .\nRUN make && make install\n"
+        'CMD ["/usr/local/bin/app"]\n'
+    )
+    step = probes.package_upgrade(facts_of(text), "apt")
+    assert step is not None and "apt-get dist-upgrade -y" in step
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert runtime.index("apt-get install -y") < runtime.index("apt-get dist-upgrade -y")
+
+
 def test_an_https_source_on_an_old_apt_gets_its_transport_first(tmp_path) -> None:
     import subprocess
 

@@ -232,6 +232,9 @@ def runtime_files(
             recommends = bool(kept) and probes.installs_recommends(facts)
             for step in probes.runtime_install(manager, kept, probe, recommends):
                 setup.append(step.replace("--from=BUILDER", f"--from={builder}"))
+            upgrade = probes.package_upgrade(facts, manager)
+            if upgrade:
+                setup.append(upgrade)
         accounts, after, skipped = probes.replayed_state(facts, [c.dest for c in copies])
         if accounts:
             setup.append("# The accounts the build made.\nRUN " + " \\\n    && ".join(accounts))

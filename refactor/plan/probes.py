@@ -142,6 +142,49 @@ def apk_repositories(facts: StageFacts) -> dict[str, str]:
     return found
 
 
+# Upgrade commands whose effect a reinstall from the default sources would not repeat.
+_UPGRADES = {
+    "apk": ("upgrade",),
+    "apt-get": ("upgrade", "dist-upgrade", "full-upgrade"),
+    "apt": ("upgrade", "dist-upgrade", "full-upgrade"),
+}
+
+
+def package_upgrade(facts: StageFacts, manager: str | None) -> str | None:
+    """The runtime stage's step that repeats the original's package upgrade, or ``None``.
+    ``apk upgrade --available`` after an install from edge replaces that package with the
+    release's own build; ``apt-get upgrade`` brings the libraries the program was built
+    against. A reinstall from the default sources does neither by itself."""
+    flags: set[str] = set()
+    found = False
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.subcommand in _UPGRADES.get(cmd.basename, ()):
+                if (cmd.basename == "apk") != (manager == "apk"):
+                    continue
+                found = True
+                if cmd.basename == "apk" and cmd.has_flag("--available", "-a"):
+                    flags.add("--available")
+                if cmd.subcommand in {"dist-upgrade", "full-upgrade"}:
+                    flags.add("dist-upgrade")
+    if not found:
+        return None
+    if manager == "apk":
+        available = " --available" if "--available" in flags else ""
+        return (
+            "# The original upgraded its packages after installing them.\n"
+            f"RUN apk upgrade --no-cache{available}"
+        )
+    if manager == "apt":
+        verb = "dist-upgrade" if "dist-upgrade" in flags else "upgrade"
+        return (
+            "# The original upgraded its packages after installing them.\n"
+            "RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get "
+            f"{verb} -y \\\n    && rm -rf /var/lib/apt/lists/*"
+        )
+    return None
+
+
 def dropped_fetch_tools(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     """Fetch tools the original kept but the runtime leaves out because the build used them
     (git for go get, bundler or composer): a note names them, since a program may run them
