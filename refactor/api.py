@@ -181,13 +181,17 @@ def context_files(root: Path | None) -> dict[str, str]:
                 if depth < CONTEXT_MAX_DEPTH and entry.name not in CONTEXT_SKIP:
                     stack.append((Path(entry.path), depth + 1))
                 continue
-            if not (entry.name in CONTEXT_NAMES or entry.name.endswith(CONTEXT_SUFFIXES)):
+            # Scripts without a suffix (`setup_prereqs`, `bin/build`) by their #! line.
+            script = "." not in entry.name
+            if not (script or entry.name in CONTEXT_NAMES or entry.name.endswith(CONTEXT_SUFFIXES)):
                 continue
             try:
                 if entry.stat().st_size > CONTEXT_MAX_BYTES:
                     continue
                 text = Path(entry.path).read_text("utf-8", errors="replace")
             except OSError:
+                continue
+            if script and not text.startswith("#!"):
                 continue
             found[Path(entry.path).relative_to(root).as_posix()] = text
     return found

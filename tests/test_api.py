@@ -267,6 +267,11 @@ def test_context_files_are_bounded(work: Path) -> None:
     (work / "README.md").write_text("no\n")
     assert api.context_files(work) == {"go.mod": "module x\n", "main.go": "package main\n"}
     assert api.context_files(None) == {}
+    # A script without a suffix is read by its #! line; other such files are not.
+    (work / "setup_prereqs").write_text("#!/bin/sh\napt-get install -y nmap\n")
+    (work / "LICENSE").write_text("MIT\n")
+    assert api.context_files(work)["setup_prereqs"].startswith("#!/bin/sh")
+    assert "LICENSE" not in api.context_files(work)
     assert api.context_root(None, "Dockerfile") == work.resolve()
     assert api.context_root(None, "-") is None
     with pytest.raises(api.UsageError, match=r"^nope: --context is not a folder$"):

@@ -57,6 +57,7 @@ def test_rewriting_the_after_file_changes_nothing(before: Path):
         "leave-go-devtools",
         "leave-scratch",
         "leave-cleans-up-in-one-run",
+        "leave-python-setup-script",
     ],
 )
 def test_left_alone_samples_are_unchanged(name: str):

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import StageFacts
     from dockerslim_refactor.document import Instruction
     from dockerslim_refactor.options import Options
-    from dockerslim_refactor.shell.queries import ShellScript
+    from dockerslim_refactor.shell.queries import Command, ShellScript
 
 DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
 UNSURE = "DSR100"
@@ -269,6 +269,105 @@ def followed_script(facts: StageFacts) -> tuple[str, ShellScript] | None:
     from dockerslim_refactor.shell.syntax import parse_shell
 
     return path, parse_shell(facts.context_files[source], facts.workdir)
+
+
+# Commands that install outside the app's folders: a runtime stage that copies those folders
+# onto a clean interpreter image would not have what they installed.
+_SYSTEM_INSTALLS = {
+    "apt-get": ("install",),
+    "apt": ("install",),
+    "aptitude": ("install",),
+    "apk": ("add",),
+    "yum": ("install", "localinstall"),
+    "dnf": ("install",),
+    "microdnf": ("install",),
+    "zypper": ("install", "in"),
+    "make": ("install",),
+    "gmake": ("install",),
+    "ninja": ("install",),
+}
+
+
+# Suffix-less scripts whose name says they set up the system (`setup_docker_prereqs`).
+_INSTALLER_NAME = re.compile(r"install|setup|prereq|depend|deps|bootstrap|provision", re.I)
+
+
+def _system_install(cmd: Command) -> str | None:
+    """What ``cmd`` installs outside the app, as the reason shown, or ``None``."""
+    name = cmd.basename
+    if cmd.subcommand in _SYSTEM_INSTALLS.get(name, ()):
+        return f"{name} {cmd.subcommand}"
+    if name == "dpkg" and cmd.has_flag("-i", "--install"):
+        return "dpkg -i"
+    if name in {"cmake"} and cmd.has_flag("--install"):
+        return "cmake --install"
+    if name == "python" and cmd.args[:1] == ("setup.py",) and "install" in cmd.args:
+        return "setup.py install"
+    return None
+
+
+def _script_run_by(facts: StageFacts, cmd: Command, workdir: str | None) -> str | None:
+    """The absolute path of the shell script from the build context that ``cmd`` runs
+    (``./setup.sh``, ``bash scripts/prereqs``), or ``None``."""
+    words = [cmd.name, *cmd.args]
+    if cmd.basename in SHELLS:
+        rest = [w for w in cmd.args if not w.startswith("-")]
+        if not rest or cmd.has_flag("-c"):
+            return None
+        words = rest
+    elif "/" not in cmd.name:
+        return None
+    script = words[0]
+    name = posixpath.basename(script)
+    if "$" in script or ("." in name and not name.endswith((".sh", ".bash"))):
+        return None  # a Python or Ruby program, or a path only known at build time
+    path = facts.resolve(script, cmd.cwd or workdir)
+    if context_file_for(facts, path, read_only=False) is not None:
+        return path
+    folders = [d.rstrip("/") for d in context_destinations(facts) if d != "/"]
+    return path if any(path.startswith(d + "/") for d in folders) else None
+
+
+def context_script_installs(facts: StageFacts) -> tuple[int, str, str] | None:
+    """The first RUN that runs a shell script from the build context which installs outside
+    the app's folders (``apt-get install``, ``make install``), or whose text was not read:
+    its line, the script's path and what it does. A runtime stage that receives the app's
+    folders only would lack what the script installed."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            path = _script_run_by(facts, cmd, step.workdir)
+            if path is not None:
+                what = _installs_outside(facts, path, cmd.cwd or step.workdir, 3)
+                if what is not None:
+                    return step.instruction.start_line, path, what
+    return None
+
+
+def _installs_outside(facts: StageFacts, path: str, cwd: str | None, depth: int) -> str | None:
+    """Why the context script at ``path``, run in ``cwd``, and the scripts it runs may
+    install outside the app, or ``None``."""
+    from dockerslim_refactor.shell.syntax import parse_shell
+
+    source = context_file_for(facts, path)
+    name = posixpath.basename(path)
+    if source is None or depth == 0:
+        if "." in name or _INSTALLER_NAME.search(name):
+            return f"what {path} does is not known (its text was not read)"
+        return None  # `bin/rails`: most such files are the app's own programs, not shell
+    text = facts.context_files[source]
+    first = text.split("\n", 1)[0]
+    if first.startswith("#!") and not re.search(r"\b(sh|bash|ash|dash|zsh)\b", first):
+        return None  # a Ruby or Python program
+    for cmd in parse_shell(text, cwd or facts.workdir).commands:
+        what = _system_install(cmd)
+        if what is not None:
+            return f"{path} runs {what}"
+        inner = _script_run_by(facts, cmd, cwd)
+        if inner is not None and inner != path:
+            what = _installs_outside(facts, inner, cmd.cwd or cwd, depth - 1)
+            if what is not None:
+                return what
+    return None
 
 
 def _through_script(

@@ -19,6 +19,7 @@ from dockerslim_refactor.analysis.ecosystems import (
     rust,
 )
 from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
+from dockerslim_refactor.analysis.program import context_script_installs, not_rewritten
 from dockerslim_refactor.options import Options
 
 Detector = Callable[[StageFacts, Options], "BuildInfo | None"]
@@ -43,6 +44,26 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         found = detector(facts, options)
         if found is not None:
             break
+    if (
+        found is not None
+        and found.linkage == "interpreter"
+        and found.artifacts
+        and not options.runtime_image
+    ):
+        # The runtime gets the interpreter's image and the app's folders: what a setup
+        # script from the context installed elsewhere (apt packages, a make install) is lost.
+        script = context_script_installs(facts)
+        if script is not None:
+            line, path, what = script
+            return not_rewritten(
+                found.ecosystem,
+                list(found.lines),
+                f"line {line} runs {path} from the build context, and {what}: the runtime "
+                "stage, which receives the interpreter's image and the app's folders only, "
+                "would not have what it installs; --runtime-image names an image that has it",
+                "--runtime-image",
+                line,
+            )
     # A build whose output no detector could name: the builder finds out what it installed.
     discovered = installed.detect(facts, options, found)
     if discovered is not None:
