@@ -252,11 +252,20 @@ def test_toolchain_environment(text: str, key: str, value: str) -> None:
         pytest.param(
             "python:3.12-alpine3.19", "python", "python:3.12-alpine3.19", id="python-alpine-release"
         ),
-        pytest.param("python:latest", "python", None, id="python-latest"),
-        pytest.param("python", "python", None, id="python-untagged"),
+        # Tags that name no version move with their slim twin, built from the same release.
+        pytest.param("python:latest", "python", "python:slim", id="python-latest"),
+        pytest.param("python", "python", "python:slim", id="python-untagged"),
+        pytest.param("python:bookworm", "python", "python:slim-bookworm", id="python-release"),
+        pytest.param("ruby:latest", "ruby", "ruby:slim", id="ruby-latest"),
+        # An alpine tag without a version is the family's small image already.
+        pytest.param("python:alpine3.14", "python", "python:alpine3.14", id="python-alpine-only"),
+        pytest.param("python@sha256:" + "a" * 64, "python", None, id="python-digest"),
         pytest.param("node:20", "node", "node:20-slim", id="node"),
         pytest.param("node:20-alpine", "node", "node:20-alpine", id="node-alpine"),
-        pytest.param("node:lts", "node", None, id="node-lts"),
+        pytest.param("node:lts", "node", "node:lts-slim", id="node-lts"),
+        pytest.param("node:latest", "node", "node:slim", id="node-latest"),
+        pytest.param("node:current-alpine", "node", "node:current-alpine", id="node-current"),
+        pytest.param("node:lts-bullseye", "node", "node:lts-bullseye-slim", id="node-lts-release"),
         pytest.param("node:iron", "node", None, id="node-codename-tag"),
         pytest.param(
             "maven:3.9-eclipse-temurin-21", "java", "eclipse-temurin:21-jre", id="java-maven"

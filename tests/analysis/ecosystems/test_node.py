@@ -94,7 +94,7 @@ def test_not_detected(text: str) -> None:
             'CMD ["node", "index.js"]\n',
             id="already-slim-without-build-tools",
         ),
-        pytest.param(node_file("npm ci", image="node:lts"), id="unknown-slim-image"),
+        pytest.param(node_file("npm ci", image="node:iron"), id="unknown-slim-image"),
         pytest.param(
             """
             FROM node:20
@@ -118,7 +118,7 @@ def test_dev_server_image_is_left_alone() -> None:
 
 
 def test_unknown_node_image_asks_for_runtime_image() -> None:
-    build = detect(node_file("npm ci", image="node:lts"))
+    build = detect(node_file("npm ci", image="node:iron"))
     assert build is not None
     assert build.artifacts == ()
     assert summary(build)["findings"] == [("DSR100", "--runtime-image")]
