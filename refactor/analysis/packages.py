@@ -5,7 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -528,13 +528,47 @@ def _install(call: _Call) -> PackageInstall | None:
 
 
 def package_installs(script: ShellScript) -> tuple[PackageInstall, ...]:
-    """Every package install in ``script``, in source order."""
+    """Every package install in ``script``, in source order. A package list held in a
+    variable the same script sets (``buildDeps="gcc rsync"; apt-get install $buildDeps``)
+    is read as its words."""
+    variables = _script_variables(script)
     found = []
     for call in _calls(script):
         install = _install(call)
         if install is not None:
+            packages = _expanded(install.packages, variables)
+            if packages != install.packages:
+                install = replace(install, packages=packages)
             found.append(install)
     return tuple(found)
+
+
+_VARIABLE_WORD = re.compile(r"\$(?:\{(\w+)\}|(\w+))")
+
+
+def _script_variables(script: ShellScript) -> dict[str, str]:
+    """The values of plain assignments in ``script`` (``buildDeps=" gcc rsync "``)."""
+    found: dict[str, str] = {}
+    for cmd in script.commands:
+        if cmd.name == "":
+            for key, value in cmd.env:
+                if "$" not in value and "`" not in value:
+                    found[key] = value
+    return found
+
+
+def _expanded(words: tuple[str, ...], variables: dict[str, str]) -> tuple[str, ...]:
+    """``words`` with each word that is only ``$NAME`` or ``${NAME}`` of a known variable
+    replaced by that variable's words."""
+    out: list[str] = []
+    for word in words:
+        match = _VARIABLE_WORD.fullmatch(word)
+        name = match and (match.group(1) or match.group(2))
+        if name and name in variables:
+            out += variables[name].split()
+        else:
+            out.append(word)
+    return tuple(out)
 
 
 def _is_index_update(call: _Call) -> bool:
@@ -715,10 +749,12 @@ def removed_packages(
     tools, subcommands = _REMOVERS.get(install.manager, (frozenset(), frozenset()))
     group = install.command.flag_value("--virtual", "-t") if install.manager == "apk" else None
     removed: set[str] = set()
+    variables = _script_variables(script)
     for cmd in script.commands:
         if not anywhere and cmd.start <= install.command.start:
             continue
-        names = {bare_package(n) for n in _removal_targets(cmd, tools, subcommands)}
+        targets = _expanded(_removal_targets(cmd, tools, subcommands), variables)
+        names = {bare_package(n) for n in targets}
         if group is not None and group in names:
             return {bare_package(p) for p in install.packages}
         removed |= names

@@ -11,6 +11,7 @@ from dockerslim_refactor.analysis.packages import (
     index_updates,
     is_build_package,
     package_installs,
+    removed_packages,
 )
 from dockerslim_refactor.shell import parse_shell
 
@@ -158,6 +159,41 @@ def test_not_an_install(script: str) -> None:
 )
 def test_installs(script: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
     assert installs(script) == expected
+
+
+@pytest.mark.parametrize(
+    ("script", "expected"),
+    [
+        pytest.param(
+            'buildDeps=" gcc \\\n  rsync libpq-dev "; apt-get install -y $buildDeps curl',
+            [("apt", ("gcc", "rsync", "libpq-dev", "curl"))],
+            id="variable",
+        ),
+        pytest.param(
+            "deps='make g++'; apk add --virtual .b ${deps}",
+            [("apk", ("make", "g++"))],
+            id="braces",
+        ),
+        # A value only known when the build runs stays as written.
+        pytest.param(
+            'deps="$(cat pkgs.txt)"; apt-get install -y $deps',
+            [("apt", ("$deps",))],
+            id="computed",
+        ),
+        pytest.param("apt-get install -y $UNSET", [("apt", ("$UNSET",))], id="unset"),
+    ],
+)
+def test_package_lists_in_variables(script: str, expected) -> None:
+    assert installs(script) == expected
+
+
+def test_removal_through_a_variable() -> None:
+    script = parse_shell(
+        'buildDeps="gcc rsync"; apt-get install -y $buildDeps && apt-get purge -y ${buildDeps}',
+        "/",
+    )
+    (install,) = package_installs(script)
+    assert removed_packages(install, script) == {"gcc", "rsync"}
 
 
 def test_install_keeps_original_command() -> None:
