@@ -701,3 +701,20 @@ def test_an_https_source_on_an_old_apt_gets_its_transport_first(tmp_path) -> Non
         (sources / "x.list").write_text(line + "\n")
         found = subprocess.run(["grep", "-rqsE", pattern, str(sources)]).returncode == 0
         assert found is matches, line
+
+
+def test_strip_runs_on_the_binaries_that_exist_right_after_the_build() -> None:
+    # The image's installer script runs /hello, which a later `cp` makes from the build's
+    # output: strip runs after the build, so it strips /src/hello (the copy is stripped).
+    text = (
+        "FROM gcc:12-bookworm\nWORKDIR /src\nCOPY hello.c .\n"
+        "RUN gcc -O2 -static -o hello hello.c\nRUN cp hello /\nADD installer /installer\n"
+        'CMD ["/installer"]\n'
+    )
+    files = {"installer": "#!/bin/sh\nset -e\n/hello\n"}
+    result = rewrite(text, Options(runtime="busybox"), files)
+    assert result.output is not None, result.reason
+    builder = result.output.split("\nFROM busybox", 1)[0]
+    assert "RUN strip /src/hello\n" in builder
+    assert builder.index("RUN strip /src/hello") < builder.index("RUN cp hello /")
+    assert "COPY --from=builder /hello /hello" in result.output

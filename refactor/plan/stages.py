@@ -117,8 +117,8 @@ def build_plan(analysis: Analysis) -> StagePlan:
     instructions = list(stage.instructions)
     bind_next: list[str] = []
     uses_apt_cache = False
-    strip_steps = _strip_steps(facts, build, options)
     after_line = max(build.lines) if build.lines else stage.end_line
+    strip_steps = _strip_steps(facts, build, options, after_line)
     runtime, notes = choose_runtime(facts, build, options)
     received = runtime_files(facts, build, runtime, options, name)
     notes += received.notes
@@ -326,14 +326,17 @@ def _wrapper_command(ins: Instruction, wrapper, newline: str) -> str:
     return f"# Was: {keyword} {wrapper.was}{newline}{keyword} {value}{newline}"
 
 
-def _strip_steps(facts: StageFacts, build: BuildInfo, options: Options) -> list[str]:
+def _strip_steps(
+    facts: StageFacts, build: BuildInfo, options: Options, after_line: int
+) -> list[str]:
     """Symbols and debug info are not needed to run a native program; the glibc toolchain
-    images (golang, rust, gcc) ship binutils' strip."""
+    images (golang, rust, gcc) ship binutils' strip. It runs right after the build, on the
+    binaries that exist by then: a later `cp hello /` copies the stripped file."""
     if not options.strip or build.linkage == "interpreter" or options.artifacts:
         return []
     if facts.info.libc != "glibc" or not facts.info.is_toolchain:
         return []
-    binaries = [a.path for a in build.artifacts if a.kind == "binary"]
+    binaries = [a.path for a in build.artifacts if a.kind == "binary" and a.line <= after_line]
     if not binaries:
         return []
     return ["# Symbols are not needed at run time.\nRUN strip " + " ".join(binaries)]
