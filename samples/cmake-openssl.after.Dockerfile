@@ -29,6 +29,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
         | LC_ALL=C comm -13 /.dslim-before -; } \
       | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
         -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \
+        -e '^/usr/local/lib/python[0-9.]*/.*[.]pyc$' \
         -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
         -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
         -e '^/.dslim-before$' \

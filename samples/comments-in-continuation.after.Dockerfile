@@ -3,6 +3,11 @@ FROM python:3.11-bookworm AS builder
 RUN python -m venv /opt/venv
 ENV VIRTUAL_ENV=/opt/venv
 ENV PATH=/opt/venv/bin:$PATH
+# Marks the start of the build: what is newer than it, or not listed here, the
+# build installed (a COPY keeps old times, and busybox find has no -cnewer).
+RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /.dslim-marker \
+    && find / -xdev \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
+      \( -type f -o -type l \) -print | LC_ALL=C sort > /.dslim-before
 
 RUN apt-get update \
     # compilers for the C extensions in requirements.txt
@@ -16,24 +21,49 @@ RUN pip install --no-cache-dir -r requirements.txt
 # pip itself is not needed at run time.
 RUN /opt/venv/bin/python -m pip uninstall --yes --quiet pip
 COPY worker.py ./
+# Find out what the build installed: the files added since the marker, less the
+# package database's own files, caches, sources and headers; the runtime stage
+# copies that tree whole. It fails when the image's program is not in it.
+RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/tree; \
+    [ -e /.dslim-marker ] || { echo "dockerslim: a build step removed /.dslim-marker" >&2; exit 1; }; \
+    if find /.dslim-marker -cnewer /.dslim-marker >/dev/null 2>&1; then n=-cnewer; else n=-newer; fi; \
+    { find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /root/.rustup -prune -o -path /usr/local/rustup -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.composer/cache -prune -o -path /usr/local/share/.cache -prune -o -path /root/.yarn -prune -o -path /root/.node-gyp -prune -o -path /root/.pnpm-store -prune -o -path /usr/local/bundle/cache -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /opt/venv -prune -o -path /srv -prune -o \( -type f -o -type l \) $n /.dslim-marker -print; \
+      find / -xdev -path /proc -prune -o -path /sys -prune -o -path /dev -prune -o -path /tmp -prune -o -path /var/tmp -prune -o -path /run -prune -o -path /var/cache -prune -o -path /var/log -prune -o -path /var/lib/apt -prune -o -path /var/lib/dpkg -prune -o -path /var/lib/rpm -prune -o -path /lib/apk -prune -o -path /etc/apk -prune -o -path /usr/share/doc -prune -o -path /usr/share/man -prune -o -path /usr/share/info -prune -o -path /usr/include -prune -o -path /usr/local/include -prune -o -path /root/.cache -prune -o -path /root/.cargo/registry -prune -o -path /root/.cargo/git -prune -o -path /usr/local/cargo/registry -prune -o -path /root/.rustup -prune -o -path /usr/local/rustup -prune -o -path /usr/local/cargo/git -prune -o -path /go/pkg -prune -o -path /go/src -prune -o -path /root/go/pkg -prune -o -path /root/go/src -prune -o -path /root/.npm -prune -o -path /root/.composer/cache -prune -o -path /usr/local/share/.cache -prune -o -path /root/.yarn -prune -o -path /root/.node-gyp -prune -o -path /root/.pnpm-store -prune -o -path /usr/local/bundle/cache -prune -o -path /root/.m2 -prune -o -path /root/.gradle -prune -o -path /opt/venv -prune -o -path /srv -prune -o \( -type f -o -type l \) -print | LC_ALL=C sort \
+        | LC_ALL=C comm -13 /.dslim-before -; } \
+      | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
+        -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \
+        -e '^/usr/local/lib/python[0-9.]*/.*[.]pyc$' \
+        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
+        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
+        -e '^/.dslim-before$' \
+      | sort -u > /tmp/dslim/added; \
+    (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk '{print $2}' /var/lib/ucf/registry 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
+    (dpkg --verify 2>/dev/null | awk '$2 == "c" {print $3; next} {print $2}'; md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; apk audit 2>/dev/null | awk '{print "/" $2}'; rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :) | sort -u > /tmp/dslim/modified; \
+    comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged; \
+    comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed; \
+    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \
+    find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; \
+      chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; \
+    p=$(command -v python) || { echo "dockerslim: python is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
+    case "$p" in "/opt/venv"/* | "/srv"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.
 RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
     : > /tmp/dslim/owners; \
     keep() { d=$(cd "$(dirname "$1")" && pwd -P); mkdir -p "/tmp/dslim/libs$d"; cp -L "$1" "/tmp/dslim/libs$d/${1##*/}"; }; \
-    for p in /opt/venv /srv; do \
+    for p in /opt/venv /srv /tmp/dslim/root/; do \
       [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; exit 1; }; \
     done; \
-    find /opt/venv /srv -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+    find /opt/venv /srv /tmp/dslim/root/ -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
       | while read -r f; do ldd "$f" 2>/dev/null || :; done \
       | sed -n -e 's/.*=> \(\/[^ ]*\) .*/\1/p' \
         -e 's/^[[:space:]]*\(\/[^ ]*\) (0x.*/\1/p' \
       | sort -u > /tmp/dslim/libraries; \
-    { find /opt/venv /srv -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
+    { find /opt/venv /srv /tmp/dslim/root/ -type f \( -name '*.so*' -o -perm -u+x \) 2>/dev/null \
       | while read -r f; do LC_ALL=C tr -c ' -~' '\n' < "$f" \
         | grep -E '^lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*$' || :; done; \
-      find /opt/venv /srv -type f \( -name '*.rb' -o -name '*.py' \) -exec \
+      find /opt/venv /srv /tmp/dslim/root/ -type f \( -name '*.rb' -o -name '*.py' \) -exec \
         grep -ohE 'lib[A-Za-z0-9_+-]+[.]so([.][0-9]+)*' {} + 2>/dev/null || :; } \
       | sort -u \
       | while read -r n; do \
@@ -124,6 +154,12 @@ WORKDIR /srv
 ENV VIRTUAL_ENV=/opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 COPY --from=builder /opt/venv /opt/venv
+COPY --from=builder /tmp/dslim/root/ /
 COPY --from=builder /srv /srv
+COPY --from=builder /tmp/dslim/installed /tmp/dslim/installed
+# A link the build's packages made to a file of a package the runtime does not have
+# (an extension that a build tool's dependency enabled) would point nowhere: remove it.
+RUN while read -r f; do if [ -L "$f" ] && [ ! -e "$f" ]; then rm -f "$f"; fi; done < /tmp/dslim/installed \
+    && rm -rf /tmp/dslim
 # run as a plain process
 CMD ["python", "worker.py"]

@@ -517,6 +517,8 @@ def app_paths(facts: StageFacts) -> list[str]:
             dest == p or dest.startswith(p.rstrip("/") + "/") for p in paths
         ):
             continue
+        if dest.startswith(("/tmp/", "/var/tmp/")):
+            continue  # a build input the build unpacks or moves; what it made is found then
         paths.append(dest)
     return paths
 

@@ -335,6 +335,8 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             # Byte code the distribution's Python packages compiled when installed: the
             # runtime's own install compiles it again.
             "        -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \\",
+            # And the interpreter's own standard library, compiled when the build ran it.
+            "        -e '^/usr/local/lib/python[0-9.]*/.*[.]pyc$' \\",
             # What the container runtime gives every container, not the build.
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import posixpath
 import re
 
+from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
@@ -127,12 +128,18 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     app = [] if options.artifacts else app_paths(facts)
     if not any(venv == p or venv.startswith(p.rstrip("/") + "/") for p in app):
         artifacts.append(Artifact(venv, venv, "venv", last))
+    tree: dict = {}
     if options.artifacts:
         artifacts += artifacts_from_options(facts, options, last)
     else:
-        for path in app:
-            if not (path == venv or path.startswith(venv + "/")):
-                artifacts.append(Artifact(path, path, "directory", last))
+        folders = [p for p in app if not (p == venv or p.startswith(venv + "/"))]
+        # What the build put outside the virtual environment and the app comes along too:
+        # a database moved to /etc, a tool downloaded to /usr/local/bin, found at build
+        # time as for `make install`.
+        tree = installed.tree_and_app(
+            facts, [a.path for a in artifacts] + folders, facts.executable or "python", last
+        )
+        artifacts += [a for a in tree.pop("artifacts") if a.path not in {venv}]
     packages, unknown = runtime_packages(facts)
     return BuildInfo(
         ecosystem="python",
@@ -143,6 +150,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         builder_env=builder_env,
         builder_prelude=builder_prelude,
         builder_steps=builder_steps,
+        final_steps=tree.pop("final_steps", ()),
+        marker_line=tree.pop("marker_line", None),
         runtime_env=tuple(runtime_env),
         runtime_packages=tuple(packages),
         findings=tuple(findings + unknown),

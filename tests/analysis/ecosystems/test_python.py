@@ -21,7 +21,7 @@ def detect(text: str, options: Options | None = None) -> BuildInfo | None:
 def summary(build: BuildInfo) -> dict[str, object]:
     return {
         "ecosystem": build.ecosystem,
-        "artifacts": [(a.path, a.dest) for a in build.artifacts],
+        "artifacts": [(a.path, a.dest) for a in build.artifacts if a.kind != "installed-tree"],
         "linkage": build.linkage,
         "runtime_image": build.runtime_image,
         "builder_env": build.builder_env,
@@ -74,9 +74,7 @@ def test_not_detected(text: str) -> None:
             "python3-numpy",
             id="os-python-packages-on-python-image",
         ),
-        pytest.param(
-            py_file("pip install -r r.txt", "python:latest"), "python:latest", id="latest"
-        ),
+        pytest.param(py_file("pip install -r r.txt", "pypy:3.10"), "pypy:3.10", id="no-slim"),
         pytest.param(
             py_file("pip install --no-cache-dir -r r.txt", "python:3.12-slim"),
             "runtime image",
@@ -97,7 +95,7 @@ def test_left_alone(text: str, why: str) -> None:
             py_file("apt-get update && apt-get install -y python3-numpy && pip install -r r.txt"),
             id="os-python-packages",
         ),
-        pytest.param(py_file("pip install -r r.txt", "python:latest"), id="unknown-slim-image"),
+        pytest.param(py_file("pip install -r r.txt", "pypy:3.10"), id="unknown-slim-image"),
     ],
 )
 def test_what_cannot_be_carried_has_no_artifacts_and_asks_for_runtime_image(text: str) -> None:
@@ -217,7 +215,7 @@ def test_detects(text: str, expected: dict[str, object]) -> None:
 
 def test_runtime_image_option_wins() -> None:
     build = detect(
-        py_file("pip install -r r.txt", "python:latest"), Options(runtime_image="python:3.13-slim")
+        py_file("pip install -r r.txt", "pypy:3.10"), Options(runtime_image="python:3.13-slim")
     )
     assert build is not None
     assert build.runtime_image == "python:3.13-slim"
@@ -334,3 +332,34 @@ def test_os_python_packages_on_debian_keep_the_release_and_the_packages() -> Non
     runtime = result.output.rsplit("\nFROM ", 1)[1]
     assert runtime.startswith("debian:bookworm-slim\n") and " python3-numpy " in runtime
     assert " gcc " not in runtime and " python3-dev " not in runtime
+
+
+def test_what_the_build_put_outside_the_venv_and_the_app_comes_along() -> None:
+    # A database moved to /etc, a tool downloaded to /usr/local/bin: found at build time,
+    # as for `make install`, and copied whole; an input copied to /tmp is not the app.
+    text = dedent("""\
+        FROM python:3.12
+        WORKDIR /app
+        COPY r.txt .
+        RUN pip install -r r.txt
+        COPY data/words.gz /tmp/words.gz
+        RUN gunzip /tmp/words.gz && mv /tmp/words /etc/words
+        COPY . .
+        CMD ["python", "app.py"]
+        """)
+    build = detect(text)
+    assert build is not None
+    assert [(a.path, a.kind) for a in build.artifacts] == [
+        ("/opt/venv", "venv"),
+        ("/tmp/dslim/root/", "installed-tree"),
+        ("/app", "directory"),
+    ]
+    assert build.marker_line == 2
+    collect = build.final_steps[-1]
+    assert "-path /opt/venv -prune -o -path /app -prune -o" in collect
+    assert "p=$(command -v python)" in collect
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert "COPY --from=builder /tmp/dslim/root/ /\n" in runtime
+    assert "/tmp/words.gz" not in runtime
