@@ -20,6 +20,7 @@ from dockerslim_refactor.options import OptionError, Options
 
 if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import Analysis, Finding
+    from dockerslim_refactor.analysis.sizes import SizeEstimate
     from dockerslim_refactor.document import Document
     from dockerslim_refactor.plan import StagePlan
 
@@ -48,6 +49,8 @@ __all__ = [
     "source_of",
     "analyse",
     "rewrite",
+    "size_estimate",
+    "size_estimate_of",
     "context_files",
     "context_root",
     "check_output_target",
@@ -265,6 +268,32 @@ def rewrite(
     except SelfCheckError as err:
         raise Refused(source.path, str(err)) from None
     return Result(source, done.analysis, done.plan, done.output, done.reason)
+
+
+def size_estimate(analysis: Analysis | None, plan: StagePlan | None = None) -> SizeEstimate | None:
+    """The published size of the original's final base image and of the rewrite's runtime base,
+    or ``None`` when the file is left alone. Without ``plan`` (``analyze``), the plan is made
+    here, without rendering the Dockerfile."""
+    if analysis is None or analysis.leave_alone:
+        return None
+    if plan is None:
+        from dockerslim_refactor.plan import PlanError, build_plan
+
+        try:
+            plan = build_plan(analysis)
+        except PlanError:
+            return None
+    from dockerslim_refactor.analysis.sizes import estimate
+
+    return estimate(analysis.facts.image.text, plan.runtime.image)
+
+
+def size_estimate_of(original: Source, rewritten: Source) -> SizeEstimate:
+    """The published sizes of two Dockerfiles' final base images (``verify``, which may be given
+    the rewrite as a file)."""
+    from dockerslim_refactor.analysis.sizes import estimate, final_base
+
+    return estimate(final_base(original.document), final_base(rewritten.document))
 
 
 # -- output ------------------------------------------------------------------------------------

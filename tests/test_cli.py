@@ -426,6 +426,28 @@ def test_in_place_with_backup(work: Path, run: Run) -> None:
     assert listing(work) == {"Dockerfile", "Dockerfile.orig"}
 
 
+def test_summary_shows_the_estimated_size_before_and_after(work: Path, run: Run) -> None:
+    (work / "Dockerfile").write_text(GO)
+    code, _, err = run("Dockerfile", "-o", "out")
+    assert code == 0, err
+    summary = [line for line in err.splitlines() if not NOTE.match(line)]
+    assert summary == [
+        "Dockerfile: go build -> stage 'builder' + runtime alpine:3.20; wrote out",
+        "Dockerfile: estimated size golang:1.22 ≈ 299 MB → alpine:3.20 ≈ 3.6 MB "
+        "(compressed base images, without your layers)",
+    ]
+
+
+def test_summary_says_size_unknown_rather_than_guess(work: Path, run: Run) -> None:
+    (work / "Dockerfile").write_text(GO.replace("golang:1.22", "registry.example.com/golang:1.22"))
+    code, _, err = run("Dockerfile", "-o", "out", "--runtime-image", "registry.example.com/run:1")
+    assert code == 0, err
+    assert err.splitlines()[-1] == (
+        "Dockerfile: estimated size registry.example.com/golang:1.22 size unknown → "
+        "registry.example.com/run:1 size unknown (compressed base images, without your layers)"
+    )
+
+
 def test_left_alone(work: Path, run: Run) -> None:
     (work / "multi.Dockerfile").write_text(MULTI)
     before = snapshot(work)

@@ -88,11 +88,72 @@ def test_json_one_file_is_an_object(work: Path, run: Run) -> None:
         "linkage",
         "artifacts",
         "leave_alone",
+        "size_estimate",
         "findings",
     } == set(report)
     for finding in report["findings"]:
         assert finding["help_uri"] == f"docs/rules/{finding['code']}.md"
         assert (ROOT / finding["help_uri"]).is_file()
+
+
+# -- the size estimate -------------------------------------------------------------------------
+
+
+def test_text_shows_the_size_estimate_of_a_rewrite(work: Path, run: Run) -> None:
+    _, out, _ = run("Dockerfile", "chains.Dockerfile")
+    assert (
+        "Dockerfile: estimated size golang:1.22 ≈ 299 MB → alpine:3.20 ≈ 3.6 MB "
+        "(compressed base images, without your layers)"
+    ) in out.splitlines()
+    # A file the rewrite leaves alone has no estimate.
+    assert not [line for line in out.splitlines() if "chains.Dockerfile: estimated" in line]
+
+
+def test_json_size_estimate(work: Path, run: Run) -> None:
+    _, out, _ = run("Dockerfile", "chains.Dockerfile", "--format", "json")
+    go, chains = json.loads(out)
+    estimate = go["size_estimate"]
+    assert set(estimate) == {"before", "after", "basis"}
+    assert "compressed" in estimate["basis"] and "linux/amd64" in estimate["basis"]
+    before, after = estimate["before"], estimate["after"]
+    assert (
+        set(before)
+        == set(after)
+        == {
+            "image",
+            "megabytes",
+            "matched",
+            "exact",
+            "approximate",
+            "taken",
+            "source",
+        }
+    )
+    assert (before["image"], before["megabytes"], before["exact"]) == ("golang:1.22", 299.4, True)
+    assert before["taken"] == "2024-09-05" and "repo-info" in before["source"]
+    assert (after["image"], after["megabytes"], after["matched"]) == (
+        "alpine:3.20",
+        3.6,
+        "alpine:3.20",
+    )
+    assert chains["leave_alone"] and chains["size_estimate"] is None
+
+
+def test_json_size_estimate_unknown_image_is_null_not_a_number(work: Path, run: Run) -> None:
+    (work / "Dockerfile").write_text(GO.replace("golang:1.22", "registry.example.com/go:1"))
+    _, out, _ = run("Dockerfile", "--format", "json")
+    before = json.loads(out)["size_estimate"]["before"]
+    assert before["image"] == "registry.example.com/go:1"
+    assert (before["megabytes"], before["matched"], before["source"]) == (None, None, None)
+
+
+def test_sarif_carries_the_estimate_on_the_conversion(work: Path, run: Run) -> None:
+    _, out, _ = run("Dockerfile", "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    (convert,) = [r for r in results if r["ruleId"] == "DSR001"]
+    estimate = convert["properties"]["sizeEstimate"]
+    assert (estimate["before"]["megabytes"], estimate["after"]["megabytes"]) == (299.4, 3.6)
+    assert all("sizeEstimate" not in r.get("properties", {}) for r in results if r is not convert)
 
 
 @pytest.mark.parametrize(

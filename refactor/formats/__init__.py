@@ -13,6 +13,7 @@ from dockerslim_refactor.ruleset import CURRENT, DEFAULT_FAIL_LEVEL, fails
 
 if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import Analysis, Finding
+    from dockerslim_refactor.analysis.sizes import SizeEstimate
     from dockerslim_refactor.document import Document
 
 FORMATS = ("text", "json", "sarif", "github", "gitlab")
@@ -49,6 +50,8 @@ class FileResult:
     fail_level: str = DEFAULT_FAIL_LEVEL
     rules_version: int = CURRENT
     problem: Problem | None = None
+    size_estimate: SizeEstimate | None = None
+    """The base images' published sizes before and after the rewrite, when it rewrites."""
 
     @property
     def ok(self) -> bool:

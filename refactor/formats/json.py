@@ -1,7 +1,9 @@
 """``--format json``: for one named file, the object ``analyze`` has always printed (file,
-stages, base, ecosystem, linkage, artifacts, leave_alone, findings); when the command line
-names several paths or a folder, a list of those objects, one per file analysed. Each
-finding carries ``help_uri``, the repository-relative path of its documentation."""
+stages, base, ecosystem, linkage, artifacts, leave_alone, findings), with ``size_estimate``: the
+base images' published sizes before and after the rewrite, or null when the file is left alone.
+When the command line names several paths or a folder, a list of those objects, one per file
+analysed. Each finding carries ``help_uri``, the repository-relative path of its
+documentation."""
 
 from __future__ import annotations
 
@@ -27,6 +29,7 @@ def report(result: FileResult) -> dict[str, object]:
             for a in (build.artifacts if build else ())
         ],
         "leave_alone": result.leave_alone,
+        "size_estimate": result.size_estimate.as_dict() if result.size_estimate else None,
         "findings": [{**f.as_dict(), "help_uri": doc_path(f.code)} for f in result.findings],
     }
 

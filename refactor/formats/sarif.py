@@ -17,6 +17,8 @@ TOOL = "dockerslim-refactor"
 INFORMATION_URI = "https://github.com/dockerslim-refactor/dockerslim-refactor"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "dockerslimRefactor/v1"
+CONVERT = "DSR001"
+"""The finding the rewrite fixes: its result carries the size estimate of the rewrite."""
 
 
 def _rule(doc: RuleDoc) -> dict[str, object]:
@@ -68,8 +70,13 @@ def render(results: Sequence[FileResult], *, single: bool = False) -> str:
             }
             if finding.code in index:
                 entry["ruleIndex"] = index[finding.code]
+            properties: dict[str, object] = {}
             if finding.fix:
-                entry["properties"] = {"fix": finding.fix, "fixSafe": finding.fix_safe}
+                properties = {"fix": finding.fix, "fixSafe": finding.fix_safe}
+            if finding.code == CONVERT and result.size_estimate is not None:
+                properties["sizeEstimate"] = result.size_estimate.as_dict()
+            if properties:
+                entry["properties"] = properties
             sarif_results.append(entry)
     problems = [r.problem for r in results if r.problem is not None]
     invocation = {

@@ -1,5 +1,6 @@
 """``--format text``: one line per finding with the source line under it, then what the file
-builds and whether it is left alone. Problems go to standard error, not here."""
+builds, the estimated size before and after a rewrite, and whether it is left alone. Problems
+go to standard error, not here."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ def render(results: Sequence[FileResult], *, single: bool = False) -> str:
         if build is not None:
             paths = ", ".join(a.path for a in build.artifacts) or "none found"
             lines.append(f"{shown}: {build.ecosystem} build ({build.linkage}); artifacts: {paths}")
+        if result.size_estimate is not None:
+            lines.append(f"{shown}: {result.size_estimate.line()}")
         if result.leave_alone:
             lines.append(f"{shown}: left alone: {result.leave_alone}")
     return "".join(f"{line}\n" for line in lines)

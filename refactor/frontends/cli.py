@@ -241,6 +241,9 @@ def _rewrite_one(batch: Batch, path: str, *, single: bool) -> int:
             f"{shown}: {plan.build.ecosystem} build -> stage '{plan.builder_name}' + runtime "
             f"{plan.runtime.image}{where}"
         )
+        estimate = api.size_estimate(result.analysis, plan)
+        if estimate is not None:
+            _eprint(f"{shown}: {estimate.line()}")
     return EXIT_OK
 
 
@@ -288,14 +291,16 @@ def _analyze_one(batch: Batch, path: str) -> FileResult:
         disabled=options.disabled_rules,
         report_unused=args.warn_unused_ignores,
     )
+    leave_alone = analysis.leave_alone or rewrite_blocker(document)
     return FileResult(
         path=source.path,
         document=document,
         analysis=analysis,
         findings=kept.findings,
-        leave_alone=analysis.leave_alone or rewrite_blocker(document),
+        leave_alone=leave_alone,
         fail_level=args.fail_level or settings.fail_level or DEFAULT_FAIL_LEVEL,
         rules_version=args.rules_version or settings.rules_version or CURRENT,
+        size_estimate=None if leave_alone else api.size_estimate(analysis),
     )
 
 

@@ -3,7 +3,8 @@
 ``dockerslim-refactor verify Dockerfile`` rewrites the Dockerfile in-process (or takes the
 rewrite given with ``--rewritten``), builds both images, runs the same smoke command in each
 (``docker run --rm --network none IMAGE ARGS...``) and reports, per image, whether it built,
-how long the build took, its size and layer count, and the smoke run's exit status; the
+how long the build took, its size and layer count (beside the published compressed size of its
+final base image, the estimate the rewrite shows), and the smoke run's exit status; the
 rewrite passes when its smoke run exits like the original's and prints the same stdout.
 
 It drives the ``docker`` CLI through :mod:`subprocess` rather than the Docker SDK for Python:
@@ -38,7 +39,10 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dockerslim_refactor.analysis.sizes import SizeEstimate
 
 PROG = "dockerslim-refactor verify"
 LABEL = "dockerslim-refactor.frontends.verify"
@@ -51,6 +55,7 @@ INFO_TIMEOUT = 30.0
 CLEANUP_TIMEOUT = 120.0
 CLEANUP_ATTEMPTS = 5
 LOG_TAIL_LINES = 20
+ESTIMATE_NOTE = "published compressed sizes of the final base images"
 OUTPUT_LIMIT = 64 * 1024
 
 EXIT_SAME = 0
@@ -138,6 +143,9 @@ class Report:
     exit_code: int = EXIT_ERROR
     engine: str | None = None
     """The engine's server version once ``docker info`` answered (cleanup needs an engine)."""
+    estimate: SizeEstimate | None = None
+    """The published compressed sizes of both final base images, to show beside the measured
+    sizes."""
 
     @property
     def size_ratio(self) -> float | None:
@@ -167,6 +175,7 @@ class Report:
                 role: self.images[role].to_dict() if role in self.images else None for role in ROLES
             },
             "size_ratio": self.size_ratio,
+            "size_estimate": self.estimate.as_dict() if self.estimate is not None else None,
             "same_exit": self.same_exit,
             "same_stdout": self.same_stdout,
             "kept_images": self.kept_images,
@@ -483,6 +492,22 @@ def produce_rewrite(dockerfile: Path, rewrite_args: list[str], workdir: Path) ->
     return out
 
 
+def estimate_sizes(original: Path, rewritten: Path) -> SizeEstimate | None:
+    """The published sizes of both Dockerfiles' final base images, or ``None`` when a file does
+    not parse or the rewriter is not available."""
+    try:
+        from dockerslim_refactor import api
+    except ImportError:
+        return None
+    try:
+        return api.size_estimate_of(
+            api.source_of(api.read_text(str(original)), str(original)),
+            api.source_of(api.read_text(str(rewritten)), str(rewritten)),
+        )
+    except api.Error:
+        return None
+
+
 # ----------------------------------------------------------------------------- output -----
 
 
@@ -535,6 +560,10 @@ def format_text(report: Report) -> str:
         row("built", lambda i: _yes_no(i.built))
         row("build seconds", lambda i: "-" if i.build_seconds is None else f"{i.build_seconds}")
         row("size", lambda i: _human_size(i.size_bytes))
+        estimate = report.estimate
+        if estimate is not None:
+            sides = {"original": estimate.before, "rewritten": estimate.after}
+            row("base estimate", lambda i: sides[i.role].detail())
         row("size bytes", lambda i: "-" if i.size_bytes is None else str(i.size_bytes))
         row("layers", lambda i: "-" if i.layers is None else str(i.layers))
         row(
@@ -553,6 +582,11 @@ def format_text(report: Report) -> str:
     ratio = report.size_ratio
     if ratio is not None:
         lines.append(f"size ratio (rewritten/original): {ratio:.3f}")
+    if report.estimate is not None:
+        lines.append(
+            f"base estimate: {report.estimate.summary()} ({ESTIMATE_NOTE}); the measured size "
+            "is the built image, uncompressed, with its layers"
+        )
     original, rewritten = report.images.get("original"), report.images.get("rewritten")
     if original and original.smoke and original.smoke.exit_code not in (0, None):
         lines.append(f"note: the original's smoke run exits with {original.smoke.exit_code}")
@@ -616,6 +650,7 @@ def _verify(report: Report, opts: argparse.Namespace, workdir: Path, status: Sta
             shutil.copyfile(rewritten, kept)
             report.rewritten = str(kept)
 
+    report.estimate = estimate_sizes(dockerfile, rewritten)
     report.engine = check_engine()
     status.say(f"docker engine {report.engine} on {_engine_name()}; run id {report.run_id}")
 

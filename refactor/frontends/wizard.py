@@ -19,12 +19,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dockerslim_refactor import api
+from dockerslim_refactor.analysis.sizes import NOTE
 from dockerslim_refactor.api import Result
 from dockerslim_refactor.arguments import EXIT_ERROR, EXIT_OK, PROG, options_from, rewrite_parser
 from dockerslim_refactor.options import Options
 
 if TYPE_CHECKING:
     from dockerslim_refactor.analysis.model import Analysis, BuildInfo, Finding
+    from dockerslim_refactor.analysis.sizes import SizeEstimate
     from dockerslim_refactor.plan import RuntimeBase
 
 EXIT_CANCELLED = 130
@@ -48,13 +50,13 @@ LINKAGE_NAMES = {
     "musl": "links musl dynamically",
     "interpreter": "runs on its interpreter or VM",
 }
-# Uncompressed size and what each runtime family offers, for the runtime question.
-FAMILY_COST = {
-    "alpine": ("~8 MB", "has a shell and apk to add packages"),
-    "busybox": ("~4 MB", "has a shell and basic tools, no package manager"),
-    "scratch": ("0 MB", "nothing but the copied files: no shell, no tools"),
-    "distroless": ("~2–25 MB", "no shell or package manager"),
-    "slim": ("~75 MB", "Debian with a shell and apt"),
+# What each runtime family offers, for the runtime question.
+FAMILY_OFFERS = {
+    "alpine": "has a shell and apk to add packages",
+    "busybox": "has a shell and basic tools, no package manager",
+    "scratch": "nothing but the copied files: no shell, no tools",
+    "distroless": "no shell or package manager",
+    "slim": "Debian with a shell and apt",
 }
 
 
@@ -247,26 +249,29 @@ def _try_rewrite(source: api.Source, options: Options, context: Mapping[str, str
 
 
 def size_class(image: str) -> str:
-    """A rough size class of a base image, for the summary."""
+    """What kind of base image ``image`` is and its published compressed size, for the summary
+    (``toolchain image, ≈ 299 MB``)."""
     from dockerslim_refactor.analysis import images as img
+    from dockerslim_refactor.analysis.sizes import lookup
 
     ref = img.parse_image(image)
     info = img.base_image_info(ref)
+    size = lookup(image).detail()
     if info.is_toolchain:
-        return "toolchain image, typically 300 MB–1.5 GB"
+        return f"toolchain image, {size}"
     if ref.repository == "scratch":
-        return "empty image, 0 MB"
+        return f"empty image, {size}"
     if "distroless" in ref.repository:
-        return "distroless image, typically 2–25 MB"
+        return f"distroless image, {size}"
     if ref.repository == "busybox":
-        return "busybox image, about 4 MB"
+        return f"busybox image, {size}"
     if ref.repository == "alpine":
-        return "Alpine image, about 8 MB"
+        return f"Alpine image, {size}"
     if info.ecosystem is not None:
-        return "slim runtime image, typically 50–250 MB"
+        return f"slim runtime image, {size}"
     if ref.repository in {"debian", "ubuntu"}:
-        return "OS image, typically 30–130 MB"
-    return "size unknown"
+        return f"OS image, {size}"
+    return size
 
 
 def summary_lines(shown: str, result: Result, paint: Paint) -> list[str]:
@@ -287,6 +292,7 @@ def summary_lines(shown: str, result: Result, paint: Paint) -> list[str]:
         f"  artifacts  {', '.join(_pair(a.path, a.dest) for a in build.artifacts)}",
         f"  base       {base} ({size_class(base)})",
         f"  runtime    {runtime} ({plan.runtime.reason}; {size_class(runtime)})",
+        f"  size       {_estimate(result).short()} ({NOTE})",
         f"  findings   {found or 'none'}"
         + (f" (details: {PROG} analyze {shlex.quote(shown)})" if found else ""),
     ]
@@ -294,6 +300,12 @@ def summary_lines(shown: str, result: Result, paint: Paint) -> list[str]:
         flag = f" [{note.flag}]" if note.flag else ""
         lines.append(paint.yellow(f"  unsure     line {note.line}: {note.message}{flag}"))
     return lines
+
+
+def _estimate(result: Result) -> SizeEstimate:
+    estimate = api.size_estimate(result.analysis, result.plan)
+    assert estimate is not None  # the summary is shown for a rewrite
+    return estimate
 
 
 def _plural(severity: str, count: int) -> str:
@@ -321,6 +333,7 @@ class RuntimeChoice:
     image: str | None
     """The image the rewrite would use, or ``None`` when the family cannot run the program."""
     cost: str
+    """The image's published compressed size (``≈ 2.2 MB``, ``size unknown``), or empty."""
     why: str
     disabled: str | None
     """Why the family cannot run the program."""
@@ -331,7 +344,7 @@ class RuntimeChoice:
         if self.family == OTHER_IMAGE:
             return "another image: name it (--runtime-image; you vouch that it runs the program)"
         name = self.image or self.family
-        text = f"{name}: {self.cost}, {self.why}"
+        text = f"{name}: {self.cost}, {self.why}" if self.cost else f"{name}: {self.why}"
         return text + " (recommended)" if self.recommended else text
 
 
@@ -347,38 +360,38 @@ def runtime_choices(result: Result) -> list[RuntimeChoice]:
     build = analysis.build
     assert build is not None and plan is not None
     runtime = plan.runtime
-    if runtime.family in FAMILY_COST:
-        cost, why = FAMILY_COST[runtime.family]
-    else:  # the interpreter's image, the original's own release, a named image
-        cost, why = size_class(runtime.image), runtime.reason
-    choices = [_runtime_choice(runtime.family, runtime.image, cost, why, None, True)]
+    why = FAMILY_OFFERS.get(runtime.family, runtime.reason)
+    choices = [_runtime_choice(runtime.family, runtime.image, why, None, True)]
     if build.linkage == "interpreter" or analysis.options.runtime_image:
         return choices
     for family in RUNTIME_FAMILIES:
         if family == runtime.family:
             continue
-        cost, why = FAMILY_COST[family]
+        why = FAMILY_OFFERS[family]
         options = replace(analysis.options, runtime=family, runtime_image=None)
         try:
             base, _ = choose_runtime(analysis.facts, build, options)
         except PlanError as err:
             refusal = _refusal(analysis, build, family, None) or str(err)
-            choices.append(_runtime_choice(family, None, cost, why, refusal, False))
+            choices.append(_runtime_choice(family, None, why, refusal, False))
             continue
         if base.family == family:
-            choices.append(_runtime_choice(family, base.image, cost, why, None, False))
+            choices.append(_runtime_choice(family, base.image, why, None, False))
         else:
             refusal = _refusal(analysis, build, family, base)
-            choices.append(_runtime_choice(family, None, cost, why, refusal, False))
+            choices.append(_runtime_choice(family, None, why, refusal, False))
     choices.sort(key=lambda c: (not c.recommended, c.disabled is not None))
     return choices
 
 
 def _runtime_choice(
-    family: str, image: str | None, cost: str, why: str, disabled: str | None, recommended: bool
+    family: str, image: str | None, why: str, disabled: str | None, recommended: bool
 ) -> RuntimeChoice:
-    if family == "distroless" and image is not None:
-        cost = "~2 MB" if "/static" in image else "~25 MB"
+    """A choice with the published size of its image; a family the plan would not use has no
+    image of its own, and shows no size."""
+    from dockerslim_refactor.analysis.sizes import lookup
+
+    cost = lookup(image).detail() if image is not None else ""
     return RuntimeChoice(family, image, cost, why, disabled, recommended)
 
 

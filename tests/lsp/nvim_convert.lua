@@ -72,7 +72,8 @@ local ok, err = pcall(function()
   for id, answer in pairs(results or {}) do
     for _, candidate in ipairs(answer.result or {}) do
       say('action ' .. candidate.title)
-      if candidate.title == title then
+      -- The title goes on with the size estimate: "Convert to multi-stage build (≈ ...)".
+      if candidate.title:sub(1, #title) == title then
         action, client = candidate, vim.lsp.get_client_by_id(id)
       end
     end

@@ -104,6 +104,7 @@ def test_the_child_protocol():
     assert answers[0]["result"]["DSR001"] == ["Convert to multi-stage build", False]
     result = Analysed.from_json(GO, "k1", answers[1]["result"])
     assert result.analysed and result.syntax is None and result.output.startswith("FROM golang")
+    assert result.size == "≈ 299 MB → 3.6 MB"
     assert {(f.code, f.line) for f in result.findings} >= {("DSR001", 1), ("DSR002", 2)}
     split, user, missing = answers[2]["result"]
     assert split[:2] == [2, 2] and split[2].count("RUN ") == 3
@@ -193,7 +194,7 @@ async def test_the_server_survives_its_engine_being_killed(file_uri):
         assert "DSR001" in {d.code for d in published.diagnostics}
         assert len(_engine_pids(client)) == 2  # a fresh engine took over
         assert [a.title for a in await code_actions(client, uri, 1, only=["refactor"])] == [
-            "Convert to multi-stage build"
+            "Convert to multi-stage build (≈ 299 MB → 3.6 MB)"
         ]
 
 

@@ -35,7 +35,7 @@ from lsprotocol import types
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.client import LanguageClient
 
-from dockerslim_refactor.api import context_files
+from dockerslim_refactor.api import context_files, size_estimate
 from dockerslim_refactor.document import parse
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite
@@ -46,6 +46,9 @@ pytestmark = [
 ]
 
 CONVERT = "Convert to multi-stage build"
+# The conversion's title says the saving: the published sizes of the base images of GO, below,
+# and of its rewrite.
+CONVERT_GO = "Convert to multi-stage build (≈ 299 MB → 3.6 MB)"
 SPLIT = "Split && chain into separate RUN instructions"
 NON_ROOT = "Run as a non-root user"
 DOCS = "https://github.com/dockerslim-refactor/dockerslim-refactor/blob/main/docs/rules/{}.md"
@@ -97,7 +100,8 @@ def _cli_output(path: Path) -> str:
 
 
 def _by_title(actions: list[types.CodeAction], title: str) -> list[types.CodeAction]:
-    return [a for a in actions if a.title == title]
+    """The actions titled ``title``, or ``title`` followed by its size estimate."""
+    return [a for a in actions if a.title == title or a.title.startswith(f"{title} (")]
 
 
 def _no_errors_logged(client) -> None:
@@ -231,10 +235,10 @@ async def test_convert_is_a_refactoring_anywhere_and_respects_only(file_uri):
         assert await code_actions(client, uri, 3, only=[types.CodeActionKind.QuickFix]) == []
         refactor = await code_actions(client, uri, 1, only=[types.CodeActionKind.Refactor])
         assert [(a.title, a.kind) for a in refactor] == [
-            (CONVERT, types.CodeActionKind.RefactorRewrite)
+            (CONVERT_GO, types.CodeActionKind.RefactorRewrite)
         ]
         quick = await code_actions(client, uri, 1, only=[types.CodeActionKind.QuickFix])
-        assert sorted(a.title for a in quick) == [CONVERT, NON_ROOT]
+        assert sorted(a.title for a in quick) == [CONVERT_GO, NON_ROOT]
 
 
 async def test_convert_matches_the_cli_on_every_sample():
@@ -248,7 +252,9 @@ async def test_convert_matches_the_cli_on_every_sample():
             if not expected.changed:
                 assert actions == [], sample.name
                 continue
-            assert [a.title for a in actions] == [CONVERT], sample.name
+            estimate = size_estimate(expected.analysis, expected.plan)
+            assert estimate is not None
+            assert [a.title for a in actions] == [f"{CONVERT} ({estimate.short()})"], sample.name
             edits = edits_for(actions[0].edit, uri)
             result = apply_edits(text, edits, client.position_encoding)
             assert result == expected.output, sample.name

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from lsp_support import SAMPLES, SERVER_COMMAND, apply_edits, server_env
 from lsprotocol import types
 
-from dockerslim_refactor.frontends.lsp.fixes import snapshot
+from dockerslim_refactor.frontends.lsp.engine import Analysed
+from dockerslim_refactor.frontends.lsp.fixes import convert_size, snapshot
 from dockerslim_refactor.frontends.lsp.positions import (
     LineEdit,
     LineMap,
@@ -33,6 +34,35 @@ def _edit(start: tuple[int, int], end: tuple[int, int], text: str) -> types.Text
         ),
         new_text=text,
     )
+
+
+# -- the conversion's title --------------------------------------------------------------------
+
+GO = 'FROM golang:1.22\nRUN go build -o /app .\nCMD ["/app"]\n'
+
+
+def test_the_conversion_title_says_the_saving() -> None:
+    from dockerslim_refactor.frontends.lsp.server import convert_title
+
+    title = "Convert to multi-stage build"
+    assert convert_size(snapshot(GO, Options())) == "≈ 299 MB → 3.6 MB"
+    analysed = Analysed(GO, "k", size="≈ 299 MB → 3.6 MB", analysed=True)
+    assert convert_title(title, analysed) == f"{title} (≈ 299 MB → 3.6 MB)"
+    assert convert_title(title, Analysed(GO, "k", analysed=True)) == title
+
+
+def test_the_conversion_title_says_when_the_size_is_unknown() -> None:
+    text = GO.replace("golang:1.22", "registry.example.com/golang:1.22")
+    options = Options(runtime_image="registry.example.com/run:1")
+    assert convert_size(snapshot(text, options)) == "size unknown"
+    unknown_after = snapshot(GO, Options(runtime_image="registry.example.com/run:1"))
+    assert convert_size(unknown_after) == "≈ 299 MB → size unknown"
+
+
+def test_no_size_without_a_conversion() -> None:
+    multi = "FROM golang:1.22 AS b\nRUN go build -o /app .\nFROM scratch\nCOPY --from=b /app /\n"
+    assert convert_size(snapshot(multi, Options())) is None
+    assert convert_size(snapshot("", Options())) is None
 
 
 # -- positions ---------------------------------------------------------------------------------

@@ -96,8 +96,9 @@ def test_summary_names_ecosystem_artifact_base_size_and_findings(go: Path, drive
     summary = result.out.split("\n\n", 1)[0]
     assert summary.splitlines()[0] == "Dockerfile: Go build (static binary)"
     assert "  artifacts  /out/app" in summary
-    assert "golang:1.22 (toolchain image, typically 300 MB–1.5 GB)" in summary
-    assert "alpine:3.20" in summary
+    assert "  base       golang:1.22 (toolchain image, ≈ 299 MB)" in summary
+    assert "alpine:3.20 (static program; Alpine image, ≈ 3.6 MB)" in summary
+    assert "  size       ≈ 299 MB → 3.6 MB (compressed base images, without your layers)" in summary
     assert "2 warnings, 1 info" in summary  # DSR001, DSR005; DSR101
 
 
@@ -343,10 +344,25 @@ def test_runtime_choices_of_a_static_program_are_all_open() -> None:
     choices = wizard.runtime_choices(rewrite(GO_DOCKERFILE))
     assert [c.family for c in choices] == ["alpine", "busybox", "scratch", "distroless", "slim"]
     assert all(c.disabled is None for c in choices)
-    assert (
-        choices[1].title == "busybox:1.36.1: ~4 MB, has a shell and basic tools, no package manager"
+    assert choices[1].title == (
+        "busybox:1.36.1: ≈ 2.2 MB, has a shell and basic tools, no package manager"
     )
-    assert choices[0].title.endswith("(recommended)")
+    assert choices[0].title == "alpine:3.20: ≈ 3.6 MB, has a shell and apk to add packages" + (
+        " (recommended)"
+    )
+    assert [c.cost for c in choices] == ["≈ 3.6 MB", "≈ 2.2 MB", "0 MB", "≈ 2.1 MB", "≈ 28 MB"]
+
+
+def test_a_runtime_choice_without_a_published_size_says_so() -> None:
+    result = rewrite(RUST_GNU, Options(runtime_image="registry.example.com/run:1"))
+    (choice,) = wizard.runtime_choices(result)
+    assert choice.title.startswith("registry.example.com/run:1: size unknown, ")
+
+
+def test_a_disabled_runtime_choice_shows_no_size() -> None:
+    choices = wizard.runtime_choices(rewrite(C_DOCKERFILE))
+    disabled = [c for c in choices if c.disabled]
+    assert disabled and all(c.cost == "" and "MB" not in c.title for c in disabled)
 
 
 def test_a_shell_form_command_rules_out_scratch_and_distroless() -> None:
@@ -537,9 +553,14 @@ def test_default_output(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_size_classes() -> None:
-    assert wizard.size_class("golang:1.22") == "toolchain image, typically 300 MB–1.5 GB"
-    assert wizard.size_class("python:3.12-slim") == "slim runtime image, typically 50–250 MB"
+    assert wizard.size_class("golang:1.22") == "toolchain image, ≈ 299 MB"
+    assert wizard.size_class("python:3.12-slim") == "slim runtime image, ≈ 43 MB"
+    assert wizard.size_class("python:3.11-slim") == (
+        "slim runtime image, ≈ 43 MB (as python:3.12-slim)"
+    )
     assert wizard.size_class("scratch") == "empty image, 0 MB"
+    assert wizard.size_class("mcr.microsoft.com/dotnet/sdk:8.0") == "toolchain image, size unknown"
+    assert wizard.size_class("registry.example.com/base:1") == "size unknown"
 
 
 def test_diff_is_coloured_only_for_a_terminal() -> None:

@@ -9,7 +9,7 @@ Requests (``{"id": n, "method": ..., "params": {...}}``):
 ``analyse``  ``uri``, ``key``, ``text``, ``options``, ``folder``, ``generation``: run the engine
              over the text (reading the build context in ``folder`` as the CLI does) and keep the
              result for ``fixes``. Answers findings, the syntax error, the CLI's output when it
-             differs from the text, and a problem note.
+             differs from the text with its size estimate, and a problem note.
 ``fixes``    ``uri``, ``key``, ``fixes`` (``[code, line]`` pairs): the line edit of each finding
              in the kept result, ``[start, end, text]`` or ``null``.
 ``titles``   the rules' fix titles: ``{code: [title, safe]}``.
@@ -61,6 +61,8 @@ class Analysed:
     """``(line, message)`` when the text is not a Dockerfile."""
     output: str | None = None
     """What the CLI writes, when it differs from the text."""
+    size: str | None = None
+    """The conversion's size estimate, for its title (``≈ 299 MB → 3.6 MB``)."""
     problem: str | None = None
     newline: str = "\n"
     analysed: bool = False
@@ -77,6 +79,7 @@ class Analysed:
             findings=tuple(FindingInfo(**f) for f in data.get("findings", ())),
             syntax=(int(syntax[0]), str(syntax[1])) if syntax else None,
             output=data.get("output"),
+            size=data.get("size"),
             problem=data.get("problem"),
             newline=data.get("newline", "\n"),
             analysed=bool(data.get("analysed")),
@@ -211,7 +214,7 @@ class _Child:
         return files
 
     def analyse(self, params: Mapping[str, Any]) -> dict[str, Any]:
-        from dockerslim_refactor.frontends.lsp.fixes import convert_output, snapshot
+        from dockerslim_refactor.frontends.lsp.fixes import convert_output, convert_size, snapshot
         from dockerslim_refactor.frontends.lsp.settings import options_from_json
 
         options = options_from_json(params["options"])
@@ -233,6 +236,7 @@ class _Child:
             ],
             "syntax": [syntax.line, syntax.message] if syntax is not None else None,
             "output": convert_output(snap),
+            "size": convert_size(snap),
             "problem": snap.problem,
             "newline": snap.newline,
             "analysed": snap.analysis is not None,

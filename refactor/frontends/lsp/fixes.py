@@ -101,6 +101,17 @@ def convert_output(snap: Snapshot) -> str | None:
     return result.output
 
 
+def convert_size(snap: Snapshot) -> str | None:
+    """The conversion's estimate for its title (``≈ 299 MB → 3.6 MB``), when there is one."""
+    from dockerslim_refactor.api import size_estimate
+
+    result = snap.result
+    if convert_output(snap) is None or result is None:
+        return None
+    estimate = size_estimate(result.analysis, result.plan)
+    return estimate.short() if estimate is not None else None
+
+
 def split_edit(snap: Snapshot, finding: Finding) -> LineEdit | None:
     """One RUN per command for the chain ``finding`` is about, from
     :func:`dockerslim_refactor.plan.split_chain`, over exactly that RUN's lines."""

@@ -70,6 +70,12 @@ def _range(start: tuple[int, int], end: tuple[int, int]) -> types.Range:
     )
 
 
+def convert_title(title: str, result: Analysed) -> str:
+    """The conversion's title with its size estimate: ``Convert to multi-stage build (≈ 299 MB →
+    3.6 MB)``."""
+    return f"{title} ({result.size})" if result.size else title
+
+
 def _guarded(server: DockerslimServer, fn: Callable[[Any], Any], default: Any) -> Any:
     """``fn`` as a pygls handler that catches what it raises: the error goes to the client's
     log and the answer is ``default`` (called with the params when callable), so one bad
@@ -489,13 +495,17 @@ class DockerslimServer(LanguageServer):
 
         actions: list[types.CodeAction] = []
         for finding in findings:
-            edit = convert if finding.code == CONVERT_CODE else line_edits.get(finding)
+            title = titles[finding.code][0]
+            if finding.code == CONVERT_CODE:
+                edit, title = convert, convert_title(title, result)
+            else:
+                edit = line_edits.get(finding)
             if edit is not None:
-                actions.append(action(titles[finding.code][0], quickfix, edit, finding))
+                actions.append(action(title, quickfix, edit, finding))
         # Anywhere else in the file the conversion is a refactoring of the whole document.
         bound = any(f.code == CONVERT_CODE for f in findings)
         if convert is not None and not bound and wanted(rewrite):
-            actions.append(action(CONVERT_TITLE, rewrite, convert, None))
+            actions.append(action(convert_title(CONVERT_TITLE, result), rewrite, convert, None))
         return actions
 
     async def on_code_action_resolve(self, action: types.CodeAction) -> types.CodeAction:
