@@ -264,19 +264,19 @@ def runtime_files(
     return RuntimeFiles(setup, copies, after, builder_steps, notes)
 
 
-def _distroless_node(
+def _distroless_interpreter(
     facts: StageFacts,
     run_tools: tuple[str, ...],
     copies: list[CopyStep],
     line: int,
     notes: list[Finding],
+    lacks: str,
+    checked: str,
 ) -> list[str]:
-    """What a distroless Node.js runtime needs, which has no shell to RUN anything: nothing
-    to install and no state to recreate (else a PlanError names ``--runtime slim``), the
-    installed tree copied as it is, and builder checks that the native modules and the
-    programs the app runs need nothing it lacks."""
-    # What the original installed cannot be installed there: left out, once the builder has
-    # checked that no native module links it and the app's code runs none of its programs.
+    """What an interpreter's distroless runtime allows, which has no shell to RUN anything:
+    nothing to install and no state to recreate (else a PlanError names ``--runtime slim``),
+    and a note of what it ``lacks``. Returns the packages the original installed, which the
+    runtime leaves out once the builder has ``checked`` that the app needs none of them."""
     kept = [p for p in probes.kept_packages(facts, run_tools) if "$" not in p]
     if kept and probes.package_family(facts) != "apt":
         raise PlanError(
@@ -288,8 +288,7 @@ def _distroless_node(
             note(
                 line,
                 f"left out of the distroless runtime: {', '.join(kept)}, which the original "
-                "installed; the builder stops if a native module links them or the app's "
-                "code runs one of their programs",
+                f"installed; the builder stops if {checked}",
                 flag="--runtime",
             )
         )
@@ -300,13 +299,29 @@ def _distroless_node(
             f"--runtime distroless: the build made state the runtime would recreate with a "
             f"shell ({made}); --runtime slim keeps it"
         )
-    notes.append(
-        note(
-            line,
-            "distroless Node.js has no shell, no npm and no package manager: `docker exec` "
-            "into it runs only node, and the program cannot start other programs",
-            flag="--runtime",
-        )
+    notes.append(note(line, lacks, flag="--runtime"))
+    return kept
+
+
+def _distroless_node(
+    facts: StageFacts,
+    run_tools: tuple[str, ...],
+    copies: list[CopyStep],
+    line: int,
+    notes: list[Finding],
+) -> list[str]:
+    """What a distroless Node.js runtime needs: the installed tree copied as it is, and
+    builder checks that the native modules and the programs the app runs need nothing it
+    lacks."""
+    kept = _distroless_interpreter(
+        facts,
+        run_tools,
+        copies,
+        line,
+        notes,
+        "distroless Node.js has no shell, no npm and no package manager: `docker exec` "
+        "into it runs only node, and the program cannot start other programs",
+        "a native module links them or the app's code runs one of their programs",
     )
     folders = [c.source for c in copies if c.source != probes.TREE_LIST]
     steps = [probes.native_modules_check(sorted(set(folders)))]

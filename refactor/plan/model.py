@@ -14,13 +14,19 @@ NON_ROOT = "65534:65534"
 class RuntimeBase:
     image: str
     family: str
-    """``alpine``, ``busybox``, ``scratch``, ``distroless``, ``slim``, ``interpreter`` or
-    ``custom``."""
+    """``alpine``, ``busybox``, ``scratch``, ``distroless``, ``slim``, ``interpreter``,
+    ``custom``, or ``distroless-node`` for Node.js on its distroless image."""
     has_shell: bool
     reason: str
     release_check: str | None = None
     """A Debian codename the builder must be on: the runtime was chosen for that release
     because the builder's tag does not name it."""
+    program: str | None = None
+    """Where the runtime has the interpreter the image's command runs (``/nodejs/bin/node``
+    on distroless, which has no PATH to find ``node`` by): the command names it so."""
+    entrypoint: tuple[str, ...] = ()
+    """What the base image's own ENTRYPOINT runs (``/nodejs/bin/node``): a CMD that ran the
+    same gives only its arguments."""
 
 
 @dataclass(frozen=True)

@@ -337,21 +337,17 @@ def tool_probe(
     # A compiled program on a minimal base runs only what its code runs (exec.Command,
     # Command::new); scripts and manifests beside its sources are not part of it.
     native = runtime != "same"
-    # Node.js on distroless: child_process calls name what the program runs.
-    node = runtime == "distroless-node"
-    js_names = " -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs'" if node else ""
-    js_calls = (
-        "|(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][\\\"'$b]$t[\\\"' $b]"
-        if node
-        else ""
-    )
+    # An interpreter on distroless: the calls that start programs name what it runs.
+    suffixes, calls = _DISTROLESS_CALLS.get(runtime, ((), ""))
+    interpreted = bool(suffixes)
+    call_names = "".join(f" -o -name '*.{s}'" for s in suffixes)
     lines = [
         "# Find out which programs the app's own code runs (a quoted command name in its",
         "# sources, exec.Command in Go, or a dependency that runs one, like mini_magick):",
         _TOOL_PROBE_OUTCOME.get(runtime, _TOOL_PROBE_OUTCOME["other"]),
         f"RUN set -e; mkdir -p {PROBE_DIR}; : > {PROBE_DIR}/runs; : > {PROBE_DIR}/sources; \\",
     ]
-    if not native or node:
+    if not native or interpreted:
         # A backtick (the escape character of `# escape=` files) made with printf.
         lines += ["    b=$(printf '\\140'); \\"]
     if not native:
@@ -359,7 +355,7 @@ def tool_probe(
             f"    {find} \\( {names} \\) -print 2>/dev/null > {PROBE_DIR}/sources || :; \\",
         ]
     lines += [
-        f"    {find} \\( -name '*.go' -o -name '*.rs'{js_names} \\) -print 2>/dev/null \\",
+        f"    {find} \\( -name '*.go' -o -name '*.rs'{call_names} \\) -print 2>/dev/null \\",
         f"      > {PROBE_DIR}/compiled || :; \\",
         f"    for t in {tools}; do \\",
         "      if { "
@@ -370,7 +366,7 @@ def tool_probe(
             f"          < {PROBE_DIR}/sources 2>/dev/null; \\\n        "
         )
         + 'xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
-        'Command::new[(])\\"$t\\"' + js_calls + '" \\',
+        'Command::new[(])\\"$t\\"' + (f"|{calls}" if calls else "") + '" \\',
         f"          < {PROBE_DIR}/compiled 2>/dev/null; }} | head -n1 | grep -q .; \\",
         f'      then echo "$t" >> {PROBE_DIR}/runs; fi; \\',
         "    done; \\",
@@ -433,8 +429,8 @@ def tool_probe(
             f"    done; touch {PROBE_DIR}/tools; sort -u -o {PROBE_DIR}/tools {PROBE_DIR}/tools",
         ]
     else:
-        shown = "distroless" if node else runtime
-        fix = "--runtime slim" if node else "--runtime alpine or --runtime slim"
+        shown = "distroless" if interpreted else runtime
+        fix = "--runtime slim" if interpreted else "--runtime alpine or --runtime slim"
         lines += [
             '      echo "dockerslim: the app runs $t, which the ' + shown + " runtime does not "
             f'have; rewrite with {fix}" >&2; exit 1; \\',
@@ -443,6 +439,14 @@ def tool_probe(
     return "\n".join(lines)
 
 
+# The sources of an interpreted program on distroless, and the calls in them that start a
+# program ($t): child_process in Node.js.
+_DISTROLESS_CALLS = {
+    "distroless-node": (
+        ("js", "mjs", "cjs"),
+        "(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][\\\"'$b]$t[\\\"' $b]",
+    ),
+}
 _TOOL_PROBE_OUTCOME = {
     "same": "# the packages that have them here stay in the runtime, by this release's names.",
     "alpine": "# alpine's packages of them go in the runtime stage.",
@@ -704,16 +708,28 @@ DISTROLESS_CC_LIBRARIES = (
 )
 
 
+def _links_only(comment: str, listing: str, allowed: tuple[str, ...], lacking: str) -> str:
+    """The builder step that fails the build, naming ``--runtime slim``, when a line of
+    ``listing`` (a pipeline of ``ldd`` output) names a library none of ``allowed`` matches;
+    ``lacking`` says what links them."""
+    grep = " ".join(f"-e {shlex.quote(name)}" for name in allowed)
+    return (
+        f"# {comment}\n"
+        f"RUN extra=$({listing} | grep -v {grep} || :); \\\n"
+        f'    [ -z "$extra" ] || {{ echo "dockerslim: {lacking}: $extra; pass --runtime slim" '
+        ">&2; exit 1; }"
+    )
+
+
 def distroless_check(binaries: list[str]) -> str:
     """The builder step that fails the build when a binary links a library distroless/cc
     does not ship (the choice was made from the file; the binary has the last word)."""
-    allowed = " ".join(f"-e {shlex.quote(name)}" for name in DISTROLESS_CC_LIBRARIES)
     quoted = " ".join(shlex.quote(b) for b in binaries)
-    return (
-        "# The runtime is distroless/cc: check that the program links nothing else.\n"
-        f"RUN extra=$(ldd {quoted} 2>/dev/null | grep '=>' | grep -v {allowed} || :); \\\n"
-        '    [ -z "$extra" ] || { echo "dockerslim: the program links libraries distroless/cc '
-        'lacks: $extra; pass --runtime slim" >&2; exit 1; }'
+    return _links_only(
+        "The runtime is distroless/cc: check that the program links nothing else.",
+        f"ldd {quoted} 2>/dev/null | grep '=>'",
+        DISTROLESS_CC_LIBRARIES,
+        "the program links libraries distroless/cc lacks",
     )
 
 
@@ -721,17 +737,13 @@ def native_modules_check(folders: list[str]) -> str:
     """The builder step that fails the build when a native Node.js module (``*.node``) of the
     app links a library that distroless Node.js lacks (it has glibc, the C++ runtime, zlib
     and what node itself loads)."""
-    allowed = " ".join(
-        f"-e {shlex.quote(name)}" for name in (*DISTROLESS_CC_LIBRARIES, "libz.so", "libnode.so")
-    )
     quoted = " ".join(_shell_path(f) for f in folders)
-    return (
-        "# The runtime is distroless Node.js: check that native modules link nothing else.\n"
-        f"RUN extra=$(find {quoted} -name '*.node' -type f 2>/dev/null \\\n"
-        "      | while read -r f; do ldd \"$f\" 2>/dev/null || :; done | grep '=>' \\\n"
-        f"      | grep -v {allowed} || :); \\\n"
-        '    [ -z "$extra" ] || { echo "dockerslim: native modules link libraries distroless '
-        'Node.js lacks: $extra; pass --runtime slim" >&2; exit 1; }'
+    return _links_only(
+        "The runtime is distroless Node.js: check that native modules link nothing else.",
+        f"find {quoted} -name '*.node' -type f 2>/dev/null \\\n"
+        "      | while read -r f; do ldd \"$f\" 2>/dev/null || :; done | grep '=>'",
+        (*DISTROLESS_CC_LIBRARIES, "libz.so", "libnode.so"),
+        "native modules link libraries distroless Node.js lacks",
     )
 
 
