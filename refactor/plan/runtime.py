@@ -208,6 +208,8 @@ def choose_runtime(
         reason = f"the same interpreter as {facts.image.text}, without its build tools"
         if options.runtime == "distroless" and build.ecosystem == "node":
             return node_distroless(facts, line), notes
+        if options.runtime == "distroless" and build.ecosystem == "java":
+            return java_distroless(facts, line, notes), notes
         if options.runtime not in {"auto", "slim"}:
             notes.append(
                 note(
@@ -407,6 +409,78 @@ def node_distroless(facts: StageFacts, line: int) -> RuntimeBase:
         None if codename else "bookworm",
         program=DISTROLESS_NODE,
         entrypoint=(DISTROLESS_NODE,),
+    )
+
+
+# The distroless Java images Google publishes (Debian 12), for a JDK without jlink.
+DISTROLESS_JAVA_IMAGES = {
+    17: "gcr.io/distroless/java17-debian12",
+    21: "gcr.io/distroless/java21-debian12",
+}
+DISTROLESS_JAVA = "/usr/bin/java"
+"""Where java is in the distroless Java images, whose ENTRYPOINT is ``java -jar``."""
+JLINKED_JAVA = "/opt/java"
+"""Where the runtime stage has the Java runtime jlink made in the builder."""
+JLINK_MAJOR = 9
+"""The first JDK with jlink and jdeps' module options."""
+
+
+def java_distroless(facts: StageFacts, line: int, notes: list[Finding]) -> RuntimeBase:
+    """distroless/cc with a Java runtime that jlink makes in the builder from the modules
+    the app uses; for a JDK without jlink, the distroless Java image of the same major when
+    there is one. Otherwise, or when the program needs a shell or a user distroless lacks,
+    a PlanError saying why and naming ``--runtime slim``."""
+    ref = facts.image
+    if ref.is_alpine:
+        raise _refusal(
+            f"{ref.text} is alpine (musl), and the Java runtime its jlink makes would need "
+            "musl; distroless is glibc, so the builder must be a Debian or Ubuntu JDK image"
+        )
+    found = img.java_major(ref)
+    if not found or not found.isdigit():
+        raise _refusal(f"the Java version of {ref.text} is not known")
+    major = int(found)
+    if not facts.info.is_toolchain:
+        raise _refusal(f"{ref.text} is a JRE, without the jlink that makes a runtime")
+    # The jlinked runtime's bin is on the PATH the runtime stage sets, and the distroless
+    # Java images have /usr/bin/java.
+    _distroless_command(facts, "java", frozenset({"java"}))
+    if major >= JLINK_MAJOR:
+        return RuntimeBase(
+            "gcr.io/distroless/cc-debian12",
+            "distroless-jlink",
+            False,
+            f"distroless/cc and a Java {major} runtime that jlink made of the app's modules",
+            program=f"{JLINKED_JAVA}/bin/java",
+        )
+    image = DISTROLESS_JAVA_IMAGES.get(major)
+    if image is None:
+        known = ", ".join(str(m) for m in DISTROLESS_JAVA_IMAGES)
+        raise _refusal(
+            f"Java {major} has no jlink to make a runtime with, and distroless Java images "
+            f"exist for Java {known}, not {major}"
+        )
+    argv = facts.program
+    if facts.entrypoint is None and argv[1:2] != ("-jar",):
+        raise _refusal(
+            f"the distroless Java image's ENTRYPOINT runs 'java -jar', and the image's CMD "
+            f"runs {' '.join(argv)!r}"
+        )
+    notes.append(
+        note(
+            line,
+            f"Java {major} has no jlink: the runtime is the distroless Java {major} image, "
+            "with its whole JRE",
+            flag="--runtime",
+        )
+    )
+    return RuntimeBase(
+        image,
+        "distroless-java",
+        False,
+        f"distroless Java {major}: a JRE and the libraries it loads, no shell",
+        program=DISTROLESS_JAVA,
+        entrypoint=(DISTROLESS_JAVA, "-jar"),
     )
 
 

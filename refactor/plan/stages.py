@@ -254,7 +254,11 @@ def build_plan(analysis: Analysis) -> StagePlan:
             escape_continuations(_linked(s) if options.buildkit else s, escape) for s in setup
         ),
         carried=tuple(carried),
-        runtime_env=(*build.runtime_env, *_path_env(facts, build, runtime, copies)),
+        runtime_env=(
+            *build.runtime_env,
+            *received.env,
+            *_path_env(facts, build, runtime, copies),
+        ),
         copies=tuple(copies),
         after_copies=tuple(escape_continuations(s, escape) for s in received.after_copies),
         user=user_line,
@@ -285,10 +289,11 @@ def _program_instruction(facts: StageFacts) -> Instruction | None:
 def _for_distroless(
     ins: Instruction, argv: tuple[str, ...], runtime: RuntimeBase
 ) -> tuple[str, tuple[str, ...]]:
-    """The command with the interpreter named by its path on distroless, which has no PATH
-    to look ``node`` up in; a CMD that runs what the image's ENTRYPOINT already runs keeps
-    only its arguments: ``CMD ["node", "server.js"]`` becomes ``CMD ["server.js"]`` on
-    distroless Node.js."""
+    """The command with the interpreter named by its path in the runtime (distroless Node.js
+    does not have ``node`` on its PATH); a CMD that runs what the image's ENTRYPOINT already
+    runs keeps only its arguments: ``CMD ["node", "server.js"]`` becomes ``CMD
+    ["server.js"]`` on distroless Node.js, ``CMD ["java", "-jar", "app.jar"]`` becomes
+    ``CMD ["app.jar"]`` on distroless Java."""
     assert runtime.program is not None
     keyword = ins.raw.lstrip().split(None, 1)[0]
     own = (runtime.program, *argv[1:])
