@@ -79,15 +79,11 @@ def _smoke(app_dir: Path) -> tuple[list[str], str]:
 
 @pytest.mark.parametrize("app_dir", _apps("node-*"))
 def test_node_app_on_distroless(app_dir: Path, tmp_path: Path, docker, record_figures) -> None:
-    name = app_dir.name
-    app = _copy_app(app_dir, tmp_path / "app")
-    rewritten = tmp_path / "Dockerfile.distroless"
-    if name in REFUSED:
-        _refused(app / "Dockerfile", rewritten, REFUSED[name])
+    rewritten = _rewritten(app_dir, tmp_path, REFUSED)
+    if rewritten is None:
         return
-    _rewrite(app / "Dockerfile", rewritten, ["--runtime", "distroless"])
-    text = rewritten.read_text()
-    assert "\nFROM gcr.io/distroless/nodejs18-debian12\n" in text
+    assert "\nFROM gcr.io/distroless/nodejs18-debian12\n" in rewritten.read_text()
+    name, app = app_dir.name, rewritten.parent / "app"
     if name in STOPS:
         with pytest.raises(BuildFailed) as failed:
             docker.build(rewritten, app, docker.tag(name, "distroless"))
@@ -100,18 +96,26 @@ def test_node_app_on_distroless(app_dir: Path, tmp_path: Path, docker, record_fi
 
 @pytest.mark.parametrize("app_dir", _apps("java-*"))
 def test_java_app_on_distroless(app_dir: Path, tmp_path: Path, docker, record_figures) -> None:
-    name = app_dir.name
-    app = _copy_app(app_dir, tmp_path / "app")
-    rewritten = tmp_path / "Dockerfile.distroless"
-    if name in JAVA_REFUSED:
-        _refused(app / "Dockerfile", rewritten, JAVA_REFUSED[name])
+    rewritten = _rewritten(app_dir, tmp_path, JAVA_REFUSED)
+    if rewritten is None:
         return
-    _rewrite(app / "Dockerfile", rewritten, ["--runtime", "distroless"])
     text = rewritten.read_text()
     assert "\nFROM gcr.io/distroless/cc-debian12\n" in text and "jlink" in text
-    ratio = _built_and_run(app_dir, app, rewritten, docker, record_figures)
-    if name == "java-jar":
+    ratio = _built_and_run(app_dir, rewritten.parent / "app", rewritten, docker, record_figures)
+    if app_dir.name == "java-jar":
         assert ratio <= JAVA_JAR_RATIO, ratio
+
+
+def _rewritten(app_dir: Path, tmp_path: Path, refused: dict[str, str]) -> Path | None:
+    """The app copied to ``tmp_path/app`` and rewritten with --runtime distroless beside it;
+    ``None`` for an app in ``refused``, once the rewrite has refused it with its reason."""
+    app = _copy_app(app_dir, tmp_path / "app")
+    rewritten = tmp_path / "Dockerfile.distroless"
+    if app_dir.name in refused:
+        _refused(app / "Dockerfile", rewritten, refused[app_dir.name])
+        return None
+    _rewrite(app / "Dockerfile", rewritten, ["--runtime", "distroless"])
+    return rewritten
 
 
 def _built_and_run(app_dir: Path, app: Path, rewritten: Path, docker, record_figures) -> float:
