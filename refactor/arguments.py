@@ -12,7 +12,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dockerslim_refactor import __version__, api
-from dockerslim_refactor.options import LINKAGE_CHOICES, RUNTIME_CHOICES, OptionError, Options
+from dockerslim_refactor.options import (
+    LINKAGE_CHOICES,
+    RUNTIME_CHOICES,
+    OptionError,
+    Options,
+    java_module_list,
+)
 
 if TYPE_CHECKING:
     from dockerslim_refactor.config import Config, ConfigFinder, Settings
@@ -105,6 +111,15 @@ def add_rewrite_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="keep a command that runs through the toolchain ('cargo run --release', "
         "'npm start') as written; by default the built program runs directly",
+    )
+    group.add_argument(
+        "--java-modules",
+        action="append",
+        default=[],
+        metavar="MODULE[,MODULE]",
+        help="with --runtime distroless: Java modules the runtime made with jlink also gets "
+        "(modules loaded by name, which jdeps cannot see, like jdk.localedata; repeatable, "
+        "added to the configuration's)",
     )
     group.add_argument(
         "--no-strip",
@@ -218,6 +233,12 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
     disabled = {code.upper() for code in args.disable}
     if settings and settings.disable:
         disabled.update(settings.disable)
+    modules = list(settings.java_modules or ()) if settings else []
+    for text in args.java_modules:
+        try:
+            modules += java_module_list(text)
+        except OptionError as err:
+            raise api.UsageError(f"{PROG}: --{err}") from None
     return Options(
         runtime=runtime,
         runtime_image=args.runtime_image,
@@ -227,6 +248,7 @@ def options_from(args: argparse.Namespace, settings: Settings | None = None) -> 
         runtime_packages=tuple(args.runtime_package),
         non_root=non_root,
         keep_command=keep_command,
+        java_modules=tuple(dict.fromkeys(modules)),
         linkage=args.linkage,
         split_chains=not args.no_split,
         strip=not args.no_strip,

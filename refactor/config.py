@@ -32,6 +32,7 @@ KEYS = (
     "non-root",
     "keep-root",
     "keep-command",
+    "java-modules",
 )
 
 
@@ -69,6 +70,7 @@ class Settings:
     rules_version: int | None = None
     non_root: bool | None = None
     keep_command: bool | None = None
+    java_modules: tuple[str, ...] | None = None
 
     def updated(self, other: Settings) -> Settings:
         """These settings with every key ``other`` sets replaced."""
@@ -190,7 +192,7 @@ def _key(where: str, key: str) -> str:
 
 def _settings(shown: str, where: str, table: Mapping[str, Any]) -> Settings:
     from dockerslim_refactor.document import stage_name_pattern
-    from dockerslim_refactor.options import RUNTIME_CHOICES
+    from dockerslim_refactor.options import JAVA_MODULE, RUNTIME_CHOICES
     from dockerslim_refactor.ruleset import FAIL_LEVELS, RULE_SETS
 
     def fail(key: str, message: str) -> ConfigError:
@@ -241,6 +243,13 @@ def _settings(shown: str, where: str, table: Mapping[str, Any]) -> Settings:
         if not isinstance(value, bool):
             raise fail("keep-command", f"{value!r}: use true or false")
         values["keep_command"] = value
+    if "java-modules" in table:
+        value = table["java-modules"]
+        if not isinstance(value, list) or not all(
+            isinstance(m, str) and JAVA_MODULE.fullmatch(m) for m in value
+        ):
+            raise fail("java-modules", 'use a list of Java module names, like ["jdk.localedata"]')
+        values["java_modules"] = tuple(value)
     return Settings(**values)
 
 

@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 RUNTIME_CHOICES = ("auto", "alpine", "busybox", "scratch", "distroless", "slim")
 LINKAGE_CHOICES = ("auto", "static", "dynamic")
 RESERVED_STAGE_NAMES = frozenset({"scratch", "context"})
+JAVA_MODULE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*")
+"""A Java module name (``jdk.localedata``)."""
 
 
 class OptionError(ValueError):
     """Options that contradict each other or the file; a usage error, not a rewrite reason."""
+
+
+def java_module_list(text: str) -> tuple[str, ...]:
+    """``a,b`` (or ``a b``) as module names; raises :class:`OptionError` for anything else."""
+    names = tuple(n for n in re.split(r"[,\s]+", text) if n)
+    bad = [n for n in names if not JAVA_MODULE.fullmatch(n)]
+    if bad or not names:
+        raise OptionError(
+            f"java-modules {text!r}: give Java module names separated by commas, like "
+            "jdk.localedata,java.naming"
+        )
+    return names
 
 
 @dataclass(frozen=True)
@@ -32,6 +47,9 @@ class Options:
     keep_command: bool = False
     """Keep a command that builds or runs through the toolchain (``cargo run``, ``npm start``)
     as written, instead of running the built program directly."""
+    java_modules: tuple[str, ...] = ()
+    """Java modules the runtime jlink makes with ``--runtime distroless`` gets besides those
+    jdeps finds (``jdk.localedata``: modules a program loads by name)."""
     linkage: str = "auto"
     """``static`` links native programs statically, ``dynamic`` keeps the build as written."""
     strip: bool = True

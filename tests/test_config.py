@@ -74,7 +74,8 @@ def test_load_toml(work: Path) -> None:
     path = write(
         work / CONFIG_NAME,
         'runtime = "distroless"\nstage-name = "build"\ndisable = ["dsr002"]\n'
-        'fail-level = "warning"\nrules-version = 1\nnon-root = true\nkeep-command = true\n',
+        'fail-level = "warning"\nrules-version = 1\nnon-root = true\nkeep-command = true\n'
+        'java-modules = ["jdk.localedata"]\n',
     )
     config = load(path)
     assert config.settings == Settings(
@@ -85,6 +86,7 @@ def test_load_toml(work: Path) -> None:
         rules_version=1,
         non_root=True,
         keep_command=True,
+        java_modules=("jdk.localedata",),
     )
 
 
@@ -113,6 +115,10 @@ def test_load_pyproject_table(work: Path) -> None:
         pytest.param("non-root = 'yes'\n", "non-root: 'yes': use true or false", id="non-root"),
         pytest.param("keep-root = 'yes'\n", "keep-root: 'yes': use true or false", id="keep"),
         pytest.param("keep-command = 1\n", "keep-command: 1: use true or false", id="keep-command"),
+        pytest.param(
+            "java-modules = 'jdk.localedata'\n", "java-modules: use a list", id="java-modules"
+        ),
+        pytest.param("java-modules = ['a b']\n", "java-modules: use a list", id="module-name"),
         pytest.param("[[overrides]]\nruntime = 'alpine'\n", "paths must be a list", id="paths"),
         pytest.param(
             "[[overrides]]\npaths = ['a']\nfoo = 1\n", "unknown key 'foo'", id="override-key"
@@ -272,6 +278,22 @@ def test_keep_command_from_config_and_flag(work: Path, run: Run) -> None:
     assert out == CARGO_RUN  # left alone: cargo run needs the toolchain
     _, out, _ = run("Dockerfile", "-q", "--no-keep-command")
     assert 'CMD ["/src/target/release/app"]' in out
+
+
+JAVA_JAR = (
+    "FROM eclipse-temurin:17-jdk\nWORKDIR /app\nCOPY . .\n"
+    "RUN javac -d out Main.java && jar --create --file app.jar -C out .\n"
+    'ENTRYPOINT ["java", "-jar", "app.jar"]\n'
+)
+
+
+def test_java_modules_from_config_and_flags_add_up(work: Path, run: Run) -> None:
+    write(work / "Dockerfile", JAVA_JAR)
+    write(work / CONFIG_NAME, 'runtime = "distroless"\njava-modules = ["jdk.localedata"]\n')
+    _, out, _ = run("Dockerfile", "-q", "--java-modules", "jdk.charsets,java.naming")
+    assert 'mods="$mods,jdk.localedata,jdk.charsets,java.naming"' in out
+    code, _, err = run("Dockerfile", "-q", "--java-modules", "not,a module!")
+    assert code == 2 and "--java-modules 'not,a module!'" in err
 
 
 def test_the_first_releases_keep_root_setting_still_reads(work: Path, run: Run) -> None:

@@ -81,6 +81,17 @@ def test_kept_packages_are_left_out_after_a_builder_check() -> None:
             "recreate with a shell",
             id="state-to-recreate",
         ),
+        pytest.param(
+            node_file(extra="HEALTHCHECK --interval=5s CMD curl -f http://localhost/ || exit 1\n"),
+            "the HEALTHCHECK runs a shell",
+            id="healthcheck-shell",
+        ),
+        pytest.param(
+            # Docker looks the program up on the PATH, and /nodejs/bin is not on it.
+            node_file(extra='HEALTHCHECK CMD ["node", "healthcheck.js"]\n'),
+            "the HEALTHCHECK runs node, which distroless does not have on its PATH",
+            id="healthcheck-node",
+        ),
     ],
 )
 def test_what_distroless_cannot_run_is_refused_with_the_flag(text: str, why: str) -> None:

@@ -718,3 +718,126 @@ def test_strip_runs_on_the_binaries_that_exist_right_after_the_build() -> None:
     assert "RUN strip /src/hello\n" in builder
     assert builder.index("RUN strip /src/hello") < builder.index("RUN cp hello /")
     assert "COPY --from=builder /hello /hello" in result.output
+
+
+def _stubbed(tmp_path, folder: str, stubs: dict[str, str]) -> dict[str, str]:
+    """An environment whose PATH finds ``stubs`` (name -> sh body) in ``tmp_path/folder``."""
+    where = tmp_path / folder
+    where.mkdir(parents=True)
+    for name, body in stubs.items():
+        (where / name).write_text("#!/bin/sh\n" + body)
+        (where / name).chmod(0o755)
+    return {**os.environ, "PATH": f"{where}{os.pathsep}{os.environ['PATH']}"}
+
+
+def _run_step(step: str, work, env: dict[str, str]):
+    import shutil
+    import subprocess
+
+    body = step.split("\nRUN ", 1)[1].replace(probes.PROBE_DIR, str(work)).replace("\\\n", "")
+    shell = shutil.which("sh")
+    return subprocess.run([shell, "-c", body], capture_output=True, text=True, env=env)
+
+
+def _jdk(tmp_path, modules: str, jdeps: str = 'echo "$JDEPS_OUT"'):
+    """A stand-in JDK: jdeps prints $JDEPS_OUT, jar lists what the jar file holds, java lists
+    ``modules``, jlink writes its arguments to a file."""
+    return _stubbed(
+        tmp_path,
+        "jdk/bin",
+        {
+            "jdeps": jdeps + "\n",
+            "jar": 'cat "$2"\n',
+            "java": f"printf '{modules}'\n",
+            "jlink": f'echo "$@" > {tmp_path}/jlink-args\n',
+        },
+    )
+
+
+def test_java_runtime_step_lists_the_modules_jlink_links(tmp_path) -> None:
+    app = tmp_path / "app"
+    (app / "lib").mkdir(parents=True)
+    (app / "app.jar").write_text("demo/Main.class\n")
+    (app / "lib" / "dep.jar").write_text("dep/X.class\n")
+    step = probes.java_runtime_step([str(app / "app.jar"), str(app / "lib")], 17, ("jdk.x",))
+    # The JDK has jdk.zipfs but not jdk.crypto.ec (newer JDKs moved it into java.base).
+    env = {**_jdk(tmp_path, "java.base@17\\njdk.zipfs@17\\n"), "JDEPS_OUT": "java.base,java.naming"}
+    proc = _run_step(step, tmp_path / "dslim", env)
+    assert proc.returncode == 0, proc.stderr
+    args = (tmp_path / "jlink-args").read_text().split()
+    assert args[:2] == ["--add-modules", "java.base,java.naming,jdk.naming.dns,jdk.zipfs,jdk.x"]
+    assert "--strip-java-debug-attributes" in args and "--compress=2" in args
+    assert args[-2:] == ["--output", str(tmp_path / "dslim" / "java")]
+    # A fat jar's nested jars: all of Java SE, said out loud.
+    (app / "app.jar").write_text("BOOT-INF/lib/dep.jar\n")
+    proc = _run_step(step, tmp_path / "dslim", env)
+    assert proc.returncode == 0, proc.stderr
+    assert "jdeps could not list the modules" in proc.stderr and "holds jars" in proc.stderr
+    mods = (tmp_path / "jlink-args").read_text().split()[1]
+    assert mods == "java.se,jdk.unsupported,jdk.naming.dns,jdk.zipfs,jdk.x"
+
+
+def test_java_runtime_step_stops_without_jlink_or_the_jar(tmp_path) -> None:
+    import shutil
+
+    step = probes.java_runtime_step([str(tmp_path / "missing.jar")], 11)
+    assert "--strip-debug" in step and "--strip-java-debug-attributes" not in step
+    env = _jdk(tmp_path, "java.base@11\\n")
+    proc = _run_step(step, tmp_path / "dslim", env)
+    assert proc.returncode == 1 and "missing.jar was not built" in proc.stderr
+    # A PATH with mkdir and no jlink.
+    (tmp_path / "jdk" / "bin" / "jlink").unlink()
+    (tmp_path / "jdk" / "bin" / "mkdir").symlink_to(shutil.which("mkdir"))
+    proc = _run_step(step, tmp_path / "dslim", {**env, "PATH": f"{tmp_path}/jdk/bin"})
+    assert proc.returncode == 1 and "no jlink; pass --runtime slim" in proc.stderr
+
+
+def test_java_runtime_check_stops_on_a_library_distroless_lacks(tmp_path) -> None:
+    java = tmp_path / "dslim" / "java"
+    (java / "lib" / "server").mkdir(parents=True)
+    (java / "bin").mkdir()
+    (java / "bin" / "java").write_text("GLIBC_2.2.5 GLIBC_2.34\n")
+    for name in ("libjava.so", "server/libjvm.so", "libfontmanager.so"):
+        (java / "lib" / name).write_text("")
+    # ldd's answers: the JVM's own libjvm.so (not found from lib/) and glibc are fine.
+    env = _stubbed(
+        tmp_path,
+        "stubs",
+        {
+            "ldd": 'case "$1" in *libfontmanager.so) echo "libfreetype.so.6 => not found" ;;\n'
+            '*libextra.so) echo "libpng16.so.16 => /usr/lib/libpng16.so.16 (0x1)" ;;\n'
+            '*) echo "libjvm.so => not found"; echo "libc.so.6 => /lib/libc.so.6 (0x1)" ;;\n'
+            "esac\n"
+        },
+    )
+    check = probes.java_runtime_check()
+    proc = _run_step(check, tmp_path / "dslim", env)
+    # java.desktop's font library only warns: it loads when the program renders text.
+    assert proc.returncode == 0, proc.stderr
+    assert "java.desktop links libfreetype.so.6, which distroless/cc lacks" in proc.stderr
+    (java / "lib" / "libextra.so").write_text("")
+    proc = _run_step(check, tmp_path / "dslim", env)
+    assert proc.returncode == 1
+    assert "links libraries distroless/cc lacks: libpng16.so.16; pass --runtime slim" in (
+        proc.stderr
+    )
+    (java / "lib" / "libextra.so").unlink()
+    (java / "bin" / "java").write_text("GLIBC_2.38\n")
+    proc = _run_step(check, tmp_path / "dslim", env)
+    assert proc.returncode == 1 and "needs glibc 2.38, newer than distroless/cc's 2.36" in (
+        proc.stderr
+    )
+
+
+def test_java_tool_probe_finds_process_builder(tmp_path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "Scm.java").write_text('var p = new ProcessBuilder("git", "log").start();\n')
+    step = probes.tool_probe([str(app)], "", "distroless-jlink")
+    env = _stubbed(tmp_path, "stubs", {"git": "exit 0\n"})
+    proc = _run_step(step, tmp_path / "dslim", env)
+    assert proc.returncode == 1
+    assert "the app runs git, which the distroless runtime does not have" in proc.stderr
+    (app / "Scm.java").write_text('String name = "git";\n')  # a word, not a program it runs
+    proc = _run_step(step, tmp_path / "dslim", env)
+    assert proc.returncode == 0, proc.stderr

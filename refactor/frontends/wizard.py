@@ -735,6 +735,8 @@ def equivalent_command(
         words.append("--non-root")
     if options.keep_command:
         words.append("--keep-command")
+    if options.java_modules:
+        words += ["--java-modules", ",".join(options.java_modules)]
     if not options.strip:
         words.append("--no-strip")
     if not options.split_chains:

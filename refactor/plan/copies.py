@@ -6,6 +6,7 @@ from __future__ import annotations
 import posixpath
 from dataclasses import dataclass
 
+from dockerslim_refactor.analysis.images import DEFAULT_PATH
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
     RUN_TOOL_PACKAGES,
@@ -17,7 +18,12 @@ from dockerslim_refactor.document import Instruction
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.plan import probes
 from dockerslim_refactor.plan.model import CopyStep, PlanError, RuntimeBase, note
-from dockerslim_refactor.plan.runtime import _INSTALLABLE, runtime_needs, with_extra_packages
+from dockerslim_refactor.plan.runtime import (
+    _INSTALLABLE,
+    JLINKED_JAVA,
+    runtime_needs,
+    with_extra_packages,
+)
 
 
 def runtime_copies(facts: StageFacts, build: BuildInfo, after_line: int) -> set[Instruction]:
@@ -95,6 +101,8 @@ class RuntimeFiles:
     builder_steps: list[str]
     """Added to the builder after the build: the release check, the library probe."""
     notes: list[Finding]
+    env: tuple[tuple[str, str], ...] = ()
+    """ENV of the runtime stage for what it gets (``JAVA_HOME`` of a jlinked Java)."""
 
 
 NATIVE = frozenset({"go", "rust", "c", "generic"})
@@ -262,24 +270,28 @@ def runtime_files(
         if sources:
             # No package manager there: a program whose code runs git stops the build.
             builder_steps.append(probes.tool_probe(sources, "", family))
+    env: tuple[tuple[str, str], ...] = ()
     if family == "distroless-node":
         builder_steps += _distroless_node(facts, needs.tools, copies, line, notes)
-    return RuntimeFiles(setup, copies, after, builder_steps, notes)
+    elif family in {"distroless-java", "distroless-jlink"}:
+        steps, env = _distroless_java(facts, runtime, options, needs.tools, copies, line, notes)
+        builder_steps += steps
+    return RuntimeFiles(setup, copies, after, builder_steps, notes, env)
 
 
-def _distroless_node(
+def _distroless_interpreter(
     facts: StageFacts,
     run_tools: tuple[str, ...],
     copies: list[CopyStep],
     line: int,
     notes: list[Finding],
+    lacks: str,
+    checked: str,
 ) -> list[str]:
-    """What a distroless Node.js runtime needs, which has no shell to RUN anything: nothing
-    to install and no state to recreate (else a PlanError names ``--runtime slim``), the
-    installed tree copied as it is, and builder checks that the native modules and the
-    programs the app runs need nothing it lacks."""
-    # What the original installed cannot be installed there: left out, once the builder has
-    # checked that no native module links it and the app's code runs none of its programs.
+    """What an interpreter's distroless runtime allows, which has no shell to RUN anything:
+    nothing to install and no state to recreate (else a PlanError names ``--runtime slim``),
+    and a note of what it ``lacks``. Returns the packages the original installed, which the
+    runtime leaves out once the builder has ``checked`` that the app needs none of them."""
     kept = [p for p in probes.kept_packages(facts, run_tools) if "$" not in p]
     if kept and probes.package_family(facts) != "apt":
         raise PlanError(
@@ -291,8 +303,7 @@ def _distroless_node(
             note(
                 line,
                 f"left out of the distroless runtime: {', '.join(kept)}, which the original "
-                "installed; the builder stops if a native module links them or the app's "
-                "code runs one of their programs",
+                f"installed; the builder stops if {checked}",
                 flag="--runtime",
             )
         )
@@ -303,13 +314,29 @@ def _distroless_node(
             f"--runtime distroless: the build made state the runtime would recreate with a "
             f"shell ({made}); --runtime slim keeps it"
         )
-    notes.append(
-        note(
-            line,
-            "distroless Node.js has no shell, no npm and no package manager: `docker exec` "
-            "into it runs only node, and the program cannot start other programs",
-            flag="--runtime",
-        )
+    notes.append(note(line, lacks, flag="--runtime"))
+    return kept
+
+
+def _distroless_node(
+    facts: StageFacts,
+    run_tools: tuple[str, ...],
+    copies: list[CopyStep],
+    line: int,
+    notes: list[Finding],
+) -> list[str]:
+    """What a distroless Node.js runtime needs: the installed tree copied as it is, and
+    builder checks that the native modules and the programs the app runs need nothing it
+    lacks."""
+    kept = _distroless_interpreter(
+        facts,
+        run_tools,
+        copies,
+        line,
+        notes,
+        "distroless Node.js has no shell, no npm and no package manager: `docker exec` "
+        "into it runs only node, and the program cannot start other programs",
+        "a native module links them or the app's code runs one of their programs",
     )
     folders = [c.source for c in copies if c.source != probes.TREE_LIST]
     steps = [probes.native_modules_check(sorted(set(folders)))]
@@ -317,6 +344,80 @@ def _distroless_node(
     if sources:
         steps.append(probes.tool_probe(sources, "", "distroless-node", tuple(kept)))
     return steps
+
+
+def _distroless_java(
+    facts: StageFacts,
+    runtime: RuntimeBase,
+    options: Options,
+    run_tools: tuple[str, ...],
+    copies: list[CopyStep],
+    line: int,
+    notes: list[Finding],
+) -> tuple[list[str], tuple[tuple[str, str], ...]]:
+    """What a Java program on distroless needs: on distroless/cc, the Java runtime jlink
+    makes in the builder of the modules the app uses (copied first, with ``JAVA_HOME`` and
+    ``PATH`` naming it) and the check that it links nothing distroless/cc lacks; and the
+    check that the app's code runs no other program. Returns the builder steps and the
+    runtime's environment."""
+    from dockerslim_refactor.analysis.ecosystems.java import runtime_modules
+
+    jlinked = runtime.family == "distroless-jlink"
+    lacks = (
+        "distroless has no shell and no package manager: `docker exec` into it runs only "
+        "java, and the program cannot start other programs"
+    )
+    steps: list[str] = []
+    env: tuple[tuple[str, str], ...] = ()
+    if jlinked:
+        found = runtime_modules(facts)
+        modules = tuple(dict.fromkeys([m for m, _ in found] + list(options.java_modules)))
+        others = [f"{m} {why}" for m, why in _LOADED_BY_NAME if m not in modules]
+        lacks += (
+            "; its Java runtime has only the modules jdeps finds in the app and those it "
+            "loads by name that the builder adds (TLS's jdk.crypto.ec, jdk.zipfs, "
+            "jdk.naming.dns with JNDI"
+            + "".join(f", {m} for {why}" for m, why in found)
+            + ")"
+            + (
+                f"; a program that loads another one ({', '.join(others)}) needs --java-modules"
+                if others
+                else ""
+            )
+        )
+        paths = sorted({c.source for c in copies})
+        steps += [
+            probes.java_runtime_step(paths, _java_major(facts), modules),
+            probes.java_runtime_check(),
+        ]
+        copies.insert(0, CopyStep(probes.JAVA_STAGE, JLINKED_JAVA))
+        env = (("JAVA_HOME", JLINKED_JAVA), ("PATH", f"{JLINKED_JAVA}/bin:{DEFAULT_PATH}"))
+    elif options.java_modules:
+        notes.append(
+            note(
+                line,
+                f"--java-modules {','.join(options.java_modules)} has no effect: the "
+                "distroless Java image has a whole JRE",
+                flag="--java-modules",
+            )
+        )
+    kept = _distroless_interpreter(
+        facts, run_tools, copies, line, notes, lacks, "the app's code runs one of their programs"
+    )
+    sources = _source_folders(facts)
+    if sources:
+        steps.append(probes.tool_probe(sources, "", runtime.family, tuple(kept)))
+    return steps, env
+
+
+# Modules a Java program may load by name that the Dockerfile cannot tell of.
+_LOADED_BY_NAME = (("jdk.localedata", "for other locales"), ("jdk.charsets", "for more charsets"))
+
+
+def _java_major(facts: StageFacts) -> int:
+    from dockerslim_refactor.analysis.images import java_major
+
+    return int(java_major(facts.image) or 0)
 
 
 def _native_sources_unknown(facts: StageFacts) -> bool:

@@ -14,13 +14,21 @@ NON_ROOT = "65534:65534"
 class RuntimeBase:
     image: str
     family: str
-    """``alpine``, ``busybox``, ``scratch``, ``distroless``, ``slim``, ``interpreter`` or
-    ``custom``."""
+    """``alpine``, ``busybox``, ``scratch``, ``distroless``, ``slim``, ``interpreter``,
+    ``custom``, or for an interpreter on distroless ``distroless-node``, ``distroless-java``
+    (the distroless Java image) and ``distroless-jlink`` (distroless/cc with a Java runtime
+    jlink made for the app)."""
     has_shell: bool
     reason: str
     release_check: str | None = None
     """A Debian codename the builder must be on: the runtime was chosen for that release
     because the builder's tag does not name it."""
+    program: str | None = None
+    """Where the runtime has the interpreter the image's command runs (``/nodejs/bin/node``,
+    which is not on distroless Node.js's PATH): the command names it so."""
+    entrypoint: tuple[str, ...] = ()
+    """What the base image's own ENTRYPOINT runs (``/usr/bin/java -jar``): a CMD that ran
+    the same gives only its arguments."""
 
 
 @dataclass(frozen=True)

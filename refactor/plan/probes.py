@@ -380,21 +380,17 @@ def tool_probe(
     # A compiled program on a minimal base runs only what its code runs (exec.Command,
     # Command::new); scripts and manifests beside its sources are not part of it.
     native = runtime != "same"
-    # Node.js on distroless: child_process calls name what the program runs.
-    node = runtime == "distroless-node"
-    js_names = " -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs'" if node else ""
-    js_calls = (
-        "|(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][\\\"'$b]$t[\\\"' $b]"
-        if node
-        else ""
-    )
+    # An interpreter on distroless: the calls that start programs name what it runs.
+    suffixes, calls = _DISTROLESS_CALLS.get(runtime, ((), ""))
+    interpreted = bool(suffixes)
+    call_names = "".join(f" -o -name '*.{s}'" for s in suffixes)
     lines = [
         "# Find out which programs the app's own code runs (a quoted command name in its",
         "# sources, exec.Command in Go, or a dependency that runs one, like mini_magick):",
         _TOOL_PROBE_OUTCOME.get(runtime, _TOOL_PROBE_OUTCOME["other"]),
         f"RUN set -e; mkdir -p {PROBE_DIR}; : > {PROBE_DIR}/runs; : > {PROBE_DIR}/sources; \\",
     ]
-    if not native or node:
+    if not native or interpreted:
         # A backtick (the escape character of `# escape=` files) made with printf.
         lines += ["    b=$(printf '\\140'); \\"]
     if not native:
@@ -402,7 +398,7 @@ def tool_probe(
             f"    {find} \\( {names} \\) -print 2>/dev/null > {PROBE_DIR}/sources || :; \\",
         ]
     lines += [
-        f"    {find} \\( -name '*.go' -o -name '*.rs'{js_names} \\) -print 2>/dev/null \\",
+        f"    {find} \\( -name '*.go' -o -name '*.rs'{call_names} \\) -print 2>/dev/null \\",
         f"      > {PROBE_DIR}/compiled || :; \\",
         f"    for t in {tools}; do \\",
         "      if { "
@@ -413,7 +409,7 @@ def tool_probe(
             f"          < {PROBE_DIR}/sources 2>/dev/null; \\\n        "
         )
         + 'xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
-        'Command::new[(])\\"$t\\"' + js_calls + '" \\',
+        'Command::new[(])\\"$t\\"' + (f"|{calls}" if calls else "") + '" \\',
         f"          < {PROBE_DIR}/compiled 2>/dev/null; }} | head -n1 | grep -q .; \\",
         f'      then echo "$t" >> {PROBE_DIR}/runs; fi; \\',
         "    done; \\",
@@ -476,8 +472,8 @@ def tool_probe(
             f"    done; touch {PROBE_DIR}/tools; sort -u -o {PROBE_DIR}/tools {PROBE_DIR}/tools",
         ]
     else:
-        shown = "distroless" if node else runtime
-        fix = "--runtime slim" if node else "--runtime alpine or --runtime slim"
+        shown = "distroless" if interpreted else runtime
+        fix = "--runtime slim" if interpreted else "--runtime alpine or --runtime slim"
         lines += [
             '      echo "dockerslim: the app runs $t, which the ' + shown + " runtime does not "
             f'have; rewrite with {fix}" >&2; exit 1; \\',
@@ -486,6 +482,21 @@ def tool_probe(
     return "\n".join(lines)
 
 
+# The sources of an interpreted program on distroless, and the calls in them that start a
+# program ($t): child_process in Node.js, ProcessBuilder and Runtime.exec on the JVM.
+_JVM_CALLS = (
+    ("java", "kt", "scala", "groovy"),
+    "(ProcessBuilder|[.]exec|[.]command)[(](List[.]of[(]|Arrays[.]asList[(]|new String[[][]]"
+    '[[:space:]]*[{][[:space:]]*)?\\"$t[\\" ]',
+)
+_DISTROLESS_CALLS = {
+    "distroless-node": (
+        ("js", "mjs", "cjs"),
+        "(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][\\\"'$b]$t[\\\"' $b]",
+    ),
+    "distroless-java": _JVM_CALLS,
+    "distroless-jlink": _JVM_CALLS,
+}
 _TOOL_PROBE_OUTCOME = {
     "same": "# the packages that have them here stay in the runtime, by this release's names.",
     "alpine": "# alpine's packages of them go in the runtime stage.",
@@ -747,16 +758,28 @@ DISTROLESS_CC_LIBRARIES = (
 )
 
 
+def _links_only(comment: str, listing: str, allowed: tuple[str, ...], lacking: str) -> str:
+    """The builder step that fails the build, naming ``--runtime slim``, when a line of
+    ``listing`` (a pipeline of ``ldd`` output) names a library none of ``allowed`` matches;
+    ``lacking`` says what links them."""
+    grep = " ".join(f"-e {shlex.quote(name)}" for name in allowed)
+    return (
+        f"# {comment}\n"
+        f"RUN extra=$({listing} | grep -v {grep} || :); \\\n"
+        f'    [ -z "$extra" ] || {{ echo "dockerslim: {lacking}: $extra; pass --runtime slim" '
+        ">&2; exit 1; }"
+    )
+
+
 def distroless_check(binaries: list[str]) -> str:
     """The builder step that fails the build when a binary links a library distroless/cc
     does not ship (the choice was made from the file; the binary has the last word)."""
-    allowed = " ".join(f"-e {shlex.quote(name)}" for name in DISTROLESS_CC_LIBRARIES)
     quoted = " ".join(shlex.quote(b) for b in binaries)
-    return (
-        "# The runtime is distroless/cc: check that the program links nothing else.\n"
-        f"RUN extra=$(ldd {quoted} 2>/dev/null | grep '=>' | grep -v {allowed} || :); \\\n"
-        '    [ -z "$extra" ] || { echo "dockerslim: the program links libraries distroless/cc '
-        'lacks: $extra; pass --runtime slim" >&2; exit 1; }'
+    return _links_only(
+        "The runtime is distroless/cc: check that the program links nothing else.",
+        f"ldd {quoted} 2>/dev/null | grep '=>'",
+        DISTROLESS_CC_LIBRARIES,
+        "the program links libraries distroless/cc lacks",
     )
 
 
@@ -764,18 +787,128 @@ def native_modules_check(folders: list[str]) -> str:
     """The builder step that fails the build when a native Node.js module (``*.node``) of the
     app links a library that distroless Node.js lacks (it has glibc, the C++ runtime, zlib
     and what node itself loads)."""
-    allowed = " ".join(
-        f"-e {shlex.quote(name)}" for name in (*DISTROLESS_CC_LIBRARIES, "libz.so", "libnode.so")
-    )
     quoted = " ".join(_shell_path(f) for f in folders)
-    return (
-        "# The runtime is distroless Node.js: check that native modules link nothing else.\n"
-        f"RUN extra=$(find {quoted} -name '*.node' -type f 2>/dev/null \\\n"
-        "      | while read -r f; do ldd \"$f\" 2>/dev/null || :; done | grep '=>' \\\n"
-        f"      | grep -v {allowed} || :); \\\n"
-        '    [ -z "$extra" ] || { echo "dockerslim: native modules link libraries distroless '
-        'Node.js lacks: $extra; pass --runtime slim" >&2; exit 1; }'
+    return _links_only(
+        "The runtime is distroless Node.js: check that native modules link nothing else.",
+        f"find {quoted} -name '*.node' -type f 2>/dev/null \\\n"
+        "      | while read -r f; do ldd \"$f\" 2>/dev/null || :; done | grep '=>'",
+        (*DISTROLESS_CC_LIBRARIES, "libz.so", "libnode.so"),
+        "native modules link libraries distroless Node.js lacks",
     )
+
+
+JAVA_STAGE = f"{PROBE_DIR}/java"
+"""Where the builder leaves the Java runtime jlink made; the runtime stage copies it."""
+# Modules a program loads by name (service providers), which jdeps cannot see: the elliptic
+# curves of TLS and the zip file system. Added when the JDK has them (newer JDKs moved the
+# curves into java.base).
+JAVA_BY_NAME = ("jdk.crypto.ec", "jdk.zipfs")
+# When jdeps cannot tell (a fat jar's nested jars): the whole Java SE, and sun.misc.Unsafe,
+# which libraries such as Netty and Spring's use.
+JAVA_WHOLE = ("java.se", "jdk.unsupported")
+# Debian 12's glibc, which distroless/cc ships: a runtime that needs a newer one cannot run.
+DISTROLESS_GLIBC_MINOR = 36
+
+
+def java_runtime_step(paths: list[str], major: int, modules: tuple[str, ...] = ()) -> str:
+    """The builder step that makes the Java runtime of a distroless/cc image: the modules
+    jdeps finds in the app's jars and classes at ``paths`` (all of Java SE when it cannot
+    tell), those loaded by name that the JDK has, ``modules``, linked by jlink into
+    :data:`JAVA_STAGE` without debug attributes, headers or man pages."""
+    quoted = " ".join(_shell_path(p) for p in paths)
+    # --strip-debug also strips native symbols since JDK 13, with objcopy, which Debian's
+    # JDK images lack; --strip-java-debug-attributes (13+) strips what --strip-debug did
+    # before. zip-6 is --compress=2's name from JDK 21 on, which warns about the old one.
+    strip = "--strip-java-debug-attributes" if major >= 13 else "--strip-debug"
+    compress = "zip-6" if major >= 21 else "2"
+    added = "".join(f",{m}" for m in modules)
+    named = ", ".join(JAVA_BY_NAME)
+    more = f", and {', '.join(modules)}." if modules else "; --java-modules adds more."
+    stop = "exit 1; }; \\"
+    lines = [
+        "# The runtime is distroless/cc with a Java runtime made for the app: jdeps lists",
+        "# the modules its classes use and jlink links only those. A fat jar (Spring Boot's)",
+        "# holds jars jdeps does not read: it gets all of Java SE. Modules loaded by name,",
+        f"# which jdeps cannot see, come along: {named}, jdk.naming.dns",
+        f"# with JNDI{more}",
+        f"RUN set -e; mkdir -p {PROBE_DIR}; \\",
+        "    l=$(command -v jlink) \\",
+        '      || { echo "dockerslim: the builder has no jlink; pass --runtime slim" >&2; ' + stop,
+        '    jdk=$(dirname "$(dirname "$(readlink -f "$l")")"); \\',
+        f"    set --; for p in {quoted}; do \\",
+        '      [ -e "$p" ] || { echo "dockerslim: $p was not built" >&2; ' + stop,
+        '      set -- "$@" "$p"; [ ! -d "$p" ] || for j in \\',
+        '        $(find "$p" -type f -name \'*.jar\'); do set -- "$@" "$j"; done; \\',
+        "    done; \\",
+        '    mods=; nested=; for f in "$@"; do [ ! -f "$f" ] \\',
+        '      || ! "$jdk/bin/jar" tf "$f" | grep -q \'[.]jar$\' || nested=$f; done; \\',
+        '    [ -n "$nested" ] || mods=$("$jdk/bin/jdeps" --ignore-missing-deps \\',
+        f'      --print-module-deps --multi-release {major} -q "$@") || mods=; \\',
+        f'    if [ -z "$mods" ]; then mods={",".join(JAVA_WHOLE)}; \\',
+        '      echo "dockerslim: jdeps could not list the modules the app uses'
+        "${nested:+ ($nested holds jars)}; the runtime gets "
+        + " and ".join(JAVA_WHOLE)
+        + '; --java-modules adds more" >&2; fi; \\',
+        '    case ",$mods," in *,java.naming,*|*,java.se,*) \\',
+        '      mods="$mods,jdk.naming.dns" ;; esac; \\',
+        f"    for m in {' '.join(JAVA_BY_NAME)}; do \\",
+        '      if "$jdk/bin/java" --list-modules | grep -q "^$m@"; then \\',
+        '        mods="$mods,$m"; fi; \\',
+        "    done; \\",
+        *([f'    mods="$mods{added}"; \\'] if added else []),
+        '    echo "dockerslim: the Java runtime has $mods" >&2; \\',
+        f'    "$jdk/bin/jlink" --add-modules "$mods" {strip} --no-header-files \\',
+        f"      --no-man-pages --compress={compress} --output {JAVA_STAGE}",
+    ]
+    return "\n".join(lines)
+
+
+# java.desktop's libraries that load only when the program draws, renders text, reads
+# images or plays sound; they link freetype, libjpeg, lcms2, alsa or X11 on most JDKs.
+JAVA_DESKTOP_LIBRARIES = (
+    "libawt*",
+    "libjawt.so",
+    "libsplashscreen.so",
+    "libfontmanager.so",
+    "libjavajpeg.so",
+    "liblcms.so",
+    "libmlib_image.so",
+    "libjsound.so",
+)
+
+
+def java_runtime_check() -> str:
+    """The builder step that fails the build when the Java runtime jlink made links a library
+    distroless/cc lacks, or needs a newer glibc than its Debian 12 one. java.desktop's media
+    libraries only say what they lack: a JVM loads them when the program draws or reads
+    images, and distroless's own Java images lack the same."""
+    allowed = " ".join(f"-e {shlex.quote(n)}" for n in (*DISTROLESS_CC_LIBRARIES, "libz.so"))
+    glibc = f"2.{DISTROLESS_GLIBC_MINOR}"
+    slim = 'pass --runtime slim" >&2; exit 1; }'
+    lines = [
+        "# The runtime is distroless/cc: check that the Java runtime links nothing else and",
+        f"# needs no newer glibc than Debian 12's {glibc}. What java.desktop's font, image and",
+        "# sound libraries lack is only reported: they load when the program draws or reads",
+        "# images, and distroless's own Java images lack the same.",
+        f'RUN j={JAVA_STAGE}; lacking() {{ for f in "$@"; do ldd "$f" 2>/dev/null || :; done \\',
+        "      | grep '=>' | while read -r n _; do \\",
+        '        [ -e "$j/lib/$n" ] || [ -e "$j/lib/server/$n" ] || echo "$n"; done \\',
+        f"      | grep -v {allowed} \\",
+        "      | sort -u | xargs; }; \\",
+        '    set --; media=; for f in "$j"/lib/*.so "$j/lib/server/libjvm.so"; do \\',
+        f"      case ${{f##*/}} in {'|'.join(JAVA_DESKTOP_LIBRARIES)}) \\",
+        '        media="$media $f" ;; *) set -- "$@" "$f" ;; esac; done; \\',
+        '    extra=$(lacking "$@"); [ -z "$extra" ] || { echo "dockerslim: the Java runtime '
+        f"links libraries distroless/cc lacks: $extra; {slim}; \\",
+        '    extra=$(lacking $media); [ -z "$extra" ] || echo "dockerslim: java.desktop links '
+        "$extra, which distroless/cc lacks: the program fails if it renders fonts, reads images "
+        'or plays sound; pass --runtime slim if it does" >&2; \\',
+        '    v=$(cat "$j/bin/java" "$@" | grep -ao \'GLIBC_2[.][0-9]*\' | cut -d. -f2 \\',
+        "      | sort -n | tail -n1); \\",
+        f'    [ "${{v:-0}}" -le {DISTROLESS_GLIBC_MINOR} ] || {{ echo "dockerslim: the Java '
+        f"runtime needs glibc 2.$v, newer than distroless/cc's {glibc}; {slim}",
+    ]
+    return "\n".join(lines)
 
 
 def _shell_path(path: str) -> str:

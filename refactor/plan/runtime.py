@@ -208,6 +208,8 @@ def choose_runtime(
         reason = f"the same interpreter as {facts.image.text}, without its build tools"
         if options.runtime == "distroless" and build.ecosystem == "node":
             return node_distroless(facts, line), notes
+        if options.runtime == "distroless" and build.ecosystem == "java":
+            return java_distroless(facts, line, notes), notes
         if options.runtime not in {"auto", "slim"}:
             notes.append(
                 note(
@@ -323,6 +325,58 @@ def choose_runtime(
     )
 
 
+def _refusal(why: str) -> PlanError:
+    return PlanError(f"--runtime distroless: {why}; --runtime slim keeps a shell")
+
+
+def _distroless_command(
+    facts: StageFacts, interpreter: str, on_path: frozenset[str] = frozenset()
+) -> None:
+    """Refuse, naming ``--runtime slim``, what an interpreter's distroless image cannot run:
+    a command other than ``interpreter`` itself in exec form (a shell form, ``sh -c``, an
+    entrypoint script, npm), a HEALTHCHECK that needs a shell or a program not ``on_path``
+    (Docker finds a HEALTHCHECK's program on the PATH), or a user the image does not have."""
+    argv = facts.program
+    wrapper = facts.wrapper
+    shell_form = (wrapper.shell_form if wrapper else None) or (
+        len(argv) >= 2 and argv[0] == "/bin/sh" and argv[1] == "-c"
+    )
+    if len(argv) < 2 or shell_form or posixpath.basename(argv[0]) != interpreter:
+        shown = " ".join(argv) if argv else "nothing"
+        raise _refusal(f"the image runs {shown!r}, and distroless runs only {interpreter} itself")
+    check = _healthcheck_program(facts)
+    if check is not None and check not in on_path:
+        where = " on its PATH" if check == interpreter else ""
+        raise _refusal(f"the HEALTHCHECK runs {check}, which distroless does not have{where}")
+    user = (facts.user or "root").split(":")[0]
+    if user not in {"root", "0", "nonroot", "nobody"} and not user.isdigit():
+        raise _refusal(f"distroless has no user {user!r} (only root, nobody and nonroot)")
+
+
+def _healthcheck_program(facts: StageFacts) -> str | None:
+    """The program the stage's HEALTHCHECK runs (``a shell`` for a shell form), or ``None``
+    when there is none."""
+    ins = facts.stage.last("HEALTHCHECK")
+    words = ins.value.split() if ins is not None else []
+    while words and words[0].startswith("--"):
+        words.pop(0)  # --interval=30s and the like
+    if len(words) < 2 or words[0].upper() != "CMD":
+        return None  # none, or HEALTHCHECK NONE
+    if ins.json_args is None:
+        rest = ins.value[ins.value.upper().index("CMD") + 3 :].strip()
+        if not rest.startswith("["):
+            return "a shell"
+        try:
+            import json
+
+            argv = json.loads(rest)
+        except ValueError:
+            return "a shell"
+    else:
+        argv = list(ins.json_args)
+    return posixpath.basename(str(argv[0])) if argv else None
+
+
 # The Node.js majors Google publishes distroless images of, on Debian 12.
 DISTROLESS_NODE_MAJORS = (18, 20, 22)
 DISTROLESS_NODE = "/nodejs/bin/node"
@@ -334,39 +388,99 @@ def node_distroless(facts: StageFacts, line: int) -> RuntimeBase:
     the program cannot run there and naming ``--runtime slim``. Distroless has no shell, no
     npm and no package manager: the program must be ``node`` running a script, as root or a
     user the image knows, and the runtime stage can have no RUN."""
-
-    def refuse(why: str) -> PlanError:
-        return PlanError(f"--runtime distroless: {why}; --runtime slim keeps a shell")
-
     ref = facts.image
     major = int(ref.version.split(".")[0]) if ref.version and ref.version[0].isdigit() else None
     if major not in DISTROLESS_NODE_MAJORS:
         majors = ", ".join(str(m) for m in DISTROLESS_NODE_MAJORS)
-        raise refuse(f"distroless Node.js images exist for Node {majors}, not {ref.text}")
+        raise _refusal(f"distroless Node.js images exist for Node {majors}, not {ref.text}")
     if ref.is_alpine:
-        raise refuse(f"{ref.text} is alpine (musl); distroless Node.js is Debian 12 (glibc)")
+        raise _refusal(f"{ref.text} is alpine (musl); distroless Node.js is Debian 12 (glibc)")
     codename = ref.debian_codename
     if codename not in (None, "bookworm"):
-        raise refuse(f"{ref.text} is Debian {codename}; distroless Node.js is Debian 12")
-    argv = facts.program
-    wrapper = facts.wrapper
-    shell_form = (wrapper.shell_form if wrapper else None) or (
-        len(argv) >= 2 and argv[0] == "/bin/sh" and argv[1] == "-c"
-    )
-    if len(argv) < 2 or shell_form or posixpath.basename(argv[0]) != "node":
-        shown = " ".join(argv) if argv else "nothing"
-        raise refuse(f"the image runs {shown!r}, and distroless runs only node itself")
+        raise _refusal(f"{ref.text} is Debian {codename}; distroless Node.js is Debian 12")
+    _distroless_command(facts, "node")
     if "NODE_PATH" in facts.env:
-        raise refuse("NODE_PATH points node at folders outside the app")
-    user = (facts.user or "root").split(":")[0]
-    if user not in {"root", "0", "nonroot", "nobody"} and not user.isdigit():
-        raise refuse(f"distroless has no user {user!r} (only root, nobody and nonroot)")
+        raise _refusal("NODE_PATH points node at folders outside the app")
     return RuntimeBase(
         f"gcr.io/distroless/nodejs{major}-debian12",
         "distroless-node",
         False,
         f"distroless Node.js {major}: node and the libraries it loads, no shell or npm",
         None if codename else "bookworm",
+        program=DISTROLESS_NODE,
+        entrypoint=(DISTROLESS_NODE,),
+    )
+
+
+# The distroless Java images Google publishes (Debian 12), for a JDK without jlink.
+DISTROLESS_JAVA_IMAGES = {
+    17: "gcr.io/distroless/java17-debian12",
+    21: "gcr.io/distroless/java21-debian12",
+}
+DISTROLESS_JAVA = "/usr/bin/java"
+"""Where java is in the distroless Java images, whose ENTRYPOINT is ``java -jar``."""
+JLINKED_JAVA = "/opt/java"
+"""Where the runtime stage has the Java runtime jlink made in the builder."""
+JLINK_MAJOR = 9
+"""The first JDK with jlink and jdeps' module options."""
+
+
+def java_distroless(facts: StageFacts, line: int, notes: list[Finding]) -> RuntimeBase:
+    """distroless/cc with a Java runtime that jlink makes in the builder from the modules
+    the app uses; for a JDK without jlink, the distroless Java image of the same major when
+    there is one. Otherwise, or when the program needs a shell or a user distroless lacks,
+    a PlanError saying why and naming ``--runtime slim``."""
+    ref = facts.image
+    if ref.is_alpine:
+        raise _refusal(
+            f"{ref.text} is alpine (musl), and the Java runtime its jlink makes would need "
+            "musl; distroless is glibc, so the builder must be a Debian or Ubuntu JDK image"
+        )
+    found = img.java_major(ref)
+    if not found or not found.isdigit():
+        raise _refusal(f"the Java version of {ref.text} is not known")
+    major = int(found)
+    if not facts.info.is_toolchain:
+        raise _refusal(f"{ref.text} is a JRE, without the jlink that makes a runtime")
+    # The jlinked runtime's bin is on the PATH the runtime stage sets, and the distroless
+    # Java images have /usr/bin/java.
+    _distroless_command(facts, "java", frozenset({"java"}))
+    if major >= JLINK_MAJOR:
+        return RuntimeBase(
+            "gcr.io/distroless/cc-debian12",
+            "distroless-jlink",
+            False,
+            f"distroless/cc and a Java {major} runtime that jlink made of the app's modules",
+            program=f"{JLINKED_JAVA}/bin/java",
+        )
+    image = DISTROLESS_JAVA_IMAGES.get(major)
+    if image is None:
+        known = ", ".join(str(m) for m in DISTROLESS_JAVA_IMAGES)
+        raise _refusal(
+            f"Java {major} has no jlink to make a runtime with, and distroless Java images "
+            f"exist for Java {known}, not {major}"
+        )
+    argv = facts.program
+    if facts.entrypoint is None and argv[1:2] != ("-jar",):
+        raise _refusal(
+            f"the distroless Java image's ENTRYPOINT runs 'java -jar', and the image's CMD "
+            f"runs {' '.join(argv)!r}"
+        )
+    notes.append(
+        note(
+            line,
+            f"Java {major} has no jlink: the runtime is the distroless Java {major} image, "
+            "with its whole JRE",
+            flag="--runtime",
+        )
+    )
+    return RuntimeBase(
+        image,
+        "distroless-java",
+        False,
+        f"distroless Java {major}: a JRE and the libraries it loads, no shell",
+        program=DISTROLESS_JAVA,
+        entrypoint=(DISTROLESS_JAVA, "-jar"),
     )
 
 

@@ -157,13 +157,13 @@ def build_plan(analysis: Analysis) -> StagePlan:
                     changes.append((ins.keyword, " ".join(map(shlex.quote, facts.wrapper.argv))))
                 else:
                     changes.append((ins.keyword, tuple(facts.wrapper.argv)))
-            if runtime.family == "distroless-node" and ins is _node_instruction(facts):
+            if runtime.program is not None and ins is _program_instruction(facts):
                 own = (
                     facts.wrapper.argv
                     if facts.wrapper is not None and ins is facts.wrapper.instruction
                     else tuple(ins.json_args or ())
                 )
-                keyword, argv = _for_distroless_node(ins, own)
+                keyword, argv = _for_distroless(ins, own, runtime)
                 if facts.wrapper is None or ins is not facts.wrapper.instruction:
                     raw = f"# Was: {ins.raw.splitlines()[0].strip()}{document.newline}"
                 else:
@@ -254,7 +254,11 @@ def build_plan(analysis: Analysis) -> StagePlan:
             escape_continuations(_linked(s) if options.buildkit else s, escape) for s in setup
         ),
         carried=tuple(carried),
-        runtime_env=(*build.runtime_env, *_path_env(facts, build, runtime, copies)),
+        runtime_env=(
+            *build.runtime_env,
+            *received.env,
+            *_path_env(facts, build, runtime, copies),
+        ),
         copies=tuple(copies),
         after_copies=tuple(escape_continuations(s, escape) for s in received.after_copies),
         user=user_line,
@@ -275,22 +279,28 @@ def _linked(step: str) -> str:
     return re.sub(r"(?m)^COPY --from=", "COPY --link --from=", step)
 
 
-def _node_instruction(facts: StageFacts) -> Instruction | None:
-    """The CMD or ENTRYPOINT that holds ``node`` (checked by the runtime choice)."""
+def _program_instruction(facts: StageFacts) -> Instruction | None:
+    """The CMD or ENTRYPOINT that holds the interpreter (checked by the runtime choice)."""
     if facts.wrapper is not None:
         return facts.wrapper.instruction
     return facts.entrypoint if facts.entrypoint is not None else facts.cmd
 
 
-def _for_distroless_node(ins: Instruction, argv: tuple[str, ...]) -> tuple[str, tuple[str, ...]]:
-    """``CMD ["node", "server.js"]`` becomes ``CMD ["server.js"]`` (distroless's ENTRYPOINT
-    is node); an ENTRYPOINT names distroless's node by its path."""
-    from dockerslim_refactor.plan.runtime import DISTROLESS_NODE
-
+def _for_distroless(
+    ins: Instruction, argv: tuple[str, ...], runtime: RuntimeBase
+) -> tuple[str, tuple[str, ...]]:
+    """The command with the interpreter named by its path in the runtime (distroless Node.js
+    does not have ``node`` on its PATH); a CMD that runs what the image's ENTRYPOINT already
+    runs keeps only its arguments: ``CMD ["node", "server.js"]`` becomes ``CMD
+    ["server.js"]`` on distroless Node.js, ``CMD ["java", "-jar", "app.jar"]`` becomes
+    ``CMD ["app.jar"]`` on distroless Java."""
+    assert runtime.program is not None
     keyword = ins.raw.lstrip().split(None, 1)[0]
-    if ins.keyword == "ENTRYPOINT":
-        return keyword, (DISTROLESS_NODE, *argv[1:])
-    return keyword, tuple(argv[1:])
+    own = (runtime.program, *argv[1:])
+    start = runtime.entrypoint
+    if ins.keyword == "CMD" and start and own[: len(start)] == start:
+        return keyword, own[len(start) :]
+    return keyword, own
 
 
 def _wrapper_build(facts: StageFacts) -> list[str]:

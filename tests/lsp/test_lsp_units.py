@@ -136,6 +136,7 @@ def test_settings_map_onto_options():
             "stageName": "build",
             "nonRoot": True,
             "keepCommand": True,
+            "javaModules": ["jdk.localedata", " jdk.charsets "],
             "disabledRules": ["dsr002", " DSR005 ", ""],
             "somethingElse": 1,
         },
@@ -147,6 +148,7 @@ def test_settings_map_onto_options():
         stage_name="build",
         non_root=True,
         keep_command=True,
+        java_modules=("jdk.localedata", "jdk.charsets"),
         disabled_rules=frozenset({"DSR002", "DSR005"}),
     )
     # Wrapped in the section, and null meaning "the default".
@@ -166,6 +168,8 @@ def test_settings_map_onto_options():
         {"stageName": 3},
         {"keepRoot": "yes"},
         {"keepCommand": "no"},
+        {"javaModules": "jdk.localedata"},
+        {"javaModules": ["not a module"]},
         {"disabledRules": "DSR002"},
         {"disabledRules": [1]},
     ],

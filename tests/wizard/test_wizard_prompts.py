@@ -520,12 +520,14 @@ def test_equivalent_command_names_only_flags_that_differ() -> None:
         runtime="busybox",
         keep=("/etc/my app",),
         non_root=True,
+        java_modules=("jdk.localedata", "jdk.charsets"),
         disabled_rules=frozenset({"DSR006", "DSR002"}),
     )
     command = wizard.equivalent_command("my dir/Dockerfile", "out", options, context="ctx")
     assert command == (
         f"{PROG} 'my dir/Dockerfile' -o out --runtime busybox --keep '/etc/my app' --non-root "
-        "--context ctx --disable DSR002 --disable DSR006"
+        "--java-modules jdk.localedata,jdk.charsets --context ctx --disable DSR002 "
+        "--disable DSR006"
     )
 
 

@@ -130,3 +130,47 @@ def _reaches(word: str, output: str) -> bool:
     if word in (output, folder):
         return True
     return posixpath.dirname(word) == folder and "*" in posixpath.basename(word)
+
+
+# JVM options (in the command, JAVA_TOOL_OPTIONS or JDK_JAVA_OPTIONS) that load a module by
+# name, which jdeps cannot see in the app's classes.
+_OPTION_MODULES = (
+    ("-agentlib:jdwp", "jdk.jdwp.agent", "-agentlib:jdwp"),
+    ("-Dcom.sun.management.jmxremote", "jdk.management.agent", "JMX"),
+    ("-XX:StartFlightRecording", "jdk.jfr", "-XX:StartFlightRecording"),
+    ("-XX:+FlightRecorder", "jdk.jfr", "-XX:+FlightRecorder"),
+    ("-Duser.language=", "jdk.localedata", "-Duser.language"),
+    ("-Duser.country=", "jdk.localedata", "-Duser.country"),
+)
+# Locales whose data java.base has; any other needs jdk.localedata.
+_BASE_LOCALES = ("C", "POSIX", "en")
+
+
+def runtime_modules(facts: StageFacts) -> list[tuple[str, str]]:
+    """Modules a Java runtime made with jlink needs besides those jdeps finds in the app,
+    as far as the Dockerfile tells: ``(module, why)`` for JVM options that load one by name
+    and a locale other than English (``LANG=de_DE.UTF-8``: jdk.localedata). What the app's
+    code loads by name (other locales, charsets) the file cannot tell."""
+    words = [*facts.program_words]
+    for key in ("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS"):
+        words += facts.env.get(key, "").split()
+    found: dict[str, str] = {}
+    for prefix, module, why in _OPTION_MODULES:
+        if any(w.startswith(prefix) for w in words) and module not in found:
+            if prefix.startswith("-Duser.") and _english(words, prefix):
+                continue
+            found[module] = why
+    for key in ("LC_ALL", "LANG"):
+        value = facts.env.get(key, "")
+        if value and not value.startswith(_BASE_LOCALES) and "jdk.localedata" not in found:
+            found["jdk.localedata"] = f"{key}={value}"
+            break
+        if value:
+            break  # LC_ALL wins over LANG
+    return list(found.items())
+
+
+def _english(words: list[str], prefix: str) -> bool:
+    """``-Duser.language=en`` (or ``-Duser.country=US``) names what java.base has."""
+    value = next(w for w in words if w.startswith(prefix))[len(prefix) :]
+    return value in {"en", "US", "GB", ""}

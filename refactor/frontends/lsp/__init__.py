@@ -21,7 +21,7 @@ def _parser() -> argparse.ArgumentParser:
         description="Start the language server: diagnostics for Dockerfiles and the code "
         "action 'Convert to multi-stage build'. Settings come from the editor (section "
         "'dockerslim-refactor': runtime, runtimeImage, stageName, nonRoot, keepCommand, "
-        "disabledRules).",
+        "javaModules, disabledRules).",
     )
     transport = parser.add_mutually_exclusive_group()
     transport.add_argument(

@@ -4,7 +4,8 @@ Settings come from ``initializationOptions`` and from ``workspace/configuration`
 ``dockerslim-refactor``), either as that section's object or wrapped in it::
 
     {"runtime": "distroless", "runtimeImage": null, "stageName": "build",
-     "nonRoot": false, "keepCommand": false, "disabledRules": ["DSR002"]}
+     "nonRoot": false, "keepCommand": false, "javaModules": ["jdk.localedata"],
+     "disabledRules": ["DSR002"]}
 
 ``keepRoot`` (the first release's opt-out of its non-root default) is still read.
 
@@ -19,7 +20,7 @@ from dataclasses import fields, replace
 from typing import Any
 
 from dockerslim_refactor.document import STAGE_NAME
-from dockerslim_refactor.options import RUNTIME_CHOICES, Options
+from dockerslim_refactor.options import JAVA_MODULE, RUNTIME_CHOICES, Options
 
 SECTION = "dockerslim-refactor"
 KEYS = (
@@ -29,6 +30,7 @@ KEYS = (
     "nonRoot",
     "keepRoot",
     "keepCommand",
+    "javaModules",
     "disabledRules",
 )
 
@@ -105,6 +107,16 @@ def apply_settings(options: Options, settings: Any) -> tuple[Options, list[str]]
             changes["keep_command"] = value
         else:
             bad("keepCommand", f"{value!r} is not true or false")
+    if "javaModules" in section:
+        value = section["javaModules"]
+        if value is None or value == {}:  # {}: an empty Lua table, as Neovim encodes []
+            changes["java_modules"] = ()
+        elif isinstance(value, (list, tuple)) and all(
+            isinstance(v, str) and JAVA_MODULE.fullmatch(v.strip()) for v in value
+        ):
+            changes["java_modules"] = tuple(dict.fromkeys(v.strip() for v in value))
+        else:
+            bad("javaModules", f"{value!r} is not a list of Java module names")
     if "disabledRules" in section:
         value = section["disabledRules"]
         if value is None or value == {}:  # {}: an empty Lua table, as Neovim encodes []
