@@ -218,33 +218,19 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime")
         words = [w for w in ref.variant_words if w not in {"slim", "latest"}]
         if ref.is_alpine:
             # Alpine is the family's small image already: the same one, without the build.
-            return (
-                ref.text
-                if words and words[0].startswith("alpine")
-                else (f"{ref.repository}:{'-'.join(words)}" if words else None)
-            )
+            return f"{ref.repository}:{'-'.join(words)}" if words else None
         # Tags that name no version move together with their slim twin: node:latest and
         # node:slim, node:lts and node:lts-slim are the same version on the same release.
         moving = {"lts", "current"} if ecosystem == "node" else set()
-        if not words or words[0] in DEBIAN_RELEASES or words[0] in moving:
-            if words[:1] and words[0] in moving:
-                version, rest = words[0], words[1:]
-            else:
-                version, rest = "", words
-            if any(w not in DEBIAN_RELEASES for w in rest):
-                return None
-            if ecosystem == "node":
-                parts = [version, *rest, "slim"]
-            else:
-                parts = [version, "slim", *rest]
-            return f"{ref.repository}:{'-'.join(p for p in parts if p)}"
-        if not re.match(r"\d", words[0]):
+        if words and (re.match(r"\d", words[0]) or words[0] in moving):
+            version, rest = words[0], [w for w in words[1:] if w in DEBIAN_RELEASES]
+        elif all(w in DEBIAN_RELEASES for w in words):
+            version, rest = "", words
+        else:
             return None
-        version = words[0]
-        rest = [w for w in words[1:] if w in DEBIAN_RELEASES]
         # python:3.12-slim-bookworm and ruby:3.3-slim-bookworm, but node:20-bookworm-slim.
         parts = [version, *rest, "slim"] if ecosystem == "node" else [version, "slim", *rest]
-        return f"{ref.repository}:{'-'.join(parts)}"
+        return f"{ref.repository}:{'-'.join(p for p in parts if p)}"
     if ecosystem == "java":
         major = java_major(ref)
         if not major:
