@@ -254,20 +254,29 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime")
 _RUST_RELEASES = ((36, "buster"), (54, "bullseye"), (70, "bookworm"), (89, "trixie"))
 
 
+# The same for the golang images. Two Go versions are supported at a time, so a version's
+# tag is last built when the version after the next one comes out, on the Debian stable the
+# images then defaulted to (stretch from mid-2017, buster from August 2019, bullseye from
+# August 2021, bookworm from June 2023, trixie from August 2025).
+_GOLANG_RELEASES = ((4, "jessie"), (8, "stretch"), (11, "buster"), (16, "bullseye"))
+_GOLANG_RELEASES += ((19, "bookworm"), (24, "trixie"))
+
+
 def probable_codename(ref: ImageRef) -> str | None:
     """The Debian release an official toolchain image whose tag names none is most likely
-    on (``rust:1.51`` was built on buster), or ``None``. A guess: the rewrite checks it in
-    the builder."""
-    if ref.repository != "rust" or ref.digest:
+    on (``rust:1.51`` was built on buster, ``golang:1.8`` on stretch), or ``None``. A guess:
+    the rewrite checks it in the builder."""
+    table = {"rust": _RUST_RELEASES, "golang": _GOLANG_RELEASES}.get(ref.repository)
+    if table is None or ref.digest or ref.is_alpine:
         return None
     if not ref.tag or ref.tag in {"latest", "slim"}:
         return DEBIAN_CODENAMES[-1]  # the current Debian stable
     match = re.fullmatch(r"1\.(\d+)(?:\.\d+)?", ref.version or "")
-    if not match:
+    if not match or any(w != "slim" for w in ref.variant_words[1:]):
         return None
     minor = int(match.group(1))
     found = None
-    for first, codename in _RUST_RELEASES:
+    for first, codename in table:
         if minor >= first:
             found = codename
     return found

@@ -370,7 +370,13 @@ def test_builder_codename(text: str, expected: tuple[str, bool]) -> None:
         ("rust", "trixie"),
         ("rust:1.30", None),  # before any release this table knows
         ("rustlang/rust:nightly", None),
-        ("golang:1.8", None),
+        ("golang:1.7", "jessie"),
+        ("golang:1.8", "stretch"),
+        ("golang:1.12", "buster"),
+        ("golang:1.20", "bookworm"),
+        ("golang:1.25", "trixie"),
+        ("golang:1.8-alpine", None),  # musl: no Debian release at all
+        ("golang:1.3", None),
     ],
 )
 def test_probable_codename_of_a_toolchain_tag(image: str, codename: str | None) -> None:

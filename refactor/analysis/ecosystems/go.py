@@ -122,6 +122,24 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                     "and needs a runtime image that has it",
                 )
             )
+    elif not sources and options.linkage != "static" and _fetches_sources(facts):
+        # Nothing to check the build against (go get fetches the sources when the image is
+        # built): a static build of a package that needs cgo might not even compile.
+        linkage = "glibc"
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                line,
+                line,
+                "the Go sources were not available to check for cgo (the build fetches them "
+                "with go get or git clone): the build "
+                "keeps the golang image's default, cgo on, and the program runs on the "
+                "builder's release with the libraries it links; --linkage static builds it "
+                "with CGO_ENABLED=0 instead, and the builder stops if a package needs cgo",
+                flag="--linkage",
+            )
+        )
     else:
         linkage = "static"
         builder_env = (("CGO_ENABLED", "0"),)
@@ -171,6 +189,21 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         lines=tuple(lines),
         final_steps=final_steps,
     )
+
+
+def _fetches_sources(facts: StageFacts) -> bool:
+    """The build fetches the program's sources itself: ``go get``, ``go install`` of a remote
+    package (``github.com/x/y``, ``x.org/tool@v1``), or ``git clone``."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename == "git" and cmd.subcommand == "clone":
+                return True
+            if cmd.basename != "go" or cmd.subcommand not in {"get", "install"}:
+                continue
+            packages = [a for a in cmd.positional[1:] if not a.startswith(".")]
+            if cmd.subcommand == "get" or any("." in p.split("/")[0] for p in packages):
+                return True
+    return False
 
 
 def _gopath_sources(facts: StageFacts, gopath: str) -> list[str]:

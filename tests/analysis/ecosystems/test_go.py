@@ -378,6 +378,31 @@ def test_dsr101_is_an_unsafe_fix_and_says_whether_sources_were_seen() -> None:
 
 
 @pytest.mark.parametrize(
+    "build",
+    [
+        pytest.param("go get -v github.com/acme/bot && go build github.com/acme/bot", id="go-get"),
+        pytest.param("go install github.com/acme/bot@v1.2.0", id="go-install-remote"),
+        pytest.param(
+            "git clone https://github.com/acme/bot /go/src/bot && cd /go/src/bot && go build .",
+            id="git-clone",
+        ),
+    ],
+)
+def test_sources_the_build_fetches_keep_cgo(build: str) -> None:
+    # Nothing to check them against: CGO_ENABLED=0 might not even compile (an old
+    # go-sqlite3), so the build keeps the image's default and the program links glibc.
+    found = detect(go_file("", build))
+    assert found is not None and found.linkage == "glibc"
+    assert found.builder_env == () and not any(f.code == "DSR101" for f in found.findings)
+    (note,) = [f for f in found.findings if "fetches them" in f.message]
+    assert note.flag == "--linkage"
+    # --linkage static asks for the static build and its cgo check.
+    static = detect(go_file("", build), Options(linkage="static"))
+    assert static is not None and static.linkage == "static"
+    assert static.builder_env == (("CGO_ENABLED", "0"),)
+
+
+@pytest.mark.parametrize(
     ("text", "context", "needs_ca"),
     [
         pytest.param(go_file("", "go build -o /out/app ."), SERVER_ONLY, False, id="server-only"),
