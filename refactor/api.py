@@ -51,6 +51,7 @@ __all__ = [
     "rewrite",
     "size_estimate",
     "size_estimate_of",
+    "smaller_runtime",
     "context_files",
     "context_root",
     "check_output_target",
@@ -286,6 +287,36 @@ def size_estimate(analysis: Analysis | None, plan: StagePlan | None = None) -> S
     from dockerslim_refactor.analysis.sizes import estimate
 
     return estimate(analysis.facts.image.text, plan.runtime.image)
+
+
+def smaller_runtime(analysis: Analysis | None, plan: StagePlan | None) -> str | None:
+    """For an interpreted program on its interpreter's slim image (``--runtime auto``), the
+    distroless image ``--runtime distroless`` would run it on, with the published sizes of
+    both; ``None`` when there is none or the program cannot run there."""
+    if analysis is None or plan is None or plan.runtime.family != "interpreter":
+        return None
+    if analysis.options.runtime != "auto" or analysis.options.runtime_image:
+        return None
+    from dataclasses import replace
+
+    from dockerslim_refactor.analysis.sizes import lookup
+    from dockerslim_refactor.plan import PlanError, build_plan
+
+    asked = replace(analysis, options=replace(analysis.options, runtime="distroless"))
+    try:
+        other = build_plan(asked)
+    except PlanError:
+        return None
+    if not other.runtime.family.startswith("distroless"):
+        return None
+    now, then = lookup(plan.runtime.image), lookup(other.runtime.image)
+    saving = ""
+    if now.megabytes is not None and then.megabytes is not None and then.megabytes < now.megabytes:
+        saving = f", {now.megabytes - then.megabytes:.0f} MB smaller"
+    return (
+        f"--runtime distroless would run it on {then.text()} instead of {now.text()}"
+        f"{saving}, without a shell or package manager"
+    )
 
 
 def size_estimate_of(original: Source, rewritten: Source) -> SizeEstimate:

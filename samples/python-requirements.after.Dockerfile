@@ -14,8 +14,17 @@ RUN apt-get update && apt-get install -y gcc libpq-dev
 WORKDIR /app
 COPY requirements.txt .
 RUN pip install -r requirements.txt
-# pip itself is not needed at run time.
-RUN /opt/venv/bin/python -m pip uninstall --yes --quiet pip
+# pip, setuptools and wheel install packages; the program does not run them.
+# setuptools stays when a package requires it or the code imports pkg_resources.
+RUN set -e; sp=$(/opt/venv/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])"); \
+    drop="wheel pip"; \
+    if ! grep -qsiE '^Requires-Dist: *setuptools([^-_.a-z0-9]|$)' "$sp"/*.dist-info/METADATA \
+      && ! grep -rqsE '^[[:space:]]*(import|from)[[:space:]]+(pkg_resources|setuptools)' \
+        --include='*.py' --exclude-dir=setuptools --exclude-dir=pkg_resources \
+        --exclude-dir=_distutils_hack --exclude-dir=pip "$sp" /app; then \
+      drop="setuptools $drop"; fi; \
+    if /opt/venv/bin/python -m pip --version >/dev/null 2>&1; then \
+      /opt/venv/bin/python -m pip uninstall --yes --quiet $drop; fi
 COPY . .
 
 ENV PYTHONUNBUFFERED=1

@@ -438,6 +438,28 @@ def test_summary_shows_the_estimated_size_before_and_after(work: Path, run: Run)
     ]
 
 
+def test_summary_names_the_distroless_option_of_an_interpreted_program(
+    work: Path, run: Run
+) -> None:
+    app = (
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+        'CMD ["python", "app.py"]\n'
+    )
+    (work / "Dockerfile").write_text(app)
+    code, _, err = run("Dockerfile", "-o", "out")
+    assert code == 0, err
+    assert err.splitlines()[-1].startswith(
+        "Dockerfile: --runtime distroless would run it on gcr.io/distroless/python3-debian12"
+    )
+    assert "without a shell or package manager" in err.splitlines()[-1]
+    # Asked for distroless, or a Python distroless does not have: no such line.
+    code, _, err = run("Dockerfile", "-o", "out2", "--runtime", "distroless")
+    assert code == 0 and "would run it on" not in err
+    (work / "Dockerfile").write_text(app.replace("python:3.11", "python:3.12"))
+    code, _, err = run("Dockerfile", "-o", "out3")
+    assert code == 0 and "would run it on" not in err
+
+
 def test_summary_says_size_unknown_rather_than_guess(work: Path, run: Run) -> None:
     (work / "Dockerfile").write_text(GO.replace("golang:1.22", "registry.example.com/golang:1.22"))
     code, _, err = run("Dockerfile", "-o", "out", "--runtime-image", "registry.example.com/run:1")

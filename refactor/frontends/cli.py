@@ -244,6 +244,9 @@ def _rewrite_one(batch: Batch, path: str, *, single: bool) -> int:
         estimate = api.size_estimate(result.analysis, plan)
         if estimate is not None:
             _eprint(f"{shown}: {estimate.line()}")
+        smaller = api.smaller_runtime(result.analysis, plan)
+        if smaller is not None:
+            _eprint(f"{shown}: {smaller}")
     return EXIT_OK
 
 

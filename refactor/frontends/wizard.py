@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 EXIT_CANCELLED = 130
 DEFAULT_OUTPUT_NAME = "Dockerfile.new"
 RUNTIME_FAMILIES = ("alpine", "busybox", "scratch", "distroless", "slim")
+# Interpreted programs with a distroless image of their interpreter (--runtime distroless).
+INTERPRETERS_ON_DISTROLESS = frozenset({"node", "java", "python"})
 OTHER_IMAGE = "other"
 
 ECOSYSTEM_NAMES = {
@@ -57,6 +59,7 @@ FAMILY_OFFERS = {
     "scratch": "nothing but the copied files: no shell, no tools",
     "distroless": "no shell or package manager",
     "slim": "Debian with a shell and apt",
+    "interpreter": "the interpreter's slim image: a shell and its package manager",
 }
 
 
@@ -362,7 +365,32 @@ def runtime_choices(result: Result) -> list[RuntimeChoice]:
     runtime = plan.runtime
     why = FAMILY_OFFERS.get(runtime.family, runtime.reason)
     choices = [_runtime_choice(runtime.family, runtime.image, why, None, True)]
-    if build.linkage == "interpreter" or analysis.options.runtime_image:
+    if analysis.options.runtime_image:
+        return choices
+    if build.linkage == "interpreter":
+        # The interpreter's slim image, or its distroless image when the program can run there.
+        if runtime.family.startswith("distroless-"):
+            options = replace(analysis.options, runtime="auto")
+            base, _ = choose_runtime(analysis.facts, build, options)
+            choices.append(
+                _runtime_choice("slim", base.image, FAMILY_OFFERS["interpreter"], None, False)
+            )
+        elif build.ecosystem in INTERPRETERS_ON_DISTROLESS:
+            options = replace(analysis.options, runtime="distroless")
+            try:
+                base, _ = choose_runtime(analysis.facts, build, options)
+            except PlanError as err:
+                choices.append(
+                    _runtime_choice(
+                        "distroless", None, FAMILY_OFFERS["distroless"], str(err), False
+                    )
+                )
+            else:
+                choices.append(
+                    _runtime_choice(
+                        "distroless", base.image, FAMILY_OFFERS["distroless"], None, False
+                    )
+                )
         return choices
     for family in RUNTIME_FAMILIES:
         if family == runtime.family:

@@ -20,6 +20,8 @@ from dockerslim_refactor.plan import probes
 from dockerslim_refactor.plan.model import CopyStep, PlanError, RuntimeBase, note
 from dockerslim_refactor.plan.runtime import (
     _INSTALLABLE,
+    DISTROLESS_PYTHON_PACKAGES,
+    DISTROLESS_PYTHON_VERSION,
     JLINKED_JAVA,
     runtime_needs,
     with_extra_packages,
@@ -276,6 +278,8 @@ def runtime_files(
     elif family in {"distroless-java", "distroless-jlink"}:
         steps, env = _distroless_java(facts, runtime, options, needs.tools, copies, line, notes)
         builder_steps += steps
+    elif family == "distroless-python":
+        builder_steps += _distroless_python(facts, build, needs.tools, copies, line, notes)
     return RuntimeFiles(setup, copies, after, builder_steps, notes, env)
 
 
@@ -343,6 +347,45 @@ def _distroless_node(
     sources = _source_folders(facts)
     if sources:
         steps.append(probes.tool_probe(sources, "", "distroless-node", tuple(kept)))
+    return steps
+
+
+def _distroless_python(
+    facts: StageFacts,
+    build: BuildInfo,
+    run_tools: tuple[str, ...],
+    copies: list[CopyStep],
+    line: int,
+    notes: list[Finding],
+) -> list[str]:
+    """What a Python program on the distroless Python image needs: the virtual environment's
+    packages where Debian's Python finds them (the venv's own python links to the builder's
+    interpreter, which distroless does not have), and builder checks that the compiled
+    modules need nothing it lacks and that the app starts no program or shell."""
+    venvs = [a.path for a in build.artifacts if a.kind == "venv"]
+    for venv in venvs:
+        index = next(i for i, c in enumerate(copies) if c.source == venv)
+        copies[index] = CopyStep(
+            f"{venv}/lib/python{DISTROLESS_PYTHON_VERSION}/site-packages",
+            DISTROLESS_PYTHON_PACKAGES,
+        )
+    kept = _distroless_interpreter(
+        facts,
+        run_tools,
+        copies,
+        line,
+        notes,
+        "distroless Python has no shell, no pip and no package manager: `docker exec` into "
+        "it runs only python, and the program cannot start other programs; the packages are "
+        f"in {DISTROLESS_PYTHON_PACKAGES}, without pip, setuptools and wheel",
+        "a compiled module links them or the app's code runs one of their programs",
+    )
+    folders = sorted({c.source for c in copies if c.source != probes.TREE_LIST})
+    steps = [probes.python_modules_check(folders)]
+    sources = _source_folders(facts)
+    if sources:
+        steps.append(probes.python_shell_check(sources))
+        steps.append(probes.tool_probe(sources, "", "distroless-python", tuple(kept)))
     return steps
 
 

@@ -490,6 +490,11 @@ _JVM_CALLS = (
     '[[:space:]]*[{][[:space:]]*)?\\"$t[\\" ]',
 )
 _DISTROLESS_CALLS = {
+    "distroless-python": (
+        ("py",),
+        "(subprocess[.](run|call|check_call|check_output|Popen)|os[.]exec[a-z]*|os[.]spawn[a-z]*)"
+        "[(][[(]?[\\\"'$b]$t[\\\"' $b]",
+    ),
     "distroless-node": (
         ("js", "mjs", "cjs"),
         "(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][\\\"'$b]$t[\\\"' $b]",
@@ -794,6 +799,83 @@ def native_modules_check(folders: list[str]) -> str:
         "      | while read -r f; do ldd \"$f\" 2>/dev/null || :; done | grep '=>'",
         (*DISTROLESS_CC_LIBRARIES, "libz.so", "libnode.so"),
         "native modules link libraries distroless Node.js lacks",
+    )
+
+
+# What Debian 12's Python in the distroless image loads besides distroless/cc's libraries:
+# a compiled module that links anything else cannot load there.
+DISTROLESS_PYTHON_LIBRARIES = (
+    "libz.so",
+    "libbz2.so",
+    "liblzma.so",
+    "libexpat.so",
+    "libffi.so",
+    "libsqlite3.so",
+    "libssl.so",
+    "libcrypto.so",
+    "libuuid.so",
+    "libcrypt.so",
+    "libnsl.so",
+    "libtirpc.so",
+    "libreadline.so",
+    "libncursesw.so",
+    "libpanelw.so",
+    "libtinfo.so",
+    "libdb-5.3.so",
+    "libgssapi_krb5.so",
+    "libkrb5.so",
+    "libk5crypto.so",
+    "libkrb5support.so",
+    "libcom_err.so",
+    "libkeyutils.so",
+)
+
+
+def python_modules_check(folders: list[str]) -> str:
+    """The builder step that fails the build when a compiled module (``*.so``) of the copied
+    folders links a library the distroless Python image lacks (the libraries a wheel brings
+    in its own folder come along), or needs a newer glibc than its Debian 12 one."""
+    quoted = " ".join(_shell_path(f) for f in folders)
+    allowed = " ".join(
+        f"-e {shlex.quote(n)}" for n in (*DISTROLESS_CC_LIBRARIES, *DISTROLESS_PYTHON_LIBRARIES)
+    )
+    inside = " ".join(f"{_shell_path(f)}/*) ;;" for f in folders)
+    slim = 'pass --runtime slim" >&2; exit 1; }'
+    return "\n".join(
+        [
+            "# The runtime is distroless Python: check that compiled modules link nothing it",
+            f"# lacks and need no newer glibc than Debian 12's 2.{DISTROLESS_GLIBC_MINOR}.",
+            f"RUN mkdir -p {PROBE_DIR}; \\",
+            f"    find {quoted} -name '*.so*' -type f 2>/dev/null > {PROBE_DIR}/modules || :; \\",
+            '    extra=$(while read -r f; do ldd "$f" 2>/dev/null || :; done \\',
+            f"      < {PROBE_DIR}/modules \\",
+            "      | grep '=>' | while read -r n _ l _; do case \"$l\" in \\",
+            f'        {inside} *) echo "$n" ;; esac; done \\',
+            f"      | grep -v {allowed} | sort -u | xargs); \\",
+            '    [ -z "$extra" ] || { echo "dockerslim: compiled modules link libraries '
+            f"distroless Python lacks: $extra; {slim}; \\",
+            f"    v=$(xargs -r cat < {PROBE_DIR}/modules | grep -ao 'GLIBC_2[.][0-9]*' \\",
+            f"      | cut -d. -f2 | sort -n | tail -n1); rm -f {PROBE_DIR}/modules; \\",
+            f'    [ "${{v:-0}}" -le {DISTROLESS_GLIBC_MINOR} ] || {{ echo "dockerslim: compiled '
+            f"modules need glibc 2.$v, newer than distroless Python's 2.{DISTROLESS_GLIBC_MINOR}; "
+            f"{slim}",
+        ]
+    )
+
+
+def python_shell_check(folders: list[str]) -> str:
+    """The builder step that fails the build when the app's own Python code runs commands
+    through a shell (``os.system``, ``os.popen``, ``shell=True``): distroless has none."""
+    quoted = " ".join(_shell_path(f) for f in folders)
+    prune = " -o ".join(f"-name {shlex.quote(d)}" for d in _DEPENDENCY_FOLDERS)
+    return (
+        "# The runtime is distroless Python, which has no shell: stop if the app's code\n"
+        "# runs commands through one.\n"
+        f"RUN f=$(find {quoted} \\( {prune} \\) -prune -o -type f -name '*.py' -print \\\n"
+        "      2>/dev/null | xargs -r grep -lE "
+        "'(os[.](system|popen)[(]|shell[[:space:]]*=[[:space:]]*True)' | head -n1); \\\n"
+        '    [ -z "$f" ] || { echo "dockerslim: $f runs commands through a shell, which '
+        'distroless Python does not have; pass --runtime slim" >&2; exit 1; }'
     )
 
 

@@ -11,6 +11,7 @@ from dockerslim_refactor.analysis import images as img
 from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
     RUN_TOOL_PACKAGES,
+    SHELLS,
     followed_script,
     tools_run_by_sources,
 )
@@ -210,6 +211,8 @@ def choose_runtime(
             return node_distroless(facts, line), notes
         if options.runtime == "distroless" and build.ecosystem == "java":
             return java_distroless(facts, line, notes), notes
+        if options.runtime == "distroless" and build.ecosystem == "python":
+            return python_distroless(facts), notes
         if options.runtime not in {"auto", "slim"}:
             notes.append(
                 note(
@@ -243,6 +246,16 @@ def choose_runtime(
         # An OS or company image: the runtime is the same image (its slim variant for Debian),
         # so the release, the libraries and the package names are the builder's own.
         image = _as_written(facts, _same_release(facts))
+        if options.runtime not in {"auto", "slim"}:
+            notes.append(
+                note(
+                    line,
+                    f"runtime {image} instead of {options.runtime}: the program uses what the "
+                    f"build installed from {facts.image.text}'s packages, which only that "
+                    "release has",
+                    flag="--runtime-image",
+                )
+            )
         return (
             RuntimeBase(image, "same", True, f"the same release as {facts.image.text}"),
             notes,
@@ -330,7 +343,10 @@ def _refusal(why: str) -> PlanError:
 
 
 def _distroless_command(
-    facts: StageFacts, interpreter: str, on_path: frozenset[str] = frozenset()
+    facts: StageFacts,
+    interpreter: str,
+    on_path: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(),
 ) -> None:
     """Refuse, naming ``--runtime slim``, what an interpreter's distroless image cannot run:
     a command other than ``interpreter`` itself in exec form (a shell form, ``sh -c``, an
@@ -341,7 +357,7 @@ def _distroless_command(
     shell_form = (wrapper.shell_form if wrapper else None) or (
         len(argv) >= 2 and argv[0] == "/bin/sh" and argv[1] == "-c"
     )
-    if len(argv) < 2 or shell_form or posixpath.basename(argv[0]) != interpreter:
+    if len(argv) < 2 or shell_form or posixpath.basename(argv[0]) not in {interpreter, *names}:
         shown = " ".join(argv) if argv else "nothing"
         raise _refusal(f"the image runs {shown!r}, and distroless runs only {interpreter} itself")
     check = _healthcheck_program(facts)
@@ -481,6 +497,52 @@ def java_distroless(facts: StageFacts, line: int, notes: list[Finding]) -> Runti
         f"distroless Java {major}: a JRE and the libraries it loads, no shell",
         program=DISTROLESS_JAVA,
         entrypoint=(DISTROLESS_JAVA, "-jar"),
+    )
+
+
+DISTROLESS_PYTHON = "/usr/bin/python3.11"
+"""Debian 12's Python in the distroless Python image, which is also its ENTRYPOINT."""
+DISTROLESS_PYTHON_VERSION = "3.11"
+DISTROLESS_PYTHON_PACKAGES = "/usr/local/lib/python3.11/dist-packages"
+"""A folder that Debian's Python puts on sys.path (with its .pth files) when it exists."""
+PYTHON_NAMES = frozenset({"python", "python3", "python3.11"})
+
+
+def python_distroless(facts: StageFacts) -> RuntimeBase:
+    """The distroless Python image (Debian 12's Python 3.11) for a build on the official
+    Python 3.11 images, or a PlanError saying why not and naming ``--runtime slim``. The
+    packages go where Debian's Python finds them, not into a virtual environment whose
+    interpreter link points at the builder's Python; the builder checks that their compiled
+    modules need no newer glibc and no library the image lacks."""
+    ref = facts.image
+    if ref.name != "python":
+        raise _refusal(f"distroless Python is Debian 12's Python 3.11, not {ref.text}'s")
+    version = ref.version or ""
+    if version != DISTROLESS_PYTHON_VERSION and not version.startswith(
+        DISTROLESS_PYTHON_VERSION + "."
+    ):
+        raise _refusal(
+            f"distroless Python is Python {DISTROLESS_PYTHON_VERSION}, and {ref.text} is "
+            f"Python {version or 'of no version the tag names'}"
+        )
+    if ref.is_alpine:
+        raise _refusal(f"{ref.text} is alpine (musl); distroless Python is Debian 12 (glibc)")
+    argv = facts.program
+    name = posixpath.basename(argv[0]) if argv else ""
+    if name and name not in PYTHON_NAMES | SHELLS and "/" not in argv[0]:
+        # gunicorn, celery: a script whose #! line names the builder's Python.
+        raise _refusal(
+            f"the image runs {argv[0]!r}, a script whose #! line names the builder's Python; "
+            f"a command of the form `python -m {argv[0]}` runs on distroless"
+        )
+    _distroless_command(facts, "python", frozenset({"python3.11"}), PYTHON_NAMES)
+    return RuntimeBase(
+        "gcr.io/distroless/python3-debian12",
+        "distroless-python",
+        False,
+        "distroless Python 3.11: Python and the libraries it loads, no shell or pip",
+        program=DISTROLESS_PYTHON,
+        entrypoint=(DISTROLESS_PYTHON,),
     )
 
 

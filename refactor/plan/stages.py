@@ -255,7 +255,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
         ),
         carried=tuple(carried),
         runtime_env=(
-            *build.runtime_env,
+            *_build_env(build, runtime),
             *received.env,
             *_path_env(facts, build, runtime, copies),
         ),
@@ -272,6 +272,14 @@ def build_plan(analysis: Analysis) -> StagePlan:
         test_stage=options.test_stage,
         debug_stage=options.debug_stage,
     )
+
+
+def _build_env(build: BuildInfo, runtime: RuntimeBase) -> tuple[tuple[str, str], ...]:
+    """The build's environment for the runtime stage; on distroless Python, without the
+    virtual environment's (its packages are where Debian's Python finds them)."""
+    if runtime.family != "distroless-python":
+        return build.runtime_env
+    return tuple((k, v) for k, v in build.runtime_env if k not in {"VIRTUAL_ENV", "PATH"})
 
 
 def _linked(step: str) -> str:

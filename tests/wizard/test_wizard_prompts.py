@@ -264,10 +264,27 @@ CMD ["gunicorn", "--bind", "0.0.0.0:8000", "app:wsgi"]
 """
 
 
-def test_an_interpreter_keeps_its_image_unless_another_is_named() -> None:
+def test_an_interpreter_keeps_its_image_or_its_distroless_image() -> None:
     choices = wizard.runtime_choices(rewrite(PYTHON_APP))
-    assert len(choices) == 1
+    assert [c.family for c in choices] == ["interpreter", "distroless"]
     assert choices[0].image == "python:3.12-slim" and choices[0].recommended
+    # Distroless Python is 3.11; the choice says why it cannot run this one.
+    assert choices[1].disabled is not None and "Python 3.12" in choices[1].disabled
+    app = PYTHON_APP.replace("python:3.12", "python:3.11").replace(
+        '["gunicorn", "--bind", "0.0.0.0:8000", "app:wsgi"]', '["python", "app.py"]'
+    )
+    choices = wizard.runtime_choices(rewrite(app))
+    assert choices[1].family == "distroless" and choices[1].disabled is None
+    assert choices[1].image == "gcr.io/distroless/python3-debian12"
+    # Chosen, the plan is distroless and slim is the other choice.
+    chosen = wizard.runtime_choices(rewrite(app, Options(runtime="distroless")))
+    assert [c.family for c in chosen] == ["distroless-python", "slim"]
+    assert chosen[1].image == "python:3.11-slim"
+
+
+def test_a_named_runtime_image_is_the_only_choice() -> None:
+    choices = wizard.runtime_choices(rewrite(PYTHON_APP, Options(runtime_image="my/py:1")))
+    assert len(choices) == 1 and choices[0].image == "my/py:1"
 
 
 # -- the runtime choices ---------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import shlex
 
 from dockerslim_refactor.analysis.ecosystems import installed
 from dockerslim_refactor.analysis.images import interpreter_runtime
@@ -84,13 +85,10 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"RUN python -m venv {VENV}",
         )
         builder_env = (("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH"))
-        onbuild = facts.stage.last("ONBUILD") is not None  # images built on it install
-        if not onbuild and not any("pip" in w for w in facts.program_words):
-            builder_steps = (
-                "# pip itself is not needed at run time.\n"
-                f"RUN {VENV}/bin/python -m pip uninstall --yes --quiet pip",
-            )
         runtime_env += [("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH")]
+    onbuild = facts.stage.last("ONBUILD") is not None  # images built on it install
+    if not onbuild and not any("pip" in w or "setup" in w for w in facts.program_words):
+        builder_steps = (installers_dropped(venv, app_paths(facts)),)
     if not venvs and _python_2(facts):
         message = (
             "Python 2 has no venv module, so the build cannot be moved into a virtual "
@@ -157,6 +155,31 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         findings=tuple(findings + unknown),
         lines=tuple(sorted(set(lines))),
     )
+
+
+def installers_dropped(venv: str, app: list[str]) -> str:
+    """The builder step that removes pip, setuptools and wheel from the virtual environment:
+    they install packages, and the program does not run them. setuptools stays when an
+    installed package requires it or the app's code imports it or pkg_resources."""
+    py = f"{venv}/bin/python"
+    folders = " ".join(shlex.quote(p) for p in app if p != venv)
+    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    required = "'^Requires-Dist: *setuptools([^-_.a-z0-9]|$)'"
+    imported = "'^[[:space:]]*(import|from)[[:space:]]+(pkg_resources|setuptools)'"
+    lines = [
+        "# pip, setuptools and wheel install packages; the program does not run them.",
+        "# setuptools stays when a package requires it or the code imports pkg_resources.",
+        f'RUN set -e; sp=$({py} -c "{purelib}"); \\',
+        '    drop="wheel pip"; \\',
+        f'    if ! grep -qsiE {required} "$sp"/*.dist-info/METADATA \\',
+        f"      && ! grep -rqsE {imported} \\",
+        "        --include='*.py' --exclude-dir=setuptools --exclude-dir=pkg_resources \\",
+        f'        --exclude-dir=_distutils_hack --exclude-dir=pip "$sp" {folders}; then \\',
+        '      drop="setuptools $drop"; fi; \\',
+        f"    if {py} -m pip --version >/dev/null 2>&1; then \\",
+        f"      {py} -m pip uninstall --yes --quiet $drop; fi",
+    ]
+    return "\n".join(lines)
 
 
 def venv_python(venv: str) -> str:

@@ -39,7 +39,7 @@ def py_file(run: str, image: str = "python:3.12", cmd: str = '["python", "app.py
 
 VENV_ENV = (("VIRTUAL_ENV", "/opt/venv"), ("PATH", "/opt/venv/bin:$PATH"))
 VENV_PRELUDE = ["RUN python -m venv /opt/venv"]
-UNINSTALL_PIP = ["RUN /opt/venv/bin/python -m pip uninstall --yes --quiet pip"]
+UNINSTALL_PIP = ["      /opt/venv/bin/python -m pip uninstall --yes --quiet $drop; fi"]
 VENV_AND_APP = [("/opt/venv", "/opt/venv"), ("/app", "/app")]
 
 
@@ -136,7 +136,10 @@ def test_what_cannot_be_carried_has_no_artifacts_and_asks_for_runtime_image(text
                 "artifacts": [("/opt/env", "/opt/env"), ("/app", "/app")],
                 "builder_prelude": [],
                 "builder_env": (),
-                "builder_steps": [],
+                # The venv the file made loses its installers too.
+                "builder_steps": [
+                    "      /opt/env/bin/python -m pip uninstall --yes --quiet $drop; fi"
+                ],
                 "runtime_env": (("PATH", "/opt/env/bin:$PATH"),),
             },
             id="existing-venv-reused",
