@@ -74,7 +74,7 @@ class ImageRef:
     @property
     def debian_codename(self) -> str | None:
         for word in self.variant_words:
-            if word in DEBIAN_CODENAMES:
+            if word in DEBIAN_RELEASES:
                 return word
         return None
 

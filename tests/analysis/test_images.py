@@ -353,6 +353,9 @@ def test_java_major_maven_amazoncorretto() -> None:
         pytest.param("golang:1.22-bullseye", ("bullseye", True), id="named"),
         pytest.param("golang:1.22", ("bookworm", False), id="default"),
         pytest.param("python:3.12-slim-trixie", ("trixie", True), id="trixie"),
+        # Older releases count as named too: golang:wheezy is wheezy, not "unknown".
+        pytest.param("golang:wheezy", ("wheezy", True), id="wheezy"),
+        pytest.param("node:8-stretch", ("stretch", True), id="stretch"),
     ],
 )
 def test_builder_codename(text: str, expected: tuple[str, bool]) -> None:
