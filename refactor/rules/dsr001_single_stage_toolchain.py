@@ -71,6 +71,7 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         installs_toolchain_manager,
         toolchain_purpose,
     )
+    from dockerslim_refactor.analysis.ecosystems.installed import installs_dependencies
 
     facts = analysis.facts
     build = analysis.build
@@ -84,8 +85,15 @@ def check(analysis: Analysis) -> Iterable[Finding]:
     toolchain = [(n, e) for n, e in analysis.toolchain if not _only_fetch_tools(e)]
     # Something is compiled here: a compiler runs, a build this tool recognises (pip, npm,
     # bundle) runs with build packages at hand, or the base image's ONBUILD triggers build.
-    builds_here = build is not None or any(
-        e.startswith("runs ") or "ONBUILD" in e for _, e in toolchain
+    builds_here = (
+        build is not None
+        or any(e.startswith("runs ") or "ONBUILD" in e for _, e in toolchain)
+        or (
+            # pip, gem, bundle or composer compiling native extensions with the build
+            # packages the file installed.
+            any(e.startswith("installs build packages") for _, e in toolchain)
+            and installs_dependencies(facts)
+        )
     )
     if not fixable and not facts.program and (not builds_here or installs_toolchain_manager(facts)):
         # No program of its own, and nothing compiled here or a toolchain installer set up

@@ -277,6 +277,23 @@ def test_dependency_builds_of_uncovered_ecosystems_are_reported_without_a_fix() 
     assert finding.fix is None and analysis.leave_alone
 
 
+def test_an_image_without_a_command_that_compiles_dependencies_is_reported() -> None:
+    # No CMD, but pip builds native extensions with the build packages the file installed
+    # and keeps them: a tool image, not a builder image.
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y python3-pip "
+        "build-essential libpq-dev\nWORKDIR /src\nCOPY . .\nRUN pip3 install -r requirements.txt\n"
+    )
+    (finding,) = [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
+    assert finding.fix is None and "build-essential" in finding.message
+    # The same build packages without a dependency install: a development image.
+    dev = text.replace("RUN pip3 install -r requirements.txt\n", "")
+    assert not [f for f in analyze(parse(dev)).findings if f.code == "DSR001"]
+
+
 def test_a_slim_python_image_installing_requirements_is_not_reported() -> None:
     from dockerslim_refactor.document import parse
     from dockerslim_refactor.findings import analyze

@@ -262,6 +262,12 @@ def _build_start(facts: StageFacts) -> int | None:
     return None
 
 
+def installs_dependencies(facts: StageFacts) -> bool:
+    """A RUN of the stage installs the program's dependencies with a language package
+    manager (``pip install``, ``bundle install``, ``composer install``)."""
+    return any(_installs_dependencies(cmd) for step in facts.steps for cmd in step.script.commands)
+
+
 def _installs_dependencies(cmd: Command) -> bool:
     """``pip install``, ``gem install``, ``bundle install``, ``composer install`` (also
     through ``python -m pip`` or ``php composer.phar``), ``easy_install``, ``virtualenv``."""
