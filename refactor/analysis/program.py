@@ -370,6 +370,44 @@ def _installs_outside(facts: StageFacts, path: str, cwd: str | None, depth: int)
     return None
 
 
+# What a start script runs that builds or installs: the toolchain the rewrite leaves in the
+# builder is needed when the container starts.
+_START_BUILDS = {
+    "npm": ("install", "i", "ci", "rebuild"),
+    "yarn": ("install", ""),
+    "pnpm": ("install", "i"),
+    "pip": ("install",),
+    "pip3": ("install",),
+    "bundle": ("install",),
+    "gem": ("install",),
+    "composer": ("install", "update", "require"),
+    "make": None,
+    "gcc": None,
+    "cc": None,
+    "g++": None,
+    "go": ("build", "install", "get"),
+    "cargo": ("build", "install"),
+    "mvn": None,
+    "gradle": None,
+}
+
+
+def start_script_builds(facts: StageFacts) -> tuple[str, str] | None:
+    """The script from the build context that the image's command runs, and what in it
+    builds or installs when the container starts (``npm install``, ``bundle install``,
+    ``make``); ``None`` when there is no such script or it builds nothing."""
+    found = followed_script(facts)
+    if found is None:
+        return None
+    path, script = found
+    for cmd in script.commands:
+        subcommands = _START_BUILDS.get(cmd.basename, ())
+        if subcommands is None or (cmd.subcommand or "") in subcommands:
+            shown = " ".join([cmd.basename, *cmd.positional[:1]])
+            return path, shown
+    return None
+
+
 def _through_script(
     facts: StageFacts, candidates: list[Artifact]
 ) -> tuple[list[Artifact], list[Finding]] | None:

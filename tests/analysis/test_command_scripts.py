@@ -104,3 +104,35 @@ def test_a_shell_running_a_script_is_no_shell_image(cmd: str, purpose: bool) -> 
     document = parse(GO.format(cmd=cmd))
     facts = stage_facts(document, document.stages[-1])
     assert (toolchain_purpose(facts) is not None) is purpose
+
+
+@pytest.mark.parametrize(
+    ("script", "what"),
+    [
+        ("#!/bin/sh\nnpm install\nexec node dist/server.js\n", "npm install"),
+        ("#!/bin/sh\nset -e\ncd client && yarn install && cd ..\nexec node s.js\n", "yarn install"),
+        ("#!/bin/bash\nbundle install\nexec bundle exec puma\n", "bundle install"),
+        ("#!/bin/sh\nmake assets\nexec node s.js\n", "make assets"),
+    ],
+)
+def test_a_start_script_that_builds_leaves_the_file_alone(script: str, what: str) -> None:
+    # The container builds when it starts: the toolchain the rewrite would leave in the
+    # builder is what the start script needs.
+    text = (
+        "FROM node:18\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n" 'CMD ["./start.sh"]\n'
+    )
+    files = {"start.sh": script, "package.json": "{}"}
+    result = rewrite(text, Options(), files)
+    assert result.output is None
+    assert f"runs `{what}` when the container starts" in result.reason
+    assert "--runtime-image" in result.reason
+    # A named runtime image settles it.
+    assert rewrite(text, Options(runtime_image="node:18"), files).output is not None
+
+
+def test_a_start_script_that_only_starts_the_program_is_rewritten() -> None:
+    text = (
+        "FROM node:18\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\n" 'CMD ["./start.sh"]\n'
+    )
+    files = {"start.sh": "#!/bin/sh\nnpm run migrate\nexec node dist/server.js\n"}
+    assert rewrite(text, Options(), {**files, "package.json": "{}"}).output is not None

@@ -19,7 +19,11 @@ from dockerslim_refactor.analysis.ecosystems import (
     rust,
 )
 from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
-from dockerslim_refactor.analysis.program import context_script_installs, not_rewritten
+from dockerslim_refactor.analysis.program import (
+    context_script_installs,
+    not_rewritten,
+    start_script_builds,
+)
 from dockerslim_refactor.options import Options
 
 Detector = Callable[[StageFacts, Options], "BuildInfo | None"]
@@ -44,6 +48,18 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         found = detector(facts, options)
         if found is not None:
             break
+    starts = start_script_builds(facts) if found is not None else None
+    if starts is not None and not options.runtime_image:
+        path, what = starts
+        return not_rewritten(
+            found.ecosystem,
+            list(found.lines),
+            f"the image's command runs {path}, which runs `{what}` when the container "
+            "starts: it needs the build tools a runtime stage would leave in the builder; "
+            "--runtime-image names an image that has them",
+            "--runtime-image",
+            found.lines[-1] if found.lines else facts.stage.from_instruction.start_line,
+        )
     if (
         found is not None
         and found.linkage == "interpreter"
