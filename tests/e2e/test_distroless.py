@@ -4,7 +4,8 @@ onto distroless/cc with a Java runtime jlink made for it, every Python app onto 
 Python image (python-wheels at most 0.40 times its reference); each must print what its smoke run
 expects, the shared node-ts app must be at most 0.40 times its hand-written reference and the
 shared java-jar app at most 0.20 times. An app whose code runs another program stops in the
-builder; one that needs a shell is refused."""
+builder; one that needs a shell is refused. The shared native apps land on distroless/static
+or distroless/cc, or stop in the builder when the release it was chosen for is not this one."""
 
 from __future__ import annotations
 
@@ -130,6 +131,36 @@ def test_python_app_on_distroless(app_dir: Path, tmp_path: Path, docker, record_
     ratio = _built_and_run(app_dir, rewritten.parent / "app", rewritten, docker, record_figures)
     if app_dir.name == "python-wheels":
         assert ratio <= PYTHON_WHEELS_RATIO, ratio
+
+
+# The shared native apps with --runtime distroless: the extra flags each needs, the base it
+# must land on, or the builder's message when it stops.
+NATIVE = {
+    "go-http": ([], "gcr.io/distroless/static-debian12", None),
+    # gcc:12 names no Debian release: a static link is what lands it on distroless.
+    "c-make": (["--linkage", "static"], "gcr.io/distroless/static-debian12", None),
+    # rust:1.63 was built on bullseye upstream; this engine's is bookworm, and the builder
+    # says so instead of shipping a program for another release's libraries.
+    "rust-cli": ([], "gcr.io/distroless/cc-debian11", "not Debian bullseye"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(NATIVE))
+def test_shared_native_app_on_distroless(name: str, tmp_path: Path, docker, record_figures):
+    app_dir = SHARED_APPS / name
+    if not app_dir.is_dir():
+        pytest.fail(f"no shared app {name}")
+    flags, base, stops = NATIVE[name]
+    app = _copy_app(app_dir, tmp_path / "app")
+    rewritten = tmp_path / "Dockerfile.distroless"
+    _rewrite(app / "Dockerfile", rewritten, ["--runtime", "distroless", *flags])
+    assert f"\nFROM {base}\n" in rewritten.read_text()
+    if stops is not None:
+        with pytest.raises(BuildFailed) as failed:
+            docker.build(rewritten, app, docker.tag(name, "distroless"))
+        assert stops in str(failed.value)
+        return
+    _built_and_run(app_dir, app, rewritten, docker, record_figures)
 
 
 def _rewritten(app_dir: Path, tmp_path: Path, refused: dict[str, str]) -> Path | None:
