@@ -68,7 +68,9 @@ def test_an_entrypoint_names_distroless_python_by_its_path() -> None:
             id="alpine",
         ),
         pytest.param(
-            python_file('CMD ["gunicorn", "app:app"]'), "python -m gunicorn", id="console-script"
+            python_file('CMD ["django-admin", "runserver"]'),
+            "no module has that name",
+            id="console-script-without-a-module-name",
         ),
         pytest.param(python_file("CMD python app.py"), "distroless runs only", id="shell-form"),
         pytest.param(
@@ -161,3 +163,21 @@ def test_python_from_the_distribution_keeps_its_release_and_says_so() -> None:
     assert any(
         "runtime debian:bookworm-slim instead of distroless" in n.message for n in result.plan.notes
     )
+
+
+def test_a_console_script_runs_as_python_m_after_a_builder_check(tmp_path) -> None:
+    result = rewrite(python_file('CMD ["gunicorn", "--bind", ":8000", "app:wsgi"]'), DISTROLESS)
+    assert result.output is not None, result.reason
+    builder, runtime = split(result.output)
+    assert 'CMD ["-m", "gunicorn", "--bind", ":8000", "app:wsgi"]' in runtime
+    assert any("runs as `python -m gunicorn`" in n.message for n in result.plan.notes)
+    (step,) = [s for s in builder.split("\n# ") if "python -m gunicorn`: check" in s]
+    step = "# " + step.split("\n# The runtime is distroless Python")[0]
+    site = tmp_path / "opt/venv/lib/python3.11/site-packages"
+    site.mkdir(parents=True)
+    step = step.replace("/opt/venv", str(tmp_path / "opt/venv"))
+    proc = _run(step, tmp_path)
+    assert proc.returncode == 1 and "no module gunicorn" in proc.stderr
+    (site / "gunicorn").mkdir()
+    (site / "gunicorn" / "__main__.py").write_text("")
+    assert _run(step, tmp_path).returncode == 0

@@ -279,7 +279,7 @@ def runtime_files(
         steps, env = _distroless_java(facts, runtime, options, needs.tools, copies, line, notes)
         builder_steps += steps
     elif family == "distroless-python":
-        builder_steps += _distroless_python(facts, build, needs.tools, copies, line, notes)
+        builder_steps += _distroless_python(facts, build, runtime, needs.tools, copies, line, notes)
     return RuntimeFiles(setup, copies, after, builder_steps, notes, env)
 
 
@@ -353,6 +353,7 @@ def _distroless_node(
 def _distroless_python(
     facts: StageFacts,
     build: BuildInfo,
+    runtime: RuntimeBase,
     run_tools: tuple[str, ...],
     copies: list[CopyStep],
     line: int,
@@ -382,6 +383,18 @@ def _distroless_python(
     )
     folders = sorted({c.source for c in copies if c.source != probes.TREE_LIST})
     steps = [probes.python_modules_check(folders)]
+    if runtime.module is not None:
+        packages = [c.source for c in copies if c.dest == DISTROLESS_PYTHON_PACKAGES]
+        steps.append(probes.python_module_check(runtime.module, packages))
+        notes.append(
+            note(
+                line,
+                f"{runtime.module} runs as `python -m {runtime.module}`: its console script's "
+                "#! line names the builder's Python, which distroless does not have; the "
+                "builder stops if the package has no such module",
+                flag="--runtime",
+            )
+        )
     sources = _source_folders(facts)
     if sources:
         steps.append(probes.python_shell_check(sources))

@@ -26,6 +26,9 @@ class RuntimeBase:
     program: str | None = None
     """Where the runtime has the interpreter the image's command runs (``/nodejs/bin/node``,
     which is not on distroless Node.js's PATH): the command names it so."""
+    module: str | None = None
+    """A console script the command names (``gunicorn``), which the runtime runs as
+    ``python -m gunicorn``: the script's ``#!`` line names the builder's interpreter."""
     entrypoint: tuple[str, ...] = ()
     """What the base image's own ENTRYPOINT runs (``/usr/bin/java -jar``): a CMD that ran
     the same gives only its arguments."""

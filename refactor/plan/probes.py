@@ -863,6 +863,22 @@ def python_modules_check(folders: list[str]) -> str:
     )
 
 
+def python_module_check(module: str, folders: list[str]) -> str:
+    """The builder step that fails the build when none of ``folders`` (site-packages) has
+    ``module`` as a package with ``__main__`` or as a file: ``python -m module`` would not
+    start the console script's program."""
+    checks = " || ".join(
+        f"[ -f {_shell_path(f)}/{module}/__main__.py ] || [ -f {_shell_path(f)}/{module}.py ]"
+        for f in folders
+    )
+    return (
+        f"# The runtime runs {module} as `python -m {module}`: check that the module exists.\n"
+        f"RUN {checks or 'false'} \\\n"
+        f'    || {{ echo "dockerslim: no module {module} to run with python -m {module} in '
+        'distroless Python; pass --runtime slim" >&2; exit 1; }'
+    )
+
+
 def python_shell_check(folders: list[str]) -> str:
     """The builder step that fails the build when the app's own Python code runs commands
     through a shell (``os.system``, ``os.popen``, ``shell=True``): distroless has none."""

@@ -529,19 +529,25 @@ def python_distroless(facts: StageFacts) -> RuntimeBase:
         raise _refusal(f"{ref.text} is alpine (musl); distroless Python is Debian 12 (glibc)")
     argv = facts.program
     name = posixpath.basename(argv[0]) if argv else ""
+    module = None
     if name and name not in PYTHON_NAMES | SHELLS and "/" not in argv[0]:
-        # gunicorn, celery: a script whose #! line names the builder's Python.
-        raise _refusal(
-            f"the image runs {argv[0]!r}, a script whose #! line names the builder's Python; "
-            f"a command of the form `python -m {argv[0]}` runs on distroless"
-        )
-    _distroless_command(facts, "python", frozenset({"python3.11"}), PYTHON_NAMES)
+        # gunicorn, celery: a console script, whose #! line names the builder's Python. The
+        # runtime runs its package as `python -m gunicorn`; the builder checks there is one.
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise _refusal(
+                f"the image runs {argv[0]!r}, a script whose #! line names the builder's "
+                f"Python, and no module has that name to run with `python -m`"
+            )
+        module = name
+    names = PYTHON_NAMES | ({module} if module else set())
+    _distroless_command(facts, "python", frozenset({"python3.11"}), frozenset(names))
     return RuntimeBase(
         "gcr.io/distroless/python3-debian12",
         "distroless-python",
         False,
         "distroless Python 3.11: Python and the libraries it loads, no shell or pip",
         program=DISTROLESS_PYTHON,
+        module=module,
         entrypoint=(DISTROLESS_PYTHON,),
     )
 

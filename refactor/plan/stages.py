@@ -304,7 +304,7 @@ def _for_distroless(
     ``CMD ["app.jar"]`` on distroless Java."""
     assert runtime.program is not None
     keyword = ins.raw.lstrip().split(None, 1)[0]
-    own = (runtime.program, *argv[1:])
+    own = (runtime.program, *(("-m", runtime.module) if runtime.module else ()), *argv[1:])
     start = runtime.entrypoint
     if ins.keyword == "CMD" and start and own[: len(start)] == start:
         return keyword, own[len(start) :]
