@@ -254,11 +254,10 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime")
 _RUST_RELEASES = ((36, "buster"), (54, "bullseye"), (70, "bookworm"), (89, "trixie"))
 
 
-# The same for the golang images. Two Go versions are supported at a time, so a version's
-# tag is last built when the version after the next one comes out, on the Debian stable the
-# images then defaulted to (stretch from mid-2017, buster from August 2019, bullseye from
-# August 2021, bookworm from June 2023, trixie from August 2025).
-_GOLANG_RELEASES = ((4, "jessie"), (8, "stretch"), (11, "buster"), (16, "bullseye"))
+# The same for the golang images, from docker-library/golang's generate-stackbrew-library.sh:
+# a new default release moves the supported versions along with it (1.12 became buster in
+# 2019), except where the script pins one (1.8 stayed on jessie when 1.9 came on stretch).
+_GOLANG_RELEASES = ((4, "jessie"), (9, "stretch"), (11, "buster"), (16, "bullseye"))
 _GOLANG_RELEASES += ((19, "bookworm"), (24, "trixie"))
 
 

@@ -374,7 +374,8 @@ def test_builder_codename(text: str, expected: tuple[str, bool]) -> None:
         ("rust:1.30", None),  # before any release this table knows
         ("rustlang/rust:nightly", None),
         ("golang:1.7", "jessie"),
-        ("golang:1.8", "stretch"),
+        ("golang:1.8", "jessie"),  # pinned there when 1.9 came on stretch
+        ("golang:1.9", "stretch"),
         ("golang:1.12", "buster"),
         ("golang:1.20", "bookworm"),
         ("golang:1.25", "trixie"),
