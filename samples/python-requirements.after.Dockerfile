@@ -1,6 +1,16 @@
 FROM python:3.12 AS builder
-# Install into a virtual environment so the runtime stage can copy it whole.
-RUN python -m venv /opt/venv
+# Install into a virtual environment so the runtime stage can copy it whole. It
+# gets the image's own setuptools and wheel, so pip builds as it did outside it.
+RUN python -m venv /opt/venv \
+    && v=$(/opt/venv/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])") \
+    && for m in setuptools wheel; do \
+      s=$(python -c "import os, $m; print(os.path.dirname(os.path.dirname($m.__file__)))" 2>/dev/null) || continue; \
+      if [ "$m" = setuptools ]; then set -- pkg_resources _distutils_hack \
+        distutils-precedence.pth; else set --; fi; \
+      for n in "$m" "$@"; do rm -rf "${v:?}/$n"; done; rm -rf "$v/$m"-*; \
+      for n in "$m" "$@"; do [ ! -e "$s/$n" ] || cp -a "$s/$n" "$v/"; done; \
+      for d in "$s/$m"-*; do [ ! -e "$d" ] || cp -a "$d" "$v/"; done; \
+    done
 ENV VIRTUAL_ENV=/opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 # Marks the start of the build: what is newer than it, or not listed here, the
@@ -19,12 +29,16 @@ RUN pip install -r requirements.txt
 RUN set -e; sp=$(/opt/venv/bin/python -c "import sysconfig; print(sysconfig.get_paths()['purelib'])"); \
     drop="wheel pip"; \
     if ! grep -qsiE '^Requires-Dist: *setuptools([^-_.a-z0-9]|$)' "$sp"/*.dist-info/METADATA \
+      && ! grep -qsiE '^setuptools([^-_.a-z0-9]|$)' "$sp"/*.egg-info/requires.txt \
       && ! grep -rqsE '^[[:space:]]*(import|from)[[:space:]]+(pkg_resources|setuptools)' \
         --include='*.py' --exclude-dir=setuptools --exclude-dir=pkg_resources \
-        --exclude-dir=_distutils_hack --exclude-dir=pip "$sp" /app; then \
+        --exclude-dir=_distutils_hack --exclude-dir=pip --exclude-dir=wheel \
+        "$sp" /app; then \
       drop="setuptools $drop"; fi; \
-    if /opt/venv/bin/python -m pip --version >/dev/null 2>&1; then \
-      /opt/venv/bin/python -m pip uninstall --yes --quiet $drop; fi
+    if /opt/venv/bin/python -m pip --version >/dev/null 2>&1; then for p in $drop; do \
+      /opt/venv/bin/python -m pip uninstall --yes --quiet "$p" \
+        || echo "dockerslim: pip cannot remove $p, which stays" >&2; done; fi; \
+    [ -e "$sp/_distutils_hack" ] || rm -f "$sp/distutils-precedence.pth"
 COPY . .
 
 ENV PYTHONUNBUFFERED=1

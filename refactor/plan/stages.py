@@ -234,7 +234,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     setup += user_setup
     if user_note:
         notes.append(user_note)
-    prelude = build.builder_prelude + tuple(
+    prelude = tuple(escape_continuations(p, escape) for p in build.builder_prelude) + tuple(
         f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env
     )
     if options.buildkit:

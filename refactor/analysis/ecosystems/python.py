@@ -81,8 +81,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     else:
         venv = VENV
         builder_prelude = (
-            "# Install into a virtual environment so the runtime stage can copy it whole.",
-            f"RUN python -m venv {VENV}",
+            "# Install into a virtual environment so the runtime stage can copy it whole. It\n"
+            "# gets the image's own setuptools and wheel, so pip builds as it did outside it.",
+            venv_step(VENV),
         )
         builder_env = (("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH"))
         runtime_env += [("VIRTUAL_ENV", VENV), ("PATH", f"{VENV}/bin:$PATH")]
@@ -157,6 +158,29 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     )
 
 
+def venv_step(venv: str) -> str:
+    """The builder step that makes the virtual environment, with the setuptools and wheel of
+    the image's own Python in place of the ones venv brings: pip decides how to build (a
+    legacy ``setup.py develop``, ``bdist_wheel`` with ``--no-build-isolation``) by what it
+    finds, and without wheel it would build otherwise than the original did."""
+    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+    where = "import os, $m; print(os.path.dirname(os.path.dirname($m.__file__)))"
+    return "\n".join(
+        [
+            f"RUN python -m venv {venv} \\",
+            f'    && v=$({venv}/bin/python -c "{purelib}") \\',
+            "    && for m in setuptools wheel; do \\",
+            f'      s=$(python -c "{where}" 2>/dev/null) || continue; \\',
+            '      if [ "$m" = setuptools ]; then set -- pkg_resources _distutils_hack \\',
+            "        distutils-precedence.pth; else set --; fi; \\",
+            '      for n in "$m" "$@"; do rm -rf "${v:?}/$n"; done; rm -rf "$v/$m"-*; \\',
+            '      for n in "$m" "$@"; do [ ! -e "$s/$n" ] || cp -a "$s/$n" "$v/"; done; \\',
+            '      for d in "$s/$m"-*; do [ ! -e "$d" ] || cp -a "$d" "$v/"; done; \\',
+            "    done",
+        ]
+    )
+
+
 def installers_dropped(venv: str, app: list[str]) -> str:
     """The builder step that removes pip, setuptools and wheel from the virtual environment:
     they install packages, and the program does not run them. setuptools stays when an
@@ -172,12 +196,17 @@ def installers_dropped(venv: str, app: list[str]) -> str:
         f'RUN set -e; sp=$({py} -c "{purelib}"); \\',
         '    drop="wheel pip"; \\',
         f'    if ! grep -qsiE {required} "$sp"/*.dist-info/METADATA \\',
+        "      && ! grep -qsiE '^setuptools([^-_.a-z0-9]|$)' \"$sp\"/*.egg-info/requires.txt \\",
         f"      && ! grep -rqsE {imported} \\",
         "        --include='*.py' --exclude-dir=setuptools --exclude-dir=pkg_resources \\",
-        f'        --exclude-dir=_distutils_hack --exclude-dir=pip "$sp" {folders}; then \\',
+        "        --exclude-dir=_distutils_hack --exclude-dir=pip --exclude-dir=wheel \\",
+        f'        "$sp" {folders}; then \\',
         '      drop="setuptools $drop"; fi; \\',
-        f"    if {py} -m pip --version >/dev/null 2>&1; then \\",
-        f"      {py} -m pip uninstall --yes --quiet $drop; fi",
+        f"    if {py} -m pip --version >/dev/null 2>&1; then for p in $drop; do \\",
+        f'      {py} -m pip uninstall --yes --quiet "$p" \\',
+        '        || echo "dockerslim: pip cannot remove $p, which stays" >&2; done; fi; \\',
+        # A .pth that loads the removed setuptools' hook would print an error at each start.
+        '    [ -e "$sp/_distutils_hack" ] || rm -f "$sp/distutils-precedence.pth"',
     ]
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@ copies whole, the slim image of the same Python, and what it cannot carry."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from textwrap import dedent
 
 import pytest
@@ -38,8 +39,8 @@ def py_file(run: str, image: str = "python:3.12", cmd: str = '["python", "app.py
 
 
 VENV_ENV = (("VIRTUAL_ENV", "/opt/venv"), ("PATH", "/opt/venv/bin:$PATH"))
-VENV_PRELUDE = ["RUN python -m venv /opt/venv"]
-UNINSTALL_PIP = ["      /opt/venv/bin/python -m pip uninstall --yes --quiet $drop; fi"]
+VENV_PRELUDE = [python.venv_step("/opt/venv")]
+UNINSTALL_PIP = ['    [ -e "$sp/_distutils_hack" ] || rm -f "$sp/distutils-precedence.pth"']
 VENV_AND_APP = [("/opt/venv", "/opt/venv"), ("/app", "/app")]
 
 
@@ -137,9 +138,7 @@ def test_what_cannot_be_carried_has_no_artifacts_and_asks_for_runtime_image(text
                 "builder_prelude": [],
                 "builder_env": (),
                 # The venv the file made loses its installers too.
-                "builder_steps": [
-                    "      /opt/env/bin/python -m pip uninstall --yes --quiet $drop; fi"
-                ],
+                "builder_steps": UNINSTALL_PIP,
                 "runtime_env": (("PATH", "/opt/env/bin:$PATH"),),
             },
             id="existing-venv-reused",
@@ -366,3 +365,82 @@ def test_what_the_build_put_outside_the_venv_and_the_app_comes_along() -> None:
     runtime = result.output.rsplit("\nFROM ", 1)[1]
     assert "COPY --from=builder /tmp/dslim/root/ /\n" in runtime
     assert "/tmp/words.gz" not in runtime
+
+
+def test_the_venv_gets_the_images_own_setuptools_and_wheel(tmp_path) -> None:
+    # pip builds otherwise without wheel (no bdist_wheel with --no-build-isolation, a
+    # PEP 660 editable install instead of `setup.py develop`): the venv gets the image's.
+    import os
+    import subprocess
+    import sys
+
+    site = tmp_path / "system"
+    for name in ("setuptools", "wheel", "pkg_resources", "_distutils_hack"):
+        (site / name).mkdir(parents=True)
+        (site / name / "__init__.py").write_text("__version__ = 'image'\n")
+    (site / "setuptools-1.0.dist-info").mkdir()
+    (site / "wheel-0.1.egg-info").mkdir()
+    shims = tmp_path / "bin"
+    shims.mkdir()
+    (shims / "python").symlink_to(sys.executable)
+    venv = tmp_path / "venv"
+    step = python.venv_step(str(venv)).removeprefix("RUN ").replace("\\\n", "")
+    env = {**os.environ, "PATH": f"{shims}:{os.environ['PATH']}", "PYTHONPATH": str(site)}
+    proc = subprocess.run(["sh", "-ec", step], env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    purelib = subprocess.run(
+        [
+            str(venv / "bin" / "python"),
+            "-c",
+            "import sysconfig; print(sysconfig.get_paths()['purelib'])",
+        ],
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    found = {p.name for p in Path(purelib).iterdir()}
+    assert {"setuptools", "wheel", "pkg_resources", "_distutils_hack"} <= found
+    assert "setuptools-1.0.dist-info" in found and "wheel-0.1.egg-info" in found
+    # The venv's own setuptools gave way to the image's.
+    assert not any(n.startswith("setuptools-") and n != "setuptools-1.0.dist-info" for n in found)
+    assert (Path(purelib) / "wheel" / "__init__.py").read_text() == "__version__ = 'image'\n"
+
+
+@pytest.mark.parametrize(
+    ("files", "dropped"),
+    [
+        # wheel imports setuptools, but wheel goes too: setuptools goes.
+        ({"wheel/bdist_wheel.py": "from setuptools import Command\n"}, "setuptools wheel pip"),
+        # A package that requires it, or the app importing pkg_resources, keeps it.
+        (
+            {"foo-1.0.dist-info/METADATA": "Name: foo\nRequires-Dist: setuptools>=40\n"},
+            "wheel pip",
+        ),
+        ({"bar-1.0.egg-info/requires.txt": "setuptools\n"}, "wheel pip"),
+        ({"app/main.py": "import pkg_resources\n"}, "wheel pip"),
+    ],
+)
+def test_the_installers_go_unless_something_needs_setuptools(tmp_path, files, dropped) -> None:
+    import subprocess
+
+    site = tmp_path / "site"
+    app = tmp_path / "app"
+    for name, text in files.items():
+        path = (tmp_path if name.startswith("app/") else site) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    app.mkdir(exist_ok=True)
+    (site / "_distutils_hack").mkdir(parents=True, exist_ok=True)
+    log = tmp_path / "uninstalled"
+    stub = tmp_path / "venv" / "bin" / "python"
+    stub.parent.mkdir(parents=True)
+    # A stand-in for the venv's python: the site folder, pip's version, and what pip removes.
+    stub.write_text(
+        "#!/bin/sh\n"
+        f'case "$1" in -c) echo {site} ;; -m) [ "$3" != uninstall ] || echo "$6" >> {log} ;; esac\n'
+    )
+    stub.chmod(0o755)
+    step = python.installers_dropped(str(tmp_path / "venv"), [str(app)])
+    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    assert log.read_text().split() == dropped.split()
