@@ -128,7 +128,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     find /app \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
       > /tmp/dslim/compiled || :; \
     for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do \
-      if { xargs -r grep -lE "([\"'$b]|%x[(])$t([\"' $b]|\$)" \
+      if { xargs -r grep -lE "([\"'$b]|%x[(]|(&&|;)[[:space:]]*)$t([\"' $b]|\$)" \
           < /tmp/dslim/sources 2>/dev/null; \
         xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(])\"$t\"" \
           < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; \

@@ -477,6 +477,35 @@ def test_tool_probe_finds_quoted_commands_and_dependencies(tmp_path) -> None:
     assert (work / "runs").read_text().split() == []
 
 
+def test_tool_probe_finds_a_command_later_in_a_quoted_command_line(tmp_path) -> None:
+    import shutil
+    import subprocess
+
+    assert shutil.which("git"), "the probe keeps only programs the builder has"
+    app = tmp_path / "app"
+    app.mkdir()
+    # MagicMirror's updater: git runs after a cd, inside a template string.
+    (app / "updater.js").write_text("exec(`cd ${dir} && git fetch --dry-run`);\n")
+    work = tmp_path / "dslim"
+    work.mkdir()
+    step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
+    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "apt-get").write_text("#!/bin/sh\nexit 0\n")
+    (stubs / "apt-cache").write_text('#!/bin/sh\necho "$2 | 1.0 | stub"\n')
+    for stub in stubs.iterdir():
+        stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "runs").read_text().split() == ["git"]
+    # A word that only ends like the command is no command.
+    (app / "updater.js").write_text("const s = 'a && gitlab';\n")
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
+    assert proc.returncode == 0 and (work / "runs").read_text().split() == []
+
+
 def test_interpreter_rewrites_probe_the_apps_sources_for_programs_it_runs() -> None:
     text = (
         "FROM node:18\nWORKDIR /usr/src/app\nCOPY package.json ./\nRUN npm install\n"

@@ -405,7 +405,8 @@ def tool_probe(
         + (
             ""
             if native
-            else 'xargs -r grep -lE "([\\"\'$b]|%x[(])$t([\\"\' $b]|\\$)" \\\n'
+            # A quoted command, or one later in a quoted command line (`cd x && git pull`).
+            else 'xargs -r grep -lE "([\\"\'$b]|%x[(]|(&&|;)[[:space:]]*)$t([\\"\' $b]|\\$)" \\\n'
             f"          < {PROBE_DIR}/sources 2>/dev/null; \\\n        "
         )
         + 'xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
