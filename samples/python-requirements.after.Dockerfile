@@ -168,7 +168,7 @@ RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
           --no-install-recommends apt-transport-https ca-certificates; fi; \
       apt-get update \
       && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y --no-install-recommends $missing \
+        apt-get install -y $missing \
       && rm -rf /var/lib/apt/lists/*; fi
 RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /app

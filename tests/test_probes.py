@@ -391,6 +391,23 @@ def test_the_reinstall_brings_recommends_when_the_original_did(body: str, recomm
     assert ("--no-install-recommends" in install) is not recommends
 
 
+def test_libraries_the_probe_finds_come_with_recommends_when_the_original_had_them() -> None:
+    # Only -dev packages in the original, all build-only: the runtime installs just what
+    # the builder finds (libcurl's package), and with its recommends (ca-certificates), as
+    # the original's install had them.
+    text = (
+        "FROM ubuntu:22.04\n"
+        "RUN apt-get update && apt-get install -y gcc make libcurl4-openssl-dev\n"
+        'WORKDIR /src\nCOPY . .\nRUN make && make install\nCMD ["/usr/local/bin/miner"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    runtime = result.output.rsplit("\nFROM ", 1)[1]
+    assert "for p in $(cat /tmp/dslim/packages); do" in runtime
+    install = runtime.split("apt-get install -y", 2)[-1].split("\n", 1)[0]
+    assert "--no-install-recommends" not in install
+
+
 def test_a_fetch_tool_left_out_is_named_in_a_note_with_the_flag() -> None:
     text = (
         "FROM ruby:3.3\nRUN apt-get update && apt-get install -y git imagemagick\n"

@@ -239,7 +239,7 @@ def runtime_files(
                 # the runtime stage installs with the builder's sources and keys.
                 builder_steps.append(probes.APT_SOURCES_STAGE)
                 setup.append(f"COPY --from={builder} {probes.APT_STAGE}/ /")
-            recommends = bool(kept) and probes.installs_recommends(facts)
+            recommends = (bool(kept) or probe) and probes.installs_recommends(facts)
             for step in probes.runtime_install(manager, kept, probe, recommends):
                 setup.append(step.replace("--from=BUILDER", f"--from={builder}"))
             upgrade = probes.package_upgrade(facts, manager)
