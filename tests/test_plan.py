@@ -1043,3 +1043,18 @@ def test_a_qemu_emulator_copy_stays_before_every_run() -> None:
     assert builder.index(emulator) < builder.index("\nRUN ")
     assert runtime.startswith(emulator)
     assert runtime.count(emulator) == 1
+
+
+def test_a_native_build_on_an_interpreter_image_says_why_it_keeps_the_slim_one() -> None:
+    # A C extension built on ruby:3.1 with make install: the program may use that Ruby, so
+    # --runtime distroless gives the same Ruby's slim image, and a note says so.
+    text = (
+        "FROM ruby:3.1\nWORKDIR /src\nCOPY . .\nRUN make && make install\n"
+        'CMD ["fastsum-report"]\n'
+    )
+    result = rewrite(text, Options(runtime="distroless"))
+    assert result.output is not None, result.reason
+    assert "\nFROM ruby:3.1-slim\n" in result.output
+    assert any(
+        "runtime ruby:3.1-slim instead of distroless" in n.message for n in result.plan.notes
+    )

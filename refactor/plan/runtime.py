@@ -270,7 +270,18 @@ def choose_runtime(
         slim = img.interpreter_runtime(facts.image, interpreter)
         if slim is not None:
             reason = f"the same interpreter and release as {facts.image.text}, without compilers"
-            return RuntimeBase(_as_written(facts, slim), "interpreter", True, reason), notes
+            image = _as_written(facts, slim)
+            if options.runtime not in {"auto", "slim"}:
+                notes.append(
+                    note(
+                        line,
+                        f"runtime {image} instead of {options.runtime}: the build installed "
+                        f"into {facts.image.text}'s {interpreter}, which the program may use, "
+                        "so it keeps that interpreter's slim image",
+                        flag="--runtime-image",
+                    )
+                )
+            return RuntimeBase(image, "interpreter", True, reason), notes
     if build.linkage == "glibc":
         order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
         unmapped = any(f.flag == "--runtime-package" for f in build.findings)

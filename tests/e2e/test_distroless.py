@@ -163,6 +163,58 @@ def test_shared_native_app_on_distroless(name: str, tmp_path: Path, docker, reco
     _built_and_run(app_dir, app, rewritten, docker, record_figures)
 
 
+def _other_project_apps() -> list:
+    """The project apps the Node.js, Java and Python tests above do not run."""
+    prefixes = ("c-", "cmake-", "go-", "rust-", "script-", "ruby-", "php-")
+    return [
+        pytest.param(app, id=f"project:{app.name}")
+        for app in sorted(PROJECT_APPS.glob("*"))
+        if app.name.startswith(prefixes) and (app / "Dockerfile").is_file()
+    ]
+
+
+@pytest.mark.parametrize("app_dir", _other_project_apps())
+def test_other_project_app_with_runtime_distroless(
+    app_dir: Path, tmp_path: Path, docker, record_figures
+) -> None:
+    # Its own flags, with --runtime distroless in place of its --runtime: the rewrite lands
+    # on distroless where the program can run there, else says which base it took and why
+    # (Ruby and PHP have no distroless image: they keep their slim one), and the image
+    # builds and passes its smoke run either way.
+    flags_file = app_dir / "flags"
+    words = shlex.split(flags_file.read_text()) if flags_file.is_file() else []
+    flags = []
+    while words:
+        word = words.pop(0)
+        if word == "--runtime":
+            words.pop(0)
+            continue
+        flags.append(word)
+    app = _copy_app(app_dir, tmp_path / "app")
+    rewritten = tmp_path / "Dockerfile.distroless"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "dockerslim_refactor",
+            str(app / "Dockerfile"),
+            "-o",
+            str(rewritten),
+            "--runtime",
+            "distroless",
+            *flags,
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 0 and rewritten.is_file(), proc.stderr
+    base = rewritten.read_text().rsplit("\nFROM ", 1)[1].split("\n", 1)[0]
+    if "distroless" not in base and "--runtime-image" not in flags:
+        said = (f"runtime {base} instead of distroless", "keeps its interpreter image")
+        assert any(s in proc.stderr for s in said), proc.stderr
+    _built_and_run(app_dir, app, rewritten, docker, record_figures)
+
+
 def _rewritten(app_dir: Path, tmp_path: Path, refused: dict[str, str]) -> Path | None:
     """The app copied to ``tmp_path/app`` and rewritten with --runtime distroless beside it;
     ``None`` for an app in ``refused``, once the rewrite has refused it with its reason."""
