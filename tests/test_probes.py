@@ -494,32 +494,40 @@ def test_tool_probe_finds_quoted_commands_and_dependencies(tmp_path) -> None:
     assert (work / "runs").read_text().split() == []
 
 
+def _run_tool_probe(tmp_path, app, madison: bool = True):
+    """Run the tool probe over ``app`` on this machine, with apt-get and apt-cache as
+    stand-ins (``madison``: the mirror has every package); the process and the work folder."""
+    import subprocess
+
+    work = tmp_path / "dslim"
+    work.mkdir(exist_ok=True)
+    step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
+    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
+    stubs = tmp_path / "stubs"
+    stubs.mkdir(exist_ok=True)
+    (stubs / "apt-get").write_text("#!/bin/sh\nexit 0\n")
+    cache = '#!/bin/sh\necho "$2 | 1.0 | stub"\n' if madison else "#!/bin/sh\nexit 0\n"
+    (stubs / "apt-cache").write_text(cache)
+    for stub in stubs.iterdir():
+        stub.chmod(0o755)
+    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
+    return subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env), work
+
+
 def test_tool_probe_finds_a_command_later_in_a_quoted_command_line(tmp_path) -> None:
     import shutil
-    import subprocess
 
     assert shutil.which("git"), "the probe keeps only programs the builder has"
     app = tmp_path / "app"
     app.mkdir()
     # MagicMirror's updater: git runs after a cd, inside a template string.
     (app / "updater.js").write_text("exec(`cd ${dir} && git fetch --dry-run`);\n")
-    work = tmp_path / "dslim"
-    work.mkdir()
-    step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
-    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
-    stubs = tmp_path / "stubs"
-    stubs.mkdir()
-    (stubs / "apt-get").write_text("#!/bin/sh\nexit 0\n")
-    (stubs / "apt-cache").write_text('#!/bin/sh\necho "$2 | 1.0 | stub"\n')
-    for stub in stubs.iterdir():
-        stub.chmod(0o755)
-    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
+    proc, work = _run_tool_probe(tmp_path, app)
     assert proc.returncode == 0, proc.stderr
     assert (work / "runs").read_text().split() == ["git"]
     # A word that only ends like the command is no command.
     (app / "updater.js").write_text("const s = 'a && gitlab';\n")
-    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
+    proc, work = _run_tool_probe(tmp_path, app)
     assert proc.returncode == 0 and (work / "runs").read_text().split() == []
 
 
@@ -619,25 +627,14 @@ def test_native_tool_probe_finds_exec_command(tmp_path, runtime: str) -> None:
 
 def test_tool_probe_skips_a_package_the_mirror_no_longer_has(tmp_path) -> None:
     import shutil
-    import subprocess
 
     if shutil.which("git") is None or shutil.which("dpkg") is None:
         pytest.skip("needs git installed from a Debian package, as in the builder")
     app = tmp_path / "app"
     app.mkdir()
     (app / "scm.rb").write_text('`git log`\nGIT = "git"\n')
-    work = tmp_path / "dslim"
-    work.mkdir()
-    step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
-    body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
-    stubs = tmp_path / "stubs"
-    stubs.mkdir()
-    (stubs / "apt-get").write_text("#!/bin/sh\nexit 0\n")
-    (stubs / "apt-cache").write_text("#!/bin/sh\nexit 0\n")  # an archived release: nothing
-    for stub in stubs.iterdir():
-        stub.chmod(0o755)
-    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
-    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True, env=env)
+    # An archived release: the mirror has nothing.
+    proc, work = _run_tool_probe(tmp_path, app, madison=False)
     assert proc.returncode == 0, proc.stderr
     assert (work / "packages").read_text() == ""
     assert "the package sources no longer have" in proc.stderr
