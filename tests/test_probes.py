@@ -556,7 +556,13 @@ def test_go_sources_that_exec_git_put_git_in_the_runtime() -> None:
     context = {"go.mod": "module x\n\ngo 1.22\n", "main.go": main}
     result = rewrite(text, context_files=context)
     assert result.output is not None
+    # git comes from the builder's own release, the version the original had.
     runtime = result.output.split("\nFROM ", 1)[1]
+    assert runtime.startswith("debian:bookworm-slim\n") and "for p in git;" in runtime
+    assert any("the program runs git" in n.message for n in result.plan.notes)
+    # Asked for, alpine's git comes instead.
+    alpine = rewrite(text, Options(runtime="alpine"), context_files=context)
+    runtime = alpine.output.split("\nFROM ", 1)[1]
     assert runtime.startswith("alpine:") and "apk --no-cache add git" in runtime
     slim = rewrite(text, Options(runtime="busybox"), context_files=context)
     assert "\nFROM busybox" not in slim.output  # busybox cannot install git

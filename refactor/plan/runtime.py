@@ -321,6 +321,25 @@ def choose_runtime(
             order = tuple(f for f in order if f != "distroless")
     else:
         order = _FALLBACKS[options.runtime]
+        runs = [t for t in tools_run_by_sources(facts) if t in RUN_TOOL_PACKAGES]
+        if runs and options.runtime != "alpine" and facts.info.libc == "glibc":
+            # The programs the app runs come from the builder's own release: alpine's git or
+            # curl is another version, which may behave otherwise (git's safe.directory).
+            codename, named = img.builder_codename(facts.image)
+            guess = None if named else img.probable_codename(facts.image)
+            if named or guess:
+                if guess is not None:
+                    codename, release_check = guess, guess
+                order = ("slim",)
+                notes.append(
+                    note(
+                        line,
+                        f"the program runs {', '.join(runs)}: the runtime is the builder's "
+                        f"release ({codename}), so {'they are' if len(runs) > 1 else 'it is'} "
+                        "the version the original had; --runtime alpine takes alpine's",
+                        flag="--runtime",
+                    )
+                )
     refused: list[str] = []
     if options.runtime not in order and options.runtime != "auto":
         why = fits(options.runtime, needs, build.linkage) or order_reason

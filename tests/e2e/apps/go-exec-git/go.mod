@@ -1,0 +1,3 @@
+module example.com/execgit
+
+go 1.19
