@@ -234,11 +234,12 @@ def choose_runtime(
             )
         if options.runtime not in {"auto", "alpine"}:
             notes.append(
-                note(
+                _instead(
                     line,
-                    f"runtime {image} instead of {options.runtime}: the program links musl "
-                    "dynamically, which only alpine has",
-                    flag="--runtime",
+                    image,
+                    options,
+                    "the program links musl dynamically, which only " "alpine has",
+                    "--runtime",
                 )
             )
         return RuntimeBase(image, "alpine", True, "the program links musl, like its builder"), notes
@@ -247,15 +248,11 @@ def choose_runtime(
         # so the release, the libraries and the package names are the builder's own.
         image = _as_written(facts, _same_release(facts))
         if options.runtime not in {"auto", "slim"}:
-            notes.append(
-                note(
-                    line,
-                    f"runtime {image} instead of {options.runtime}: the program uses what the "
-                    f"build installed from {facts.image.text}'s packages, which only that "
-                    "release has",
-                    flag="--runtime-image",
-                )
+            why = (
+                f"the program uses what the build installed from {facts.image.text}'s "
+                "packages, which only that release has"
             )
+            notes.append(_instead(line, image, options, why))
         return (
             RuntimeBase(image, "same", True, f"the same release as {facts.image.text}"),
             notes,
@@ -272,15 +269,11 @@ def choose_runtime(
             reason = f"the same interpreter and release as {facts.image.text}, without compilers"
             image = _as_written(facts, slim)
             if options.runtime not in {"auto", "slim"}:
-                notes.append(
-                    note(
-                        line,
-                        f"runtime {image} instead of {options.runtime}: the build installed "
-                        f"into {facts.image.text}'s {interpreter}, which the program may use, "
-                        "so it keeps that interpreter's slim image",
-                        flag="--runtime-image",
-                    )
+                why = (
+                    f"the build installed into {facts.image.text}'s {interpreter}, which the "
+                    "program may use, so it keeps that interpreter's slim image"
                 )
+                notes.append(_instead(line, image, options, why))
             return RuntimeBase(image, "interpreter", True, reason), notes
     if build.linkage == "glibc":
         order = _GLIBC_FALLBACKS.get(options.runtime, ("distroless", "slim"))
@@ -351,13 +344,7 @@ def choose_runtime(
             reason = f"{'static' if build.linkage == 'static' else 'glibc-linked'} program"
             if refused:
                 first_refusal = refused[0].split(": ", 1)[1]
-                notes.append(
-                    note(
-                        line,
-                        f"runtime {image} instead of {options.runtime}: {first_refusal}",
-                        flag="--runtime",
-                    )
-                )
+                notes.append(_instead(line, image, options, first_refusal, "--runtime"))
             has_shell = family not in {"scratch", "distroless"}
             return RuntimeBase(image, family, has_shell, reason, release_check), notes
         refused.append(f"{family}: {why}")
@@ -366,6 +353,13 @@ def choose_runtime(
         + "; ".join(refused)
         + "; --runtime-image names one that can"
     )
+
+
+def _instead(
+    line: int, image: str, options: Options, why: str, flag: str = "--runtime-image"
+) -> Finding:
+    """The note for a runtime other than the one ``--runtime`` asked for, and why."""
+    return note(line, f"runtime {image} instead of {options.runtime}: {why}", flag=flag)
 
 
 def _refusal(why: str) -> PlanError:

@@ -158,17 +158,20 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     )
 
 
+# Where a Python installs packages (its site-packages), printed by that Python.
+_PURELIB = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
+
+
 def venv_step(venv: str) -> str:
     """The builder step that makes the virtual environment, with the setuptools and wheel of
     the image's own Python in place of the ones venv brings: pip decides how to build (a
     legacy ``setup.py develop``, ``bdist_wheel`` with ``--no-build-isolation``) by what it
     finds, and without wheel it would build otherwise than the original did."""
-    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     where = "import os, $m; print(os.path.dirname(os.path.dirname($m.__file__)))"
     return "\n".join(
         [
             f"RUN python -m venv {venv} \\",
-            f'    && v=$({venv}/bin/python -c "{purelib}") \\',
+            f'    && v=$({venv}/bin/python -c "{_PURELIB}") \\',
             "    && for m in setuptools wheel; do \\",
             f'      s=$(python -c "{where}" 2>/dev/null) || continue; \\',
             '      if [ "$m" = setuptools ]; then set -- pkg_resources _distutils_hack \\',
@@ -187,13 +190,12 @@ def installers_dropped(venv: str, app: list[str]) -> str:
     installed package requires it or the app's code imports it or pkg_resources."""
     py = f"{venv}/bin/python"
     folders = " ".join(shlex.quote(p) for p in app if p != venv)
-    purelib = "import sysconfig; print(sysconfig.get_paths()['purelib'])"
     required = "'^Requires-Dist: *setuptools([^-_.a-z0-9]|$)'"
     imported = "'^[[:space:]]*(import|from)[[:space:]]+(pkg_resources|setuptools)'"
     lines = [
         "# pip, setuptools and wheel install packages; the program does not run them.",
         "# setuptools stays when a package requires it or the code imports pkg_resources.",
-        f'RUN set -e; sp=$({py} -c "{purelib}"); \\',
+        f'RUN set -e; sp=$({py} -c "{_PURELIB}"); \\',
         '    drop="wheel pip"; \\',
         f'    if ! grep -qsiE {required} "$sp"/*.dist-info/METADATA \\',
         "      && ! grep -qsiE '^setuptools([^-_.a-z0-9]|$)' \"$sp\"/*.egg-info/requires.txt \\",
