@@ -103,27 +103,34 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
     find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
       > /tmp/dslim/compiled || :; \
-    for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do \
+    while read -r f; do { tr '\n\r\t' '   ' < "$f"; echo; } 2>/dev/null || :; \
+      done < /tmp/dslim/compiled > /tmp/dslim/calls; \
+    for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe npm yarn pnpm pip pip3; do \
       if { xargs -r grep -lE "([\"'$b]|%x[(]|(&&|;)[[:space:]]*)$t([\"' $b]|\$)" \
           < /tmp/dslim/sources 2>/dev/null; \
-        xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(])\"$t\"" \
-          < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; \
+        grep -E "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(][[:space:]]*)\"$t\"" \
+          /tmp/dslim/calls 2>/dev/null; } | head -n1 | grep -q .; \
       then echo "$t" >> /tmp/dslim/runs; fi; \
     done; \
-    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' -o -name composer.lock \) -print 2>/dev/null | while read -r f; do \
-        for d in GitPython=git dragonfly=convert,identify ffmpeg-python=ffmpeg fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify image_processing=convert,identify imagemagick=convert,identify mini_magick=convert,identify paperclip=convert,identify,file pydub=ffmpeg simple-git=git streamio-ffmpeg=ffmpeg,ffprobe; do \
-          if grep -qE \
-            "(^|[[:space:]\"'])${d%%=*}([[:space:]\"'(=<>~!:;,]|\$)" "$f"; \
-          then echo "${d#*=}" | tr , '\n' \
-            >> /tmp/dslim/runs; fi; \
-        done; \
+    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' \) -print 2>/dev/null | while read -r f; do \
+      case "${f##*/}" in Gemfile.lock) i=; a='^    '; z=' [(]'; deps='dragonfly=convert,identify git=git image_processing=convert,identify mini_magick=convert,identify paperclip=convert,identify,file streamio-ffmpeg=ffmpeg,ffprobe' ;; package.json) i=; a='"'; z='"[[:space:]]*:'; deps='fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify imagemagick=convert,identify simple-git=git' ;; requirements*.txt) i=-i; a='^'; z='([[:space:]=<>~!;,[]|$)'; deps='GitPython=git ffmpeg-python=ffmpeg pydub=ffmpeg' ;; esac; \
+      for d in $deps; do \
+        if grep -q $i -E "$a${d%%=*}$z" "$f"; then echo "${d#*=}" | tr , '\n' \
+          >> /tmp/dslim/runs; fi; \
       done; \
+    done; \
+    if grep -qxE 'npm|yarn|pnpm|pip|pip3' /tmp/dslim/runs; then \
+      echo "dockerslim: the app runs a package manager: the compilers it builds native packages with stay" >&2; \
+      printf '%s\n' make cc gcc c++ g++ pkg-config python3 python git >> /tmp/dslim/runs; \
+    fi; \
     [ ! -s /tmp/dslim/runs ] || apt-get update >/dev/null 2>&1 || :; \
     for t in $(sort -u /tmp/dslim/runs); do \
       c=$(command -v "$t" 2>/dev/null) || continue; \
-      r=$(readlink -f "$c"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
-      [ -n "$p" ] || { r=${r#/usr}; p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
+      r=$c; p=$(dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); \
+      [ -n "$p" ] || { r=$(readlink -f "$c"); p=$(dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); }; \
+      [ -n "$p" ] || { r=${r#/usr}; p=$(dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); }; \
       [ -n "$p" ] || continue; \
+      case "$p" in python3*-minimal) p=${p%-minimal} ;; esac; \
       if [ -z "$(apt-cache madison "$p" 2>/dev/null)" ]; then echo "dockerslim: the app may run $t, but the package sources no longer have $p" >&2; continue; fi; \
       echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \
     done; touch /tmp/dslim/packages; sort -u -o /tmp/dslim/packages /tmp/dslim/packages

@@ -17,9 +17,11 @@ RUN mkdir -p /tmp/dslim/app && cp -a /go/src/github.com/alexellis/href-counter/.
 RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     find /go/src/github.com/alexellis/href-counter \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
       > /tmp/dslim/compiled || :; \
+    while read -r f; do { tr '\n\r\t' '   ' < "$f"; echo; } 2>/dev/null || :; \
+      done < /tmp/dslim/compiled > /tmp/dslim/calls; \
     for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe; do \
-      if { xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(])\"$t\"" \
-          < /tmp/dslim/compiled 2>/dev/null; } | head -n1 | grep -q .; \
+      if { grep -E "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(][[:space:]]*)\"$t\"" \
+          /tmp/dslim/calls 2>/dev/null; } | head -n1 | grep -q .; \
       then echo "$t" >> /tmp/dslim/runs; fi; \
     done; \
     for t in $(sort -u /tmp/dslim/runs); do \

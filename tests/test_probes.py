@@ -890,3 +890,89 @@ def test_java_tool_probe_finds_process_builder(tmp_path) -> None:
     (app / "Scm.java").write_text('String name = "git";\n')  # a word, not a program it runs
     proc = _run_step(step, tmp_path / "dslim", env)
     assert proc.returncode == 0, proc.stderr
+
+
+def test_dependencies_are_read_with_each_manifests_own_syntax(tmp_path) -> None:
+    import shutil
+
+    assert shutil.which("git"), "the probe keeps only programs the builder has"
+    app = tmp_path / "app"
+    app.mkdir()
+    # The git gem shells out to git; a package.json whose repository is of type "git" and
+    # a git:// source in Gemfile.lock name no dependency.
+    (app / "Gemfile.lock").write_text(
+        "GIT\n  remote: git://example.org/x.git\n  specs:\n    x (1.0)\n\n"
+        "GEM\n  specs:\n    rails (7.0.0)\n"
+    )
+    (app / "package.json").write_text('{"repository": {"type": "git", "url": "git://x"}}\n')
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "runs").read_text().split() == []
+    (app / "Gemfile.lock").write_text("GEM\n  specs:\n    git (1.13.0)\n    rails (7.0.0)\n")
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert proc.returncode == 0, proc.stderr
+    assert (work / "runs").read_text().split() == ["git"]
+    assert "git" in (work / "packages").read_text().split()
+    # Python's names ignore case; a longer name that starts alike is another package.
+    (app / "Gemfile.lock").unlink()
+    (app / "requirements.txt").write_text("gitpython-extras==1\n")
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert (work / "runs").read_text().split() == []
+    (app / "requirements.txt").write_text("flask==3.0\ngitpython>=3.1 ; python_version > '3'\n")
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert (work / "runs").read_text().split() == ["git"]
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        # Signal K's app store: plugins are npm packages installed while the server runs.
+        "npm = spawn('npm', ['--save', command, name], opts)\n",
+        # A client build a rake task runs at start.
+        'task :build do\n  sh "cd client && npm ci && npm run build"\nend\n',
+    ],
+)
+def test_an_app_that_runs_a_package_manager_keeps_the_compilers(tmp_path, source) -> None:
+    import shutil
+
+    assert shutil.which("g++") and shutil.which("make"), "the probe keeps what the builder has"
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / ("client.rake" if "task" in source else "modules.js")).write_text(source)
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert proc.returncode == 0, proc.stderr
+    runs = set((work / "runs").read_text().split())
+    assert {"npm", "make", "g++", "python3", "git"} <= runs
+    packages = (work / "packages").read_text().split()
+    # /usr/bin/g++ is the g++ package's, not only the versioned compiler's.
+    assert "g++" in packages and "make" in packages
+    assert "runs a package manager" in proc.stderr
+    # A word that only ends like one is not one.
+    (app / ("client.rake" if "task" in source else "modules.js")).write_text("x = 'pnpmx'\n")
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert (work / "runs").read_text().split() == []
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "const p = spawn('npm', ['install', name]);\n",
+        # Formatted the way prettier breaks a long call: the name on the next line.
+        'execFileSync(\n  "npm",\n  ["install", "--prefix", store, name],\n);\n',
+    ],
+)
+def test_a_package_manager_the_app_runs_stops_a_distroless_build(tmp_path, source) -> None:
+    import shutil
+    import subprocess
+
+    assert shutil.which("npm"), "the probe stops only for programs the builder has"
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "store.js").write_text(source)
+    work = tmp_path / "dslim"
+    work.mkdir()
+    step = probes.tool_probe([str(app)], "", "distroless-node")
+    body = step.replace(probes.PROBE_DIR, str(work)).split("\nRUN ", 1)[1].replace("\\\n", "")
+    proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert "the app runs npm, which the distroless runtime does not have" in proc.stderr

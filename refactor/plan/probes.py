@@ -312,22 +312,43 @@ def library_probe(paths: list[str], family: str | None, added: list[str] = ()) -
     return "\n".join(lines)
 
 
-# Dependencies that run a program of RUN_TOOL_PACKAGES (read in Gemfile.lock, package.json,
-# requirements files and composer.lock): mini_magick runs convert.
+# Dependencies that run a program of RUN_TOOL_PACKAGES, by the manifest that lists them
+# (Gemfile.lock, package.json, requirements files): the mini_magick gem runs convert. Each
+# manifest is read with its own syntax, so the gem named git is not the "git" of a
+# package.json's "repository" entry.
 TOOL_DEPENDENCIES = {
-    "mini_magick": ("convert", "identify"),
-    "paperclip": ("convert", "identify", "file"),
-    "dragonfly": ("convert", "identify"),
-    "image_processing": ("convert", "identify"),
-    "gm": ("convert", "identify"),
-    "imagemagick": ("convert", "identify"),
-    "streamio-ffmpeg": ("ffmpeg", "ffprobe"),
-    "fluent-ffmpeg": ("ffmpeg", "ffprobe"),
-    "ffmpeg-python": ("ffmpeg",),
-    "pydub": ("ffmpeg",),
-    "GitPython": ("git",),
-    "simple-git": ("git",),
+    "gem": {
+        "mini_magick": ("convert", "identify"),
+        "paperclip": ("convert", "identify", "file"),
+        "dragonfly": ("convert", "identify"),
+        "image_processing": ("convert", "identify"),
+        "streamio-ffmpeg": ("ffmpeg", "ffprobe"),
+        "git": ("git",),
+    },
+    "npm": {
+        "gm": ("convert", "identify"),
+        "imagemagick": ("convert", "identify"),
+        "fluent-ffmpeg": ("ffmpeg", "ffprobe"),
+        "simple-git": ("git",),
+    },
+    "pypi": {
+        "ffmpeg-python": ("ffmpeg",),
+        "pydub": ("ffmpeg",),
+        "GitPython": ("git",),
+    },
 }
+# How each manifest lists a dependency ($n): a gem's line in Gemfile.lock's specs, a key of
+# package.json, a requirement at the start of a line (Python names ignore case).
+_MANIFESTS = (
+    ("gem", "Gemfile.lock", "^    ", " [(]"),
+    ("npm", "package.json", '"', '"[[:space:]]*:'),
+    ("pypi", "requirements*.txt", "^", "([[:space:]=<>~!;,[]|$)"),
+)
+# A package manager the app runs installs packages while it runs (an app store, plugins,
+# a client build at start): native packages compile then, so the compilers, make, python
+# (node-gyp) and git the original image had stay in the runtime.
+INSTALLERS = ("npm", "yarn", "pnpm", "pip", "pip3")
+INSTALL_TOOLS = ("make", "cc", "gcc", "c++", "g++", "pkg-config", "python3", "python", "git")
 # Words too common in sources to mean a command: found through dependencies only.
 _BY_DEPENDENCY_ONLY = frozenset({"convert", "identify", "file"})
 _SOURCE_NAMES = ("rb", "erb", "rake", "py", "js", "mjs", "cjs", "ts", "php", "sh", "pl")
@@ -360,6 +381,8 @@ def tool_probe(
     and says so. The programs of ``packages`` (left out of that runtime) count too: their
     commands are listed from the package database."""
     tools = " ".join(t for t in RUN_TOOL_PACKAGES if t not in _BY_DEPENDENCY_ONLY)
+    if runtime == "same" or runtime in _DISTROLESS_CALLS:
+        tools += " " + " ".join(INSTALLERS)
     if packages:
         # The commands of the packages the runtime leaves out (python3 gives python3.11).
         tools += " $(for p in " + " ".join(shlex.quote(p) for p in packages) + "; do "
@@ -367,15 +390,14 @@ def tool_probe(
     quoted = " ".join(_shell_path(f) for f in folders)
     prune = " -o ".join(f"-name {shlex.quote(d)}" for d in _DEPENDENCY_FOLDERS)
     names = " -o ".join(f"-name '*.{s}'" for s in _SOURCE_NAMES)
-    manifests = " -o ".join(
-        (
-            "-name Gemfile.lock",
-            "-name package.json",
-            "-name 'requirements*.txt'",
-            "-name composer.lock",
-        )
+    manifests = " -o ".join(f"-name {shlex.quote(name)}" for _, name, _, _ in _MANIFESTS)
+    kinds = " ".join(
+        f"{name}) i={'-i' if kind == 'pypi' else ''}; a={shlex.quote(before)}; "
+        f"z={shlex.quote(after)}; deps='"
+        + " ".join(f"{n}={','.join(r)}" for n, r in sorted(TOOL_DEPENDENCIES[kind].items()))
+        + "' ;;"
+        for kind, name, before, after in _MANIFESTS
     )
-    deps = " ".join(f"{name}={','.join(runs)}" for name, runs in sorted(TOOL_DEPENDENCIES.items()))
     find = f"find {quoted} \\( {prune} \\) -prune -o -type f"
     # A compiled program on a minimal base runs only what its code runs (exec.Command,
     # Command::new); scripts and manifests beside its sources are not part of it.
@@ -400,6 +422,9 @@ def tool_probe(
     lines += [
         f"    {find} \\( -name '*.go' -o -name '*.rs'{call_names} \\) -print 2>/dev/null \\",
         f"      > {PROBE_DIR}/compiled || :; \\",
+        # One line per file: a call whose arguments start on the next line still counts.
+        "    while read -r f; do { tr '\\n\\r\\t' '   ' < \"$f\"; echo; } 2>/dev/null || :; \\",
+        f"      done < {PROBE_DIR}/compiled > {PROBE_DIR}/calls; \\",
         f"    for t in {tools}; do \\",
         "      if { "
         + (
@@ -409,22 +434,30 @@ def tool_probe(
             else 'xargs -r grep -lE "([\\"\'$b]|%x[(]|(&&|;)[[:space:]]*)$t([\\"\' $b]|\\$)" \\\n'
             f"          < {PROBE_DIR}/sources 2>/dev/null; \\\n        "
         )
-        + 'xargs -r grep -lE "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
-        'Command::new[(])\\"$t\\"' + (f"|{calls}" if calls else "") + '" \\',
-        f"          < {PROBE_DIR}/compiled 2>/dev/null; }} | head -n1 | grep -q .; \\",
+        + 'grep -E "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
+        'Command::new[(][[:space:]]*)\\"$t\\"' + (f"|{calls}" if calls else "") + '" \\',
+        f"          {PROBE_DIR}/calls 2>/dev/null; }} | head -n1 | grep -q .; \\",
         f'      then echo "$t" >> {PROBE_DIR}/runs; fi; \\',
         "    done; \\",
     ]
     if not native:
         lines += [
             f"    {find} \\( {manifests} \\) -print 2>/dev/null | while read -r f; do \\",
-            f"        for d in {deps}; do \\",
-            "          if grep -qE \\",
-            '            "(^|[[:space:]\\"\'])${d%%=*}([[:space:]\\"\'(=<>~!:;,]|\\$)" "$f"; \\',
-            "          then echo \"${d#*=}\" | tr , '\\n' \\",
-            f"            >> {PROBE_DIR}/runs; fi; \\",
-            "        done; \\",
+            f'      case "${{f##*/}}" in {kinds} esac; \\',
+            "      for d in $deps; do \\",
+            '        if grep -q $i -E "$a${d%%=*}$z" "$f"; then echo "${d#*=}" | tr , \'\\n\' \\',
+            f"          >> {PROBE_DIR}/runs; fi; \\",
             "      done; \\",
+            "    done; \\",
+        ]
+    if runtime == "same":
+        # An app that runs a package manager builds native packages while it runs.
+        lines += [
+            f"    if grep -qxE '{'|'.join(INSTALLERS)}' {PROBE_DIR}/runs; then \\",
+            '      echo "dockerslim: the app runs a package manager: the compilers it builds '
+            'native packages with stay" >&2; \\',
+            f"      printf '%s\\n' {' '.join(INSTALL_TOOLS)} >> {PROBE_DIR}/runs; \\",
+            "    fi; \\",
         ]
     lines += [
         # Only what the original image had: a program it lacked never ran there either.
@@ -440,14 +473,20 @@ def tool_probe(
         )
     if runtime == "same":
         owner = {
-            "apt": 'dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1',
+            # A diverted file's first lines name the diversion, not the owner.
+            "apt": 'dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1',
             "apk": "apk info --who-owns \"$r\" 2>/dev/null | sed -n 's/.* is owned by //p'"
             " | sed -E 's/-[^-]+-r[0-9]+$//'",
         }[family]
         lines += [
-            f'      r=$(readlink -f "$c"); p=$({owner}); \\',
+            # The command's own path first: /usr/bin/g++ is the g++ package's, the file
+            # it leads to the versioned compiler's.
+            f"      r=$c; p=$({owner}); \\",
+            '      [ -n "$p" ] || { r=$(readlink -f "$c"); p=$(' + owner + "); }; \\",
             '      [ -n "$p" ] || { r=${r#/usr}; p=$(' + owner + "); }; \\",
             '      [ -n "$p" ] || continue; \\',
+            # python3-minimal has no standard library to speak of: the full package.
+            '      case "$p" in python3*-minimal) p=${p%-minimal} ;; esac; \\',
             *(
                 # A release the mirror no longer has (the library probe then copies files
                 # instead): the package cannot be installed, and the runtime does without.
@@ -487,18 +526,19 @@ def tool_probe(
 # program ($t): child_process in Node.js, ProcessBuilder and Runtime.exec on the JVM.
 _JVM_CALLS = (
     ("java", "kt", "scala", "groovy"),
-    "(ProcessBuilder|[.]exec|[.]command)[(](List[.]of[(]|Arrays[.]asList[(]|new String[[][]]"
-    '[[:space:]]*[{][[:space:]]*)?\\"$t[\\" ]',
+    "(ProcessBuilder|[.]exec|[.]command)[(][[:space:]]*(List[.]of[(]|Arrays[.]asList[(]|"
+    'new String[[][]][[:space:]]*[{])?[[:space:]]*\\"$t[\\" ]',
 )
 _DISTROLESS_CALLS = {
     "distroless-python": (
         ("py",),
         "(subprocess[.](run|call|check_call|check_output|Popen)|os[.]exec[a-z]*|os[.]spawn[a-z]*)"
-        "[(][[(]?[\\\"'$b]$t[\\\"' $b]",
+        "[(][[:space:]]*[[(]?[[:space:]]*[\\\"'$b]$t[\\\"' $b]",
     ),
     "distroless-node": (
         ("js", "mjs", "cjs"),
-        "(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][\\\"'$b]$t[\\\"' $b]",
+        "(spawn|spawnSync|execFile|execFileSync|exec|execSync)[(][[:space:]]*[\\\"'$b]$t"
+        "[\\\"' $b]",
     ),
     "distroless-java": _JVM_CALLS,
     "distroless-jlink": _JVM_CALLS,

@@ -23,7 +23,10 @@ pytestmark = pytest.mark.e2e
 # The target: the expert distroless rewrite of node-ts is 0.36 x the reference.
 NODE_TS_RATIO = 0.40
 # Apps whose code runs another program: distroless cannot have it, the builder says so.
-STOPS = {"node-runs-git": "the app runs git, which the distroless runtime does not have"}
+STOPS = {
+    "node-runs-git": "the app runs git, which the distroless runtime does not have",
+    "node-plugin-install": "the app runs npm, which the distroless runtime does not have",
+}
 # Apps that distroless cannot run at all, and why the rewrite says so.
 REFUSED = {"node-start-devdep": "npm"}
 
