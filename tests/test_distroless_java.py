@@ -192,6 +192,11 @@ def test_a_jdk_without_jlink_takes_the_distroless_java_image(monkeypatch) -> Non
             java_file(image="openjdk:8-jdk"), "Java 8 has no jlink", id="jdk8-without-image"
         ),
         pytest.param(
+            java_file(image="example/build-openjdk17:1"),
+            "not known to be a JDK with jlink",
+            id="company-image",
+        ),
+        pytest.param(
             java_file(extra="RUN mkdir -p /data && chown 1000 /data\n"),
             "recreate with a shell",
             id="state-to-recreate",

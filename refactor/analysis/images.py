@@ -188,8 +188,9 @@ def base_image_info(ref: ImageRef) -> BaseImageInfo:
 
 
 def java_major(ref: ImageRef) -> str | None:
-    """The Java major version an image ships (``21`` for ``maven:3.9-eclipse-temurin-21``)."""
-    words = ref.variant_words
+    """The Java major version an image ships (``21`` for ``maven:3.9-eclipse-temurin-21``,
+    ``11`` for ``adoptopenjdk/maven-openjdk11``: the repository's own name counts too)."""
+    words = ref.variant_words + tuple(re.split(r"[-_]", ref.name.rsplit("/", 1)[-1]))
     for i, word in enumerate(words):
         if word in {
             "temurin",

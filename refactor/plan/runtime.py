@@ -480,6 +480,9 @@ def java_distroless(facts: StageFacts, line: int, notes: list[Finding]) -> Runti
     if not found or not found.isdigit():
         raise _refusal(f"the Java version of {ref.text} is not known")
     major = int(found)
+    if facts.info.ecosystem is None:
+        # A company's image: whether it has jlink, and which Debian it is on, is not known.
+        raise _refusal(f"{ref.text} is not known to be a JDK with jlink on Debian")
     if not facts.info.is_toolchain:
         raise _refusal(f"{ref.text} is a JRE, without the jlink that makes a runtime")
     # The jlinked runtime's bin is on the PATH the runtime stage sets, and the distroless

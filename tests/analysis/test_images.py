@@ -337,6 +337,10 @@ def test_interpreter_runtime_of_another_interpreter_is_none() -> None:
         pytest.param("maven:3.9", None, id="maven-unknown"),
         pytest.param("gradle:8.7", None, id="gradle-unknown"),
         pytest.param("eclipse-temurin", None, id="untagged"),
+        # The version in the repository's own name (a vendor's Maven-and-JDK image).
+        pytest.param("adoptopenjdk/maven-openjdk11", "11", id="name-openjdk11"),
+        pytest.param("registry.example.com/ci/gradle-jdk17:8.5", "17", id="name-jdk17"),
+        pytest.param("example/maven-builder:2", None, id="name-without-version"),
     ],
 )
 def test_java_major(text: str, major: str | None) -> None:

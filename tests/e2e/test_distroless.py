@@ -32,9 +32,10 @@ REFUSED = {"node-start-devdep": "npm"}
 
 # The target: an expert jlink rewrite of java-jar is 48.2 MB, 0.16 x the reference.
 JAVA_JAR_RATIO = 0.20
-# Java apps distroless cannot run, and why: run.sh needs a shell.
+# Java apps distroless cannot run, and why: run.sh needs a shell; a company image may lack jlink.
 JAVA_REFUSED = {
-    "java-dist-script": "the image runs './run.sh world', and distroless runs only java"
+    "java-dist-script": "the image runs './run.sh world', and distroless runs only java",
+    "java-vendor-image": "is not known to be a JDK with jlink on Debian",
 }
 
 # The target: the expert distroless rewrite of python-wheels is 0.34 x the reference.
