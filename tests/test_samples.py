@@ -58,6 +58,7 @@ def test_rewriting_the_after_file_changes_nothing(before: Path):
         "leave-scratch",
         "leave-cleans-up-in-one-run",
         "leave-python-setup-script",
+        "leave-elixir-mix",
     ],
 )
 def test_left_alone_samples_are_unchanged(name: str):
@@ -66,3 +67,12 @@ def test_left_alone_samples_are_unchanged(name: str):
     assert result.output is None
     assert result.reason
     assert _read(_after(before)) == _read(before)
+
+
+def test_an_uncovered_build_is_reported_though_it_is_left_alone():
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = _read(SAMPLES / "leave-elixir-mix.before.Dockerfile")
+    (finding,) = [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
+    assert finding.fix is None and "builds that run mix" in finding.message

@@ -54,7 +54,27 @@ COMPILERS = frozenset(
         "lein",
         "sbt",
         "ant",
+        "ghc",
+        "swiftc",
+        # Build only with a build verb: `dart app.dart` runs a program (below).
+        "dart",
+        "swift",
+        "crystal",
+        "zig",
     }
+)
+# The verbs with which a command that also runs programs builds (`dotnet publish`, `dart
+# compile exe`, `dart pub get`, `swift build`); without one it runs a program.
+_BUILD_VERBS = {
+    "dotnet": frozenset({"build", "publish", "restore", "pack", "msbuild"}),
+    "dart": frozenset({"compile", "pub", "build"}),
+    "swift": frozenset({"build"}),
+    "crystal": frozenset({"build"}),
+    "zig": frozenset({"build", "build-exe", "cc", "c++"}),
+}
+# Commands that install dependencies rather than compile the app's own sources.
+_DEPENDENCY_INSTALLERS = frozenset(
+    {"bundle", "gem", "composer", "pecl", "docker-php-ext-install", "phpize"}
 )
 # Commands whose presence as the image's program means the image exists for its toolchain.
 TOOLCHAIN_PROGRAMS = frozenset(
@@ -104,7 +124,7 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
         if not keeps_toolchain and _removes_its_own_build_packages(step):
             continue
         for cmd in step.script.commands:
-            if cmd.basename == "dotnet" and cmd.subcommand not in _DOTNET_BUILD_VERBS:
+            if not _builds(cmd):
                 continue  # `dotnet app.dll` runs a program
             if cmd.basename in COMPILERS:
                 evidence.append((line, f"runs {cmd.basename}"))
@@ -112,8 +132,32 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
     return tuple(evidence)
 
 
-# `dotnet` both builds (`dotnet publish`) and runs (`dotnet app.dll`) programs.
-_DOTNET_BUILD_VERBS = frozenset({"build", "publish", "restore", "pack", "msbuild"})
+def _builds(cmd) -> bool:
+    """A command of COMPILERS that compiles here: with a build verb where one is needed."""
+    verbs = _BUILD_VERBS.get(cmd.basename)
+    return cmd.basename in COMPILERS and (verbs is None or cmd.subcommand in verbs)
+
+
+def compiles_copied_context(facts: StageFacts) -> bool:
+    """The whole build context is copied in (``COPY . .``) and a later RUN compiles
+    (``mix compile``, ``make``), rather than only installing dependencies: the image builds
+    an app of its own, also when it set up a toolchain installer (rustup) for it."""
+    copied = [
+        i.start_line
+        for i in facts.stage.instructions
+        if i.keyword in {"COPY", "ADD"}
+        and not i.flag("from")
+        and any(w.strip("\"'") in {".", "./"} for w in i.words[:-1])
+    ]
+    if not copied:
+        return False
+    return any(
+        step.instruction.start_line > copied[0]
+        and any(
+            _builds(c) and c.basename not in _DEPENDENCY_INSTALLERS for c in step.script.commands
+        )
+        for step in facts.steps
+    )
 
 
 # Installers of language toolchains: an image that sets one up is an environment for building

@@ -68,6 +68,7 @@ ECOSYSTEM_NAMES = {
 def check(analysis: Analysis) -> Iterable[Finding]:
     from dockerslim_refactor.analysis.benefit import (
         builds_in_onbuild_triggers,
+        compiles_copied_context,
         installs_toolchain_manager,
         toolchain_purpose,
     )
@@ -95,10 +96,18 @@ def check(analysis: Analysis) -> Iterable[Finding]:
             and installs_dependencies(facts)
         )
     )
-    if not fixable and not facts.program and (not builds_here or installs_toolchain_manager(facts)):
+    if (
+        not fixable
+        and not facts.program
+        and (
+            not builds_here
+            or (installs_toolchain_manager(facts) and not compiles_copied_context(facts))
+        )
+    ):
         # No program of its own, and nothing compiled here or a toolchain installer set up
-        # (rustup, rbenv): a builder, CI or development image whose toolchain is what it is
-        # for. A tool image that compiles its tool is reported.
+        # (rustup, rbenv) without compiling the copied context: a builder, CI or development
+        # image whose toolchain is what it is for. A tool image that compiles its tool, or
+        # an app image that compiles its copied sources, is reported.
         return
     if not toolchain and fixable:
         # devDependencies, build packages of an interpreter image, caches: what the rewrite
@@ -123,6 +132,14 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         # What settles it is the file itself: the triggers written out.
         flag = None
         tail = "no automatic rewrite yet: " + (analysis.leave_alone or "")
+    elif build is None and (uncovered := _uncovered_builds(analysis.toolchain)):
+        # A build this tool has no detector for (mix, stack, dart): no flag makes one.
+        flag = None
+        tail = (
+            f"no automatic rewrite: builds that run {', '.join(uncovered)} are not among "
+            "those this tool rewrites (Go, Rust, C/C++, Node.js, Python, Ruby, PHP, Java, "
+            ".NET); write the runtime stage by hand"
+        )
     else:
         # Reported whether or not a rewrite can be made: the finding is about the image.
         blocking = [f for f in (build.findings if build else ()) if f.flag]
@@ -145,6 +162,22 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         fix_safe=FIX_SAFE,
         flag=flag,
     )
+
+
+# Build commands of ecosystems the rewrite has no detector for.
+UNCOVERED_BUILDS = frozenset(
+    {"mix", "rebar3", "stack", "cabal", "ghc", "lein", "sbt", "ant", "dart", "swift", "swiftc"}
+    | {"crystal", "zig"}
+)
+
+
+def _uncovered_builds(toolchain) -> list[str]:
+    found: list[str] = []
+    for _, evidence in toolchain:
+        name = evidence.removeprefix("runs ")
+        if evidence.startswith("runs ") and name in UNCOVERED_BUILDS and name not in found:
+            found.append(name)
+    return found
 
 
 def _only_fetch_tools(evidence: str) -> bool:

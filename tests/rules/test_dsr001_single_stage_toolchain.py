@@ -277,6 +277,42 @@ def test_dependency_builds_of_uncovered_ecosystems_are_reported_without_a_fix() 
     assert finding.fix is None and analysis.leave_alone
 
 
+def test_uncovered_builds_are_named_and_no_flag_is_offered() -> None:
+    # --artifact cannot make a rewrite of a build there is no detector for: the finding
+    # says which build it is and that the runtime stage is written by hand.
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM dart:3.3\nWORKDIR /app\nCOPY . .\nRUN dart pub get\n"
+        'CMD ["dart", "bin/server.dart"]\n'
+    )
+    (finding,) = [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
+    assert finding.fix is None and finding.flag is None
+    assert "builds that run dart are not among those this tool rewrites" in finding.message
+    # `dart` alone runs a program, as `dotnet app.dll` does: no build in the image.
+    runs = text.replace("RUN dart pub get\n", "RUN dart bin/warmup.dart\n")
+    assert not [f for f in analyze(parse(runs)).findings if f.code == "DSR001"]
+
+
+def test_an_app_image_that_compiles_its_sources_after_a_toolchain_installer_is_reported() -> None:
+    # rustup set up for native extensions of an Elixir app that compiles its copied sources:
+    # not a development image, though it installs a toolchain and names no command.
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM elixir:1.16-alpine\nRUN apk add --no-cache build-base curl\n"
+        "RUN curl -sSf https://sh.rustup.rs | sh -s -- -y\nWORKDIR /app\n"
+        "COPY mix.exs mix.lock ./\nRUN mix deps.get\nCOPY . .\nRUN mix compile\n"
+    )
+    (finding,) = [f for f in analyze(parse(text)).findings if f.code == "DSR001"]
+    assert "mix" in finding.message and finding.fix is None
+    # Only dependencies installed after the copy: a development image, not reported.
+    dev = text.replace("RUN mix compile\n", "RUN bundle install\n")
+    assert not [f for f in analyze(parse(dev)).findings if f.code == "DSR001"]
+
+
 def test_an_image_without_a_command_that_compiles_dependencies_is_reported() -> None:
     # No CMD, but pip builds native extensions with the build packages the file installed
     # and keeps them: a tool image, not a builder image.
