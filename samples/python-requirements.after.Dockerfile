@@ -144,7 +144,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
       done; \
     done; \
     if grep -qxE 'npm|yarn|pnpm|pip|pip3' /tmp/dslim/runs; then \
-      echo "dockerslim: the app runs a package manager: the compilers it builds native packages with stay" >&2; \
+      echo "dockerslim: the app runs a package manager: the compilers and headers it builds native packages with stay" >&2; \
       printf '%s\n' make cc gcc c++ g++ pkg-config python3 python git >> /tmp/dslim/runs; \
     fi; \
     [ ! -s /tmp/dslim/runs ] || apt-get update >/dev/null 2>&1 || :; \
@@ -157,7 +157,11 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
       case "$p" in python3*-minimal) p=${p%-minimal} ;; esac; \
       if [ -z "$(apt-cache madison "$p" 2>/dev/null)" ]; then echo "dockerslim: the app may run $t, but the package sources no longer have $p" >&2; continue; fi; \
       echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \
-    done; touch /tmp/dslim/packages; sort -u -o /tmp/dslim/packages /tmp/dslim/packages
+    done; touch /tmp/dslim/packages; \
+    if grep -qxE 'npm|yarn|pnpm|pip|pip3' /tmp/dslim/runs; then \
+      for p in gcc libpq-dev; do [ -z "$(apt-cache madison "$p" 2>/dev/null)" ] || echo "$p" >> /tmp/dslim/packages; done; \
+    fi; \
+    sort -u -o /tmp/dslim/packages /tmp/dslim/packages
 
 # Runtime: the same Python without compilers; the virtual environment and the app.
 FROM python:3.12-slim

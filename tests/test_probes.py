@@ -494,14 +494,15 @@ def test_tool_probe_finds_quoted_commands_and_dependencies(tmp_path) -> None:
     assert (work / "runs").read_text().split() == []
 
 
-def _run_tool_probe(tmp_path, app, madison: bool = True):
+def _run_tool_probe(tmp_path, app, madison: bool = True, build_packages: tuple = ()):
     """Run the tool probe over ``app`` on this machine, with apt-get and apt-cache as
     stand-ins (``madison``: the mirror has every package); the process and the work folder."""
     import subprocess
 
     work = tmp_path / "dslim"
     work.mkdir(exist_ok=True)
-    step = probes.tool_probe([str(app)], "apt").replace(probes.PROBE_DIR, str(work))
+    step = probes.tool_probe([str(app)], "apt", build_packages=build_packages)
+    step = step.replace(probes.PROBE_DIR, str(work))
     body = step.split("\nRUN ", 1)[1].replace("\\\n", "")
     stubs = tmp_path / "stubs"
     stubs.mkdir(exist_ok=True)
@@ -976,3 +977,32 @@ def test_a_package_manager_the_app_runs_stops_a_distroless_build(tmp_path, sourc
     proc = subprocess.run(["sh", "-c", body], capture_output=True, text=True)
     assert proc.returncode == 1
     assert "the app runs npm, which the distroless runtime does not have" in proc.stderr
+
+
+def test_the_build_packages_stay_only_for_an_app_that_runs_a_package_manager(tmp_path) -> None:
+    app = tmp_path / "app"
+    app.mkdir()
+    (app / "server.js").write_text("const s = require('./store');\n")
+    headers = ("libavahi-compat-libdnssd-dev", "libjansson-dev")
+    proc, work = _run_tool_probe(tmp_path, app, build_packages=headers)
+    assert proc.returncode == 0, proc.stderr
+    assert not set(headers) & set((work / "packages").read_text().split())
+    (app / "store.js").write_text("spawn('npm', ['install', name]);\n")
+    proc, work = _run_tool_probe(tmp_path, app, build_packages=headers)
+    assert proc.returncode == 0, proc.stderr
+    assert set(headers) <= set((work / "packages").read_text().split())
+    # A package the mirror no longer has is left out: the runtime could not install it.
+    (work / "packages").unlink()
+    proc, work = _run_tool_probe(tmp_path, app, madison=False, build_packages=headers)
+    assert not set(headers) & set((work / "packages").read_text().split())
+
+
+def test_rewrites_pass_the_build_packages_the_original_kept() -> None:
+    text = (
+        "FROM node:18\nRUN apt-get update && apt-get install -y libjansson-dev=2.14-2 "
+        "&& rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY . .\nRUN npm ci\n"
+        'CMD ["node", "server.js"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert "for p in libjansson-dev; do" in result.output

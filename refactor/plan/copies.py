@@ -4,6 +4,7 @@ OS packages it installs."""
 from __future__ import annotations
 
 import posixpath
+import re
 from dataclasses import dataclass
 
 from dockerslim_refactor.analysis.images import DEFAULT_PATH
@@ -200,7 +201,11 @@ def runtime_files(
             added_ca = added_ca and not added
             sources = _source_folders(facts)
             if sources and manager in {"apt", "apk"}:
-                builder_steps.append(probes.tool_probe(sources, manager, "same"))
+                builder_steps.append(
+                    probes.tool_probe(
+                        sources, manager, "same", build_packages=_build_packages(facts)
+                    )
+                )
         native_probe = chosen_alpine and _native_sources_unknown(facts)
         sources = _source_folders(facts) if native_probe else []
         if sources:
@@ -494,3 +499,16 @@ def _source_folders(facts: StageFacts) -> list[str]:
 
 def artifact_summary(artifacts: tuple[Artifact, ...]) -> str:
     return ", ".join(a.path for a in artifacts)
+
+
+def _build_packages(facts: StageFacts) -> tuple[str, ...]:
+    """The build-only OS packages the original installed and kept (bare names)."""
+    from dockerslim_refactor.analysis.packages import bare_package, kept_build_packages
+
+    found: list[str] = []
+    for step in facts.steps:
+        for package in kept_build_packages(step.script):
+            name = bare_package(package)
+            if re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", name) and name not in found:
+                found.append(name)
+    return tuple(found)

@@ -370,7 +370,11 @@ _DEPENDENCY_FOLDERS = (
 
 
 def tool_probe(
-    folders: list[str], family: str, runtime: str = "same", packages: tuple[str, ...] = ()
+    folders: list[str],
+    family: str,
+    runtime: str = "same",
+    packages: tuple[str, ...] = (),
+    build_packages: tuple[str, ...] = (),
 ) -> str:
     """The builder step that finds the programs the app's own code runs (a quoted command
     name in its sources, ``exec.Command("git", …)`` in Go) or that a dependency of it runs
@@ -379,7 +383,9 @@ def tool_probe(
     runtime's packages; ``alpine`` lists their alpine packages for the runtime stage to add;
     any other family (busybox, scratch, distroless) cannot install them, so the build stops
     and says so. The programs of ``packages`` (left out of that runtime) count too: their
-    commands are listed from the package database."""
+    commands are listed from the package database. ``build_packages``, the build-only
+    packages the original installed (headers, build tools), stay too when the app runs a
+    package manager: what it installs compiles against them."""
     tools = " ".join(t for t in RUN_TOOL_PACKAGES if t not in _BY_DEPENDENCY_ONLY)
     if runtime == "same" or runtime in _DISTROLESS_CALLS:
         tools += " " + " ".join(INSTALLERS)
@@ -454,8 +460,8 @@ def tool_probe(
         # An app that runs a package manager builds native packages while it runs.
         lines += [
             f"    if grep -qxE '{'|'.join(INSTALLERS)}' {PROBE_DIR}/runs; then \\",
-            '      echo "dockerslim: the app runs a package manager: the compilers it builds '
-            'native packages with stay" >&2; \\',
+            '      echo "dockerslim: the app runs a package manager: the compilers and headers '
+            'it builds native packages with stay" >&2; \\',
             f"      printf '%s\\n' {' '.join(INSTALL_TOOLS)} >> {PROBE_DIR}/runs; \\",
             "    fi; \\",
         ]
@@ -500,9 +506,20 @@ def tool_probe(
             ),
             '      echo "$p" >> ' + PROBE_DIR + "/packages; "
             'echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \\',
-            f"    done; touch {PROBE_DIR}/packages; sort -u -o {PROBE_DIR}/packages "
-            f"{PROBE_DIR}/packages",
+            f"    done; touch {PROBE_DIR}/packages; \\",
         ]
+        if build_packages:
+            check = '[ -z "$(apt-cache madison "$p" 2>/dev/null)" ] || ' if family == "apt" else ""
+            lines += [
+                f"    if grep -qxE '{'|'.join(INSTALLERS)}' {PROBE_DIR}/runs; then \\",
+                "      for p in "
+                + " ".join(shlex.quote(b) for b in build_packages)
+                + "; do "
+                + check
+                + f'echo "$p" >> {PROBE_DIR}/packages; done; \\',
+                "    fi; \\",
+            ]
+        lines += [f"    sort -u -o {PROBE_DIR}/packages {PROBE_DIR}/packages"]
     elif runtime == "alpine":
         cases = " ".join(f"{t}) p={p} ;;" for t, p in RUN_TOOL_PACKAGES.items())
         lines += [
