@@ -375,3 +375,22 @@ def test_input_is_never_modified_when_left_alone() -> None:
     result = rewrite(text)
     assert result.analysis.document.text() == text
     assert result.output is None
+
+
+def test_a_dotnet_program_outside_the_publish_folder_is_left_alone() -> None:
+    # `dotnet Web.dll` from /source, but the publish output went to /app: copying /app
+    # would give an image whose command names a file it does not have.
+    text = (
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /source\nCOPY . .\n"
+        "RUN dotnet publish -c Release -o /app\nEXPOSE 8080\n"
+        'ENTRYPOINT ["dotnet", "Web.dll"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is None
+    assert "/source/Web.dll, which is not in the publish folder /app" in result.reason
+    assert "--artifact" in result.reason
+    # From the publish folder, relative or absolute, it is rewritten.
+    moved = text.replace("EXPOSE 8080\n", "WORKDIR /app\nEXPOSE 8080\n")
+    assert rewrite(moved).output is not None
+    shell = text.replace('ENTRYPOINT ["dotnet", "Web.dll"]', "ENTRYPOINT dotnet /app/Web.dll")
+    assert rewrite(shell).output is not None

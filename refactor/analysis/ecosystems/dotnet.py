@@ -72,6 +72,19 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         )
     )
     artifacts = artifacts_from_options(facts, options, last) if options.artifacts else outputs[-1:]
+    dll = _program_dll(facts)
+    if dll is not None and not options.artifacts:
+        inside = [a.path for a in artifacts if dll == a.path or dll.startswith(a.path + "/")]
+        if not inside:
+            # `dotnet Web.dll` from another folder than the publish output: what the
+            # original runs came with the sources, or not at all.
+            return not_rewritten(
+                "dotnet",
+                lines,
+                f"the image runs {dll}, which is not in the publish folder "
+                f"{', '.join(a.path for a in artifacts)}; pass --artifact PATH to name it",
+                "--artifact",
+            )
     for art in artifacts:
         if not art.certain:
             findings.append(
@@ -98,3 +111,16 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
 def _sdk_major(facts: StageFacts) -> int:
     match = re.match(r"(\d+)", facts.image.tag or "")
     return int(match.group(1)) if match else 99
+
+
+def _program_dll(facts: StageFacts) -> str | None:
+    """The assembly ``dotnet X.dll`` runs, as an absolute path, or ``None``."""
+    words = list(facts.program_words)
+    while words and (words[0] == "exec" or "=" in words[0]):
+        words.pop(0)
+    if len(words) < 2 or posixpath.basename(words[0]) != "dotnet":
+        return None
+    arg = words[1]
+    if not arg.endswith(".dll") or "$" in arg:
+        return None
+    return facts.resolve(arg, facts.workdir)
