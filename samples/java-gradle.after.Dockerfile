@@ -30,14 +30,14 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
         [ -z "$l" ] || echo "$l"; done | sort -u > /tmp/dslim/dlopened; \
     while read -r l; do \
       r=$(readlink -f "$l"); \
-      a=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); b=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); \
+      a=$(dpkg -S "$l" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); b=$(dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); \
       if [ -n "$b" ]; then echo "$r" >> /tmp/dslim/libraries; [ -z "$a" ] || [ "$a" = "$b" ] || keep "$l"; \
       else echo "$l" >> /tmp/dslim/libraries; fi; \
     done < /tmp/dslim/dlopened; \
     sort -u -o /tmp/dslim/libraries /tmp/dslim/libraries; \
     while read -r l; do \
-      p=$(dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1); \
-      [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | head -n1 | cut -d: -f1); }; \
+      p=$(dpkg -S "$l" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); \
+      [ -n "$p" ] || { r=$(readlink -f "$l"); p=$(dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); }; \
       if [ -n "$p" ]; then echo "$p" >> /tmp/dslim/packages; echo "$p $l" >> /tmp/dslim/owners; continue; fi; \
       keep "$l"; \
     done < /tmp/dslim/libraries; \
@@ -89,7 +89,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
       [ -n "$p" ] || { r=$(readlink -f "$c"); p=$(dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); }; \
       [ -n "$p" ] || { r=${r#/usr}; p=$(dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1); }; \
       [ -n "$p" ] || continue; \
-      case "$p" in python3*-minimal) p=${p%-minimal} ;; esac; \
+      case "$p" in python*-minimal) p=${p%-minimal} ;; esac; \
       if [ -z "$(apt-cache madison "$p" 2>/dev/null)" ]; then echo "dockerslim: the app may run $t, but the package sources no longer have $p" >&2; continue; fi; \
       echo "$p" >> /tmp/dslim/packages; echo "dockerslim: the app runs $t: $p stays in the runtime" >&2; \
     done; touch /tmp/dslim/packages; \

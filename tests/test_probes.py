@@ -1006,3 +1006,41 @@ def test_rewrites_pass_the_build_packages_the_original_kept() -> None:
     result = rewrite(text)
     assert result.output is not None
     assert "for p in libjansson-dev; do" in result.output
+
+
+def test_the_library_probe_skips_dpkg_diversion_lines(tmp_path) -> None:
+    # `dpkg -S /lib64/ld-linux-x86-64.so.2` on trixie starts with "diversion by libc6 …":
+    # the owner is on the line after it.
+    import subprocess
+
+    stubs = tmp_path / "stubs"
+    stubs.mkdir()
+    (stubs / "dpkg").write_text(
+        '#!/bin/sh\necho "diversion by libc6 from: $2"\necho "diversion by libc6 to: $2.x"\n'
+        'echo "libc6:amd64: $2"\n'
+    )
+    (stubs / "dpkg").chmod(0o755)
+    step = probes.library_probe(["/x"], "apt")
+    owner = step.split("a=$(", 1)[1].split("); b=", 1)[0]
+    env = {**os.environ, "PATH": f"{stubs}{os.pathsep}{os.environ['PATH']}"}
+    proc = subprocess.run(
+        ["sh", "-c", f"l=/lib64/ld-linux-x86-64.so.2; {owner}"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert proc.stdout.strip() == "libc6"
+
+
+def test_caches_of_a_build_as_another_user_are_left_out_of_the_installed_tree() -> None:
+    # node-gyp's copy of node's headers under /home/node/.cache: the header filter would
+    # keep its installVersion without its .h files, and node-gyp would never fetch them.
+    text = (
+        "FROM node:18\nWORKDIR /home/node/app\nCOPY . .\nRUN chown -R node /home/node\n"
+        "USER node\nRUN npm ci && npm install -g --prefix /home/node/.local x\n"
+        'CMD ["node", "server.js"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None
+    assert "-path '/home/*/.cache' -prune" in result.output
+    assert "-path '/home/*/.node-gyp' -prune" in result.output

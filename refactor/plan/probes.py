@@ -207,7 +207,9 @@ def library_probe(paths: list[str], family: str | None, added: list[str] = ()) -
     packages (the CA store the rewrite adds) start the list, so that on an archived release
     the builder's copy of their files comes instead."""
     owner = {
-        "apt": 'dpkg -S "$l" 2>/dev/null | head -n1 | cut -d: -f1',
+        # A diverted file's first lines name the diversion (trixie's libc6 diverts the
+        # dynamic loader), not the owner.
+        "apt": 'dpkg -S "$l" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1',
         "apk": "apk info --who-owns \"$l\" 2>/dev/null | sed -n 's/.* is owned by //p'"
         " | sed -E 's/-[^-]+-r[0-9]+$//'",
         "rpm": "rpm -qf --qf '%{NAME}\\n' \"$l\" 2>/dev/null",
@@ -492,7 +494,7 @@ def tool_probe(
             '      [ -n "$p" ] || { r=${r#/usr}; p=$(' + owner + "); }; \\",
             '      [ -n "$p" ] || continue; \\',
             # python3-minimal has no standard library to speak of: the full package.
-            '      case "$p" in python3*-minimal) p=${p%-minimal} ;; esac; \\',
+            '      case "$p" in python*-minimal) p=${p%-minimal} ;; esac; \\',
             *(
                 # A release the mirror no longer has (the library probe then copies files
                 # instead): the package cannot be installed, and the runtime does without.

@@ -128,6 +128,14 @@ PRUNED = (
     "/usr/local/bundle/cache",
     "/root/.m2",
     "/root/.gradle",
+    # The same caches of a build that ran as another user (node-gyp's copy of node's
+    # headers, which the header filter would leave without its .h files).
+    "/home/*/.cache",
+    "/home/*/.npm",
+    "/home/*/.node-gyp",
+    "/home/*/.yarn",
+    "/home/*/.m2",
+    "/home/*/.gradle",
 )
 
 
