@@ -106,7 +106,8 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     while read -r f; do { tr '\n\r\t' '   ' < "$f"; echo; } 2>/dev/null || :; \
       done < /tmp/dslim/compiled > /tmp/dslim/calls; \
     for t in git hg svn curl wget ssh scp rsync unzip ffmpeg ffprobe npm yarn pnpm pip pip3; do \
-      if { xargs -r grep -lE "([\"'$b]|%x[(]|(&&|;)[[:space:]]*)$t([\"' $b]|\$)" \
+      case $t in npm|yarn|pnpm|pip|pip3) z="([\"'$b]|[[:space:]]+(install|ci|i|add|rebuild|update)([[:space:]\"'$b]|\$))" ;; *) z="([\"' $b]|\$)" ;; esac; \
+      if { xargs -r grep -lE "([\"'$b]|%x[(]|(&&|;)[[:space:]]*)$t$z" \
           < /tmp/dslim/sources 2>/dev/null; \
         grep -E "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|Command::new[(][[:space:]]*)\"$t\"" \
           /tmp/dslim/calls 2>/dev/null; } | head -n1 | grep -q .; \

@@ -948,10 +948,12 @@ def test_an_app_that_runs_a_package_manager_keeps_the_compilers(tmp_path, source
     # /usr/bin/g++ is the g++ package's, not only the versioned compiler's.
     assert "g++" in packages and "make" in packages
     assert "runs a package manager" in proc.stderr
-    # A word that only ends like one is not one.
-    (app / ("client.rake" if "task" in source else "modules.js")).write_text("x = 'pnpmx'\n")
-    proc, work = _run_tool_probe(tmp_path, app)
-    assert (work / "runs").read_text().split() == []
+    # A word that only ends like one is not one, and a command that installs nothing (a
+    # comment's `npm start`, MagicMirror's "npm start" message) does not count.
+    for text in ("x = 'pnpmx'\n", "// checks that `npm start` finds it\n", 'm = "npm start"\n'):
+        (app / ("client.rake" if "task" in source else "modules.js")).write_text(text)
+        proc, work = _run_tool_probe(tmp_path, app)
+        assert (work / "runs").read_text().split() == [], text
 
 
 @pytest.mark.parametrize(

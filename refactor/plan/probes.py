@@ -434,12 +434,17 @@ def tool_probe(
         "    while read -r f; do { tr '\\n\\r\\t' '   ' < \"$f\"; echo; } 2>/dev/null || :; \\",
         f"      done < {PROBE_DIR}/compiled > {PROBE_DIR}/calls; \\",
         f"    for t in {tools}; do \\",
+        # A package manager counts as its own quoted word (spawn('npm', …)) or with an
+        # install verb (`npm ci`), not in a comment's `npm start`.
+        f"      case $t in {'|'.join(INSTALLERS)}) "
+        'z="([\\"\'$b]|[[:space:]]+(install|ci|i|add|rebuild|update)([[:space:]\\"\'$b]|\\$))" ;; '
+        '*) z="([\\"\' $b]|\\$)" ;; esac; \\',
         "      if { "
         + (
             ""
             if native
             # A quoted command, or one later in a quoted command line (`cd x && git pull`).
-            else 'xargs -r grep -lE "([\\"\'$b]|%x[(]|(&&|;)[[:space:]]*)$t([\\"\' $b]|\\$)" \\\n'
+            else 'xargs -r grep -lE "([\\"\'$b]|%x[(]|(&&|;)[[:space:]]*)$t$z" \\\n'
             f"          < {PROBE_DIR}/sources 2>/dev/null; \\\n        "
         )
         + 'grep -E "(exec[.]Command(Context)?[(]([^,()]*,[[:space:]]*)?|'
