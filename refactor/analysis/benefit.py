@@ -142,12 +142,12 @@ def compiles_copied_context(facts: StageFacts) -> bool:
     """The whole build context is copied in (``COPY . .``) and a later RUN compiles
     (``mix compile``, ``make``), rather than only installing dependencies: the image builds
     an app of its own, also when it set up a toolchain installer (rustup) for it."""
+    from dockerslim_refactor.analysis.program import context_copies
+
     copied = [
-        i.start_line
-        for i in facts.stage.instructions
-        if i.keyword in {"COPY", "ADD"}
-        and not i.flag("from")
-        and any(w.strip("\"'") in {".", "./"} for w in i.words[:-1])
+        ins.start_line
+        for ins, _ in context_copies(facts)
+        if any(w.strip("\"'") in {".", "./"} for w in ins.words[:-1])
     ]
     if not copied:
         return False

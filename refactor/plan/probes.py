@@ -201,20 +201,30 @@ def dropped_fetch_tools(facts: StageFacts, run_tools: tuple[str, ...]) -> list[s
     return dropped
 
 
+# The package that owns the file named by "$1", by the release's own package database.
+_OWNERS = {
+    # A diverted file's first lines name the diversion (trixie's libc6 diverts the dynamic
+    # loader), not the owner.
+    "apt": 'dpkg -S "$1" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1',
+    "apk": "apk info --who-owns \"$1\" 2>/dev/null | sed -n 's/.* is owned by //p'"
+    " | sed -E 's/-[^-]+-r[0-9]+$//'",
+    "rpm": "rpm -qf --qf '%{NAME}\\n' \"$1\" 2>/dev/null",
+}
+
+
+def _owner(family: str | None, var: str) -> str:
+    """The command that prints the package owning the file in shell variable ``var`` (empty
+    when ``family`` has no package database)."""
+    return _OWNERS.get(family or "", "").replace('"$1"', f'"${var}"')
+
+
 def library_probe(paths: list[str], family: str | None, added: list[str] = ()) -> str:
     """The builder step that lists the packages owning the shared libraries under ``paths``
     (files or folders), and copies the libraries that no package owns. On apt, ``added``
     packages (the CA store the rewrite adds) start the list, so that on an archived release
     the builder's copy of their files comes instead."""
-    owner = {
-        # A diverted file's first lines name the diversion (trixie's libc6 diverts the
-        # dynamic loader), not the owner.
-        "apt": 'dpkg -S "$l" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1',
-        "apk": "apk info --who-owns \"$l\" 2>/dev/null | sed -n 's/.* is owned by //p'"
-        " | sed -E 's/-[^-]+-r[0-9]+$//'",
-        "rpm": "rpm -qf --qf '%{NAME}\\n' \"$l\" 2>/dev/null",
-    }.get(family or "", "")
-    real_owner = owner.replace('"$l"', '"$r"')
+    owner = _owner(family, "l")
+    real_owner = _owner(family, "r")
     quoted = " ".join(_shell_path(p) for p in paths)
     lines = [
         "# Find out what the program loads at run time: the shared libraries (ldd) and, from",
@@ -485,12 +495,7 @@ def tool_probe(
             f"    [ ! -s {PROBE_DIR}/runs ] || apt-get update >/dev/null 2>&1 || :; \\",
         )
     if runtime == "same":
-        owner = {
-            # A diverted file's first lines name the diversion, not the owner.
-            "apt": 'dpkg -S "$r" 2>/dev/null | grep -v "^diversion" | head -n1 | cut -d: -f1',
-            "apk": "apk info --who-owns \"$r\" 2>/dev/null | sed -n 's/.* is owned by //p'"
-            " | sed -E 's/-[^-]+-r[0-9]+$//'",
-        }[family]
+        owner = _owner(family, "r")
         lines += [
             # The command's own path first: /usr/bin/g++ is the g++ package's, the file
             # it leads to the versioned compiler's.
