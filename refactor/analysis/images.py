@@ -241,12 +241,74 @@ def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime")
             if word in UBUNTU_CODENAMES:
                 suffix = f"-{word}"
         return f"eclipse-temurin:{major}-jre{suffix}"
-    if ecosystem == "dotnet" and ref.tag and ref.repository.startswith("microsoft/"):
-        return None  # retired Docker Hub names, whose runtime tags are not known here
-    if ecosystem == "dotnet" and ref.tag:
-        prefix = ref.text.split("/sdk")[0] if "/sdk" in ref.text else "mcr.microsoft.com/dotnet"
-        return f"{prefix}/{flavour}:{ref.tag}"
+    if ecosystem == "dotnet":
+        return dotnet_runtime(ref, flavour)
     return None
+
+
+def dotnet_runtime(ref: ImageRef, flavour: str) -> str | None:
+    """The runtime image published with a .NET SDK image, by the naming scheme of its
+    repository, or ``None`` (a digest, a mono or an unknown image).
+
+    - ``mcr.microsoft.com/dotnet[/core]/sdk:TAG`` → ``…/aspnet|runtime|runtime-deps:TAG``
+      (``core/aspnet`` for 3.x).
+    - ``microsoft/dotnet:2.1-sdk-stretch`` → ``…:2.1-aspnetcore-runtime-stretch-slim``: the
+      retired Docker Hub scheme, where the runtimes of 2.1 and later are ``-slim``.
+    - ``microsoft/aspnetcore-build:2.0`` → ``microsoft/aspnetcore:2.0``.
+
+    An untagged SDK maps to the untagged runtime: ``latest`` of both is the newest release.
+    An SDK patch tag (``8.0.100``, the SDK's feature band) is not a runtime version: the
+    runtime gets the release (``8.0``)."""
+    if ref.digest:
+        return None
+    words = list(ref.variant_words)
+    if words and re.fullmatch(r"\d+\.\d+\.\d{3,}", words[0]):
+        words[0] = words[0].rsplit(".", 1)[0]
+    tag = "-".join(words)
+    repo = ref.repository
+    registry = f"{ref.registry}/" if ref.registry else ""
+    if repo.endswith("dotnet/sdk") or repo.endswith("dotnet/core/sdk"):
+        # The SDK's Debian tags name the full release (3.1-buster), the runtime's the slim
+        # image of it (3.1-buster-slim); newer SDK tags are slim already (8.0-bookworm-slim).
+        tag = "-".join(_slim_after_codename(words))
+        prefix = repo[: -len("sdk")]
+        return f"{registry}{prefix}{flavour}" + (f":{tag}" if tag and tag != "latest" else "")
+    if repo == "microsoft/aspnetcore-build":
+        version = re.match(r"\d+\.\d+", tag)
+        if tag and not version:
+            return None
+        runtime = "microsoft/aspnetcore"
+        if flavour == "runtime-deps":
+            return None  # the ASP.NET images have no runtime-deps twin
+        return f"{runtime}:{version.group(0)}" if version else runtime
+    if repo != "microsoft/dotnet" or "sdk" not in words:
+        return None
+    at = words.index("sdk")
+    version, rest = words[:at], words[at + 1 :]
+    # 2.0 SDK tags name the SDK's own version after "sdk": 2.0.6-sdk-2.1.101-stretch.
+    rest = [w for w in rest if not re.fullmatch(r"\d+(?:\.\d+)*", w)]
+    if len(version) > 1 or (version and not re.fullmatch(r"\d+\.\d+(?:\.\d+)?", version[0])):
+        return None
+    release = re.match(r"(\d+)\.(\d+)", version[0]) if version else None
+    modern = release is None or (int(release.group(1)), int(release.group(2))) >= (2, 1)
+    if flavour == "aspnet":
+        if not modern:
+            # Before 2.1 ASP.NET Core came as its own image, microsoft/aspnetcore:2.0.
+            return f"microsoft/aspnetcore:{release.group(0)}" if release else None
+        flavour = "aspnetcore-runtime"
+    if modern:
+        rest = _slim_after_codename(rest)
+    return "microsoft/dotnet:" + "-".join([*version, flavour, *rest])
+
+
+def _slim_after_codename(words: list[str]) -> list[str]:
+    """``[3.1, buster]`` → ``[3.1, buster, slim]``: .NET runtimes on Debian are slim images."""
+    out: list[str] = []
+    for i, word in enumerate(words):
+        out.append(word)
+        if word in DEBIAN_RELEASES and (i + 1 == len(words) or words[i + 1] != "slim"):
+            out.append("slim")
+    return out
 
 
 # The Debian release the official rust images of a version were built on: a version's tag

@@ -295,7 +295,55 @@ def test_toolchain_environment(text: str, key: str, value: str) -> None:
             "mcr.microsoft.com/dotnet/runtime:8.0-alpine",
             id="dotnet-alpine",
         ),
-        pytest.param("mcr.microsoft.com/dotnet/sdk", "dotnet", None, id="dotnet-untagged"),
+        pytest.param(
+            "mcr.microsoft.com/dotnet/sdk",
+            "dotnet",
+            "mcr.microsoft.com/dotnet/runtime",
+            id="dotnet-untagged",
+        ),
+        pytest.param(
+            "mcr.microsoft.com/dotnet/sdk:8.0.100",
+            "dotnet",
+            "mcr.microsoft.com/dotnet/runtime:8.0",
+            id="dotnet-sdk-feature-band",
+        ),
+        pytest.param(
+            "mcr.microsoft.com/dotnet/core/sdk:3.1-buster",
+            "dotnet",
+            "mcr.microsoft.com/dotnet/core/runtime:3.1-buster-slim",
+            id="dotnet-core-debian",
+        ),
+        pytest.param(
+            "mcr.microsoft.com/dotnet/sdk:8.0-bookworm-slim",
+            "dotnet",
+            "mcr.microsoft.com/dotnet/runtime:8.0-bookworm-slim",
+            id="dotnet-slim-kept",
+        ),
+        pytest.param(
+            "microsoft/dotnet:2.1-sdk-stretch",
+            "dotnet",
+            "microsoft/dotnet:2.1-runtime-stretch-slim",
+            id="dotnet-retired",
+        ),
+        pytest.param(
+            "microsoft/dotnet:2.1.401-sdk-alpine3.7",
+            "dotnet",
+            "microsoft/dotnet:2.1-runtime-alpine3.7",
+            id="dotnet-retired-sdk-version",
+        ),
+        pytest.param(
+            "microsoft/dotnet:2.0.6-sdk-2.1.101-stretch",
+            "dotnet",
+            "microsoft/dotnet:2.0.6-runtime-stretch",
+            id="dotnet-retired-2.0-not-slim",
+        ),
+        pytest.param("microsoft/dotnet:2.1-runtime", "dotnet", None, id="dotnet-not-an-sdk"),
+        pytest.param(
+            "microsoft/aspnetcore-build:2.0.3-2.1.2",
+            "dotnet",
+            "microsoft/aspnetcore:2.0",
+            id="aspnetcore-build",
+        ),
         pytest.param("golang:1.22", "go", None, id="compiled-language"),
     ],
 )
@@ -312,6 +360,27 @@ def test_interpreter_runtime(text: str, ecosystem: str, runtime: str | None) -> 
 )
 def test_node_slim_tag_order(text: str, runtime: str) -> None:
     assert interpreter_runtime(parse_image(text), "node") == runtime
+
+
+@pytest.mark.parametrize(
+    ("text", "runtime"),
+    [
+        pytest.param(
+            "microsoft/dotnet:2.1-sdk-stretch",
+            "microsoft/dotnet:2.1-aspnetcore-runtime-stretch-slim",
+            id="2.1",
+        ),
+        # ASP.NET Core before 2.1 came as an image of its own.
+        pytest.param("microsoft/dotnet:2.0-sdk", "microsoft/aspnetcore:2.0", id="2.0"),
+        pytest.param(
+            "mcr.microsoft.com/dotnet/sdk:8.0-alpine",
+            "mcr.microsoft.com/dotnet/aspnet:8.0-alpine",
+            id="mcr",
+        ),
+    ],
+)
+def test_dotnet_aspnet_runtime(text: str, runtime: str) -> None:
+    assert interpreter_runtime(parse_image(text), "dotnet", "aspnet") == runtime
 
 
 def test_interpreter_runtime_of_another_interpreter_is_none() -> None:

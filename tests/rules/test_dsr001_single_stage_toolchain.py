@@ -373,10 +373,13 @@ def test_dotnet_running_a_program_is_no_compiler_run() -> None:
     assert evidence("dotnet /app/tool.dll --version") == []
 
 
-def test_a_retired_dotnet_sdk_name_has_no_guessed_runtime_image() -> None:
+def test_a_retired_dotnet_sdk_name_has_its_runtime_twin() -> None:
     from dockerslim_refactor.analysis.images import interpreter_runtime, parse_image
 
-    assert interpreter_runtime(parse_image("microsoft/dotnet:2.1-sdk-stretch"), "dotnet") is None
+    assert (
+        interpreter_runtime(parse_image("microsoft/dotnet:2.1-sdk-stretch"), "dotnet")
+        == "microsoft/dotnet:2.1-runtime-stretch-slim"
+    )
     assert (
         interpreter_runtime(parse_image("mcr.microsoft.com/dotnet/sdk:8.0"), "dotnet")
         == "mcr.microsoft.com/dotnet/runtime:8.0"

@@ -42,10 +42,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         return None
     last = lines[-1]
     findings: list[Finding] = []
-    aspnet = bool(facts.instructions("EXPOSE")) or any(
-        k.startswith("ASPNETCORE_") for k in facts.env
-    )
-    flavour = "runtime-deps" if self_contained else ("aspnet" if aspnet else "runtime")
+    kind = _app_kind(facts)
+    flavour = "runtime-deps" if self_contained else ("runtime" if kind == "console" else "aspnet")
     same_version = interpreter_runtime(facts.image, "dotnet", flavour)  # None when untagged
     runtime = options.runtime_image or same_version
     if runtime is None:
@@ -55,6 +53,19 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             f"no .NET runtime image is known for {facts.image.text}; pass --runtime-image",
             "--runtime-image",
         )
+    if runtime == same_version and not facts.image.pinned:
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                last,
+                last,
+                f"{facts.image.text} names no version, so the runtime image {runtime} follows "
+                "the newest release as well; pin both (a tag on FROM, --runtime-image) for "
+                "builds that repeat",
+                flag="--runtime-image",
+            )
+        )
     findings.append(
         Finding(
             UNSURE,
@@ -63,8 +74,14 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             last,
             f"runs on the {flavour} image "
             + {
-                "aspnet": "(the image exposes a port or sets ASPNETCORE_*: a web app)",
-                "runtime": "(no port or ASPNETCORE_* setting: a console app)",
+                "aspnet": {
+                    "web": "(the image exposes a port or sets ASPNETCORE_*: a web app)",
+                    "web-project": "(its project file uses the web SDK: a web app)",
+                    "unknown": "(no project file was read: ASP.NET Core's image runs console "
+                    "apps as well, the runtime image only those)",
+                }.get(kind, ""),
+                "runtime": "(its project files use the plain SDK, no port or ASPNETCORE_* "
+                "setting: a console app)",
                 "runtime-deps": "(a self-contained publish brings its own runtime)",
             }[flavour]
             + "; pass --runtime-image to choose another",
@@ -106,6 +123,28 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         findings=tuple(findings),
         lines=tuple(lines),
     )
+
+
+# Project SDKs and framework references that need ASP.NET Core's shared framework.
+_WEB_PROJECT = re.compile(
+    r'Sdk\s*=\s*"Microsoft\.NET\.Sdk\.(?:Web|Razor|BlazorWebAssembly)|'
+    r'FrameworkReference\s+Include\s*=\s*"Microsoft\.AspNetCore\.App'
+)
+
+
+def _app_kind(facts: StageFacts) -> str:
+    """``web`` (a port or ASPNETCORE_* setting), ``web-project`` (a project file on the web
+    SDK), ``console`` (project files read, none of them web) or ``unknown``."""
+    if facts.instructions("EXPOSE") or any(k.startswith("ASPNETCORE_") for k in facts.env):
+        return "web"
+    projects = [
+        text
+        for name, text in facts.context_files.items()
+        if name.endswith((".csproj", ".fsproj", ".vbproj"))
+    ]
+    if any(_WEB_PROJECT.search(text) for text in projects):
+        return "web-project"
+    return "console" if projects else "unknown"
 
 
 def _sdk_major(facts: StageFacts) -> int:

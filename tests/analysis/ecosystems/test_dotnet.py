@@ -11,9 +11,17 @@ from dockerslim_refactor.analysis.model import BuildInfo
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.rewrite import rewrite
 
+CONSOLE_PROJECT = {
+    "App.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <PropertyGroup>\n'
+    "    <OutputType>Exe</OutputType>\n  </PropertyGroup>\n</Project>\n"
+}
+WEB_PROJECT = {"src/Api/Api.csproj": '<Project Sdk="Microsoft.NET.Sdk.Web">\n</Project>\n'}
 
-def detect(text: str, options: Options | None = None) -> BuildInfo | None:
-    return run_detector(dotnet.detect, text, options)
+
+def detect(
+    text: str, options: Options | None = None, context: dict[str, str] | None = None
+) -> BuildInfo | None:
+    return run_detector(dotnet.detect, text, options, context)
 
 
 def summary(build: BuildInfo) -> dict[str, object]:
@@ -65,12 +73,15 @@ def test_not_detected(text: str) -> None:
     "text",
     [
         pytest.param(
-            dotnet_file("dotnet publish -c Release -o /app", image="mcr.microsoft.com/dotnet/sdk"),
-            id="untagged-sdk",
-        ),
-        pytest.param(
             dotnet_file("dotnet restore && dotnet build", entry='["dotnet", "run"]'),
             id="runs-dotnet-run",
+        ),
+        pytest.param(
+            dotnet_file(
+                "dotnet publish -c Release -o /app",
+                image="mcr.microsoft.com/dotnet/sdk@sha256:" + "a" * 64,
+            ),
+            id="sdk-by-digest",
         ),
     ],
 )
@@ -80,13 +91,55 @@ def test_left_alone(text: str) -> None:
     assert result.reason
 
 
-def test_untagged_sdk_asks_for_runtime_image() -> None:
+def test_sdk_by_digest_asks_for_runtime_image() -> None:
     build = detect(
-        dotnet_file("dotnet publish -c Release -o /app", image="mcr.microsoft.com/dotnet/sdk")
+        dotnet_file(
+            "dotnet publish -c Release -o /app",
+            image="mcr.microsoft.com/dotnet/sdk@sha256:" + "a" * 64,
+        )
     )
     assert build is not None
     assert build.artifacts == ()
     assert summary(build)["findings"] == IMAGE_NOTE
+
+
+@pytest.mark.parametrize(
+    ("image", "extra", "runtime"),
+    [
+        # latest of the SDK and of the runtime are the same, newest release; a note says so.
+        pytest.param(
+            "mcr.microsoft.com/dotnet/sdk",
+            "EXPOSE 80\n",
+            "mcr.microsoft.com/dotnet/aspnet",
+            id="untagged-sdk",
+        ),
+        pytest.param(
+            "microsoft/aspnetcore-build",
+            "EXPOSE 80\n",
+            "microsoft/aspnetcore",
+            id="untagged-retired-aspnetcore-build",
+        ),
+    ],
+)
+def test_untagged_sdk_runs_on_the_untagged_runtime(image: str, extra: str, runtime: str) -> None:
+    build = detect(dotnet_file("dotnet publish -c Release -o /app", extra, image=image))
+    assert build is not None
+    assert build.runtime_image == runtime
+    assert any("names no version" in f.message for f in build.findings)
+
+
+def test_retired_sdk_name_without_command_is_rewritten() -> None:
+    """``microsoft/dotnet:2.1-sdk-stretch`` with no command: the publish folder moves to the
+    2.1 ASP.NET Core runtime, and the image still names no command."""
+    text = (
+        "FROM microsoft/dotnet:2.1-sdk-stretch AS builder\nWORKDIR /app\nCOPY /src .\n"
+        "RUN dotnet publish App.csproj -c Release -o out\nEXPOSE 3978\n"
+    )
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    assert "FROM microsoft/dotnet:2.1-aspnetcore-runtime-stretch-slim" in result.output
+    assert "COPY --from=builder /app/out /app/out" in result.output
+    assert "CMD" not in result.output and "ENTRYPOINT" not in result.output
 
 
 # --------------------------------------------------------------------------------------------
@@ -166,13 +219,42 @@ def test_untagged_sdk_asks_for_runtime_image() -> None:
     ],
 )
 def test_detects(text: str, expected: dict[str, object], fragment: str) -> None:
-    build = detect(text)
+    build = detect(text, context=CONSOLE_PROJECT)
     assert build is not None
     got = summary(build)
     assert (got["ecosystem"], got["linkage"]) == ("dotnet", "interpreter")
     assert {key: got[key] for key in expected} == expected
     image_notes = [f.message for f in build.findings if f.flag == "--runtime-image"]
     assert any(fragment in message for message in image_notes)
+
+
+@pytest.mark.parametrize(
+    ("context", "runtime", "fragment"),
+    [
+        pytest.param(WEB_PROJECT, "aspnet", "web SDK", id="web-sdk-project"),
+        pytest.param(
+            {
+                "Lib.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n'
+                '  <ItemGroup><FrameworkReference Include="Microsoft.AspNetCore.App" />'
+                "</ItemGroup>\n</Project>\n"
+            },
+            "aspnet",
+            "web SDK",
+            id="aspnetcore-framework-reference",
+        ),
+        pytest.param(CONSOLE_PROJECT, "runtime", "plain SDK", id="console-project"),
+        # Without a project file the ASP.NET Core image, which runs console apps too: a
+        # web API on the plain runtime image would not start.
+        pytest.param({}, "aspnet", "no project file was read", id="unknown-is-aspnet"),
+    ],
+)
+def test_project_file_picks_the_runtime(
+    context: dict[str, str], runtime: str, fragment: str
+) -> None:
+    build = detect(dotnet_file("dotnet publish -c Release -o /app"), context=context)
+    assert build is not None
+    assert build.runtime_image == f"mcr.microsoft.com/dotnet/{runtime}:8.0"
+    assert any(fragment in f.message for f in build.findings if f.flag == "--runtime-image")
 
 
 def test_runtime_image_option_wins() -> None:
@@ -185,6 +267,8 @@ def test_runtime_image_option_wins() -> None:
 
 
 def test_runtime_identifier_alone_is_framework_dependent_on_sdk_8() -> None:
-    build = detect(dotnet_file("dotnet publish -c Release -r linux-x64 -o /app"))
+    build = detect(
+        dotnet_file("dotnet publish -c Release -r linux-x64 -o /app"), context=CONSOLE_PROJECT
+    )
     assert build is not None
     assert build.runtime_image == "mcr.microsoft.com/dotnet/runtime:8.0"
