@@ -328,6 +328,10 @@ def probable_codename(ref: ImageRef) -> str | None:
     """The Debian release an official toolchain image whose tag names none is most likely
     on (``rust:1.51`` was built on buster, ``golang:1.8`` on stretch), or ``None``. A guess:
     the rewrite checks it in the builder."""
+    if ref.repository == "rustlang/rust" and not ref.digest:
+        # The Rust project's nightly images come from the same templates as the official
+        # rust images, rebuilt every night on the current Debian stable.
+        return DEBIAN_CODENAMES[-1] if ref.tag in {"nightly", "nightly-slim"} else None
     table = {"rust": _RUST_RELEASES, "golang": _GOLANG_RELEASES}.get(ref.repository)
     if table is None or ref.digest or ref.is_alpine:
         return None

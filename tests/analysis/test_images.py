@@ -445,7 +445,11 @@ def test_builder_codename(text: str, expected: tuple[str, bool]) -> None:
         ("rust:1.91", "trixie"),
         ("rust", "trixie"),
         ("rust:1.30", None),  # before any release this table knows
-        ("rustlang/rust:nightly", None),
+        # Nightly images move with Debian stable, as rust:latest does; the builder checks.
+        ("rustlang/rust:nightly", "trixie"),
+        ("rustlang/rust:nightly-slim", "trixie"),
+        ("rustlang/rust:nightly-alpine", None),
+        ("rustlang/rust@sha256:" + "a" * 64, None),
         ("golang:1.7", "jessie"),
         ("golang:1.8", "jessie"),  # pinned there when 1.9 came on stretch
         ("golang:1.9", "stretch"),

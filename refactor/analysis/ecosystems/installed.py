@@ -88,6 +88,8 @@ NOT_BUILT = frozenset(
 )
 # What a build leaves that the program does not need: caches, sources, headers, static
 # libraries, package-manager state, documentation.
+CARGO_INTERMEDIATES = "/target/([^/]+/)?(debug|release)/(deps|build|incremental|[.]fingerprint)/"
+
 PRUNED = (
     "/proc",
     "/sys",
@@ -356,6 +358,9 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",
             "        -e '^/.dslim-before$' \\",
             *[f"        -e {shlex.quote('^' + p + '$')} \\" for p in dropped],
+            # Cargo's intermediates beside the binary it built (target/release/deps, …):
+            # in the tree when the sources sat in a folder the tree takes whole, such as /.
+            f"      | grep -v -E {shlex.quote(CARGO_INTERMEDIATES)} \\",
             "      | sort -u > /tmp/dslim/added; \\",
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
             # A package's file that the build edited (sed -i on php.ini, a line appended to

@@ -44,6 +44,12 @@ def _cargo_commands(facts: StageFacts):
         yield from ((step, cmd) for cmd in script.commands)
 
 
+def _program_path(facts: StageFacts) -> str | None:
+    """The absolute path of the program the image runs, when its command names one."""
+    exe = facts.executable
+    return facts.resolve(exe) if exe and "/" in exe and "$" not in exe else None
+
+
 def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     candidates: list[Artifact] = []
     lines: list[int] = []
@@ -81,6 +87,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             base = facts.resolve(target_dir, cwd)
             if target:
                 base = posixpath.join(base, target)
+            runs = _program_path(facts)
+            if runs and posixpath.dirname(runs) == posixpath.join(base, profile):
+                # The command names the binary in this build's output folder (CMD
+                # ./target/release/app): that is its name, whatever Cargo.toml says.
+                names, certain, note = [posixpath.basename(runs)], True, None
             for name in names:
                 path = posixpath.join(base, profile, name)
                 candidates.append(Artifact(path, "", "binary", line, certain, note))

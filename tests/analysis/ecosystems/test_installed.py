@@ -207,3 +207,39 @@ def test_new_files_are_found_by_path_as_well_as_by_time() -> None:
     # A program that was not there before the build and is not in the tree fails the build.
     assert 'grep -qx "$p" /.dslim-before ||' in result.output
     assert '[ ! "$p" -nt /.dslim-marker ]' not in result.output
+
+
+def test_cargo_intermediates_stay_in_the_builder() -> None:
+    """Sources copied to / put cargo's target folder in the installed tree: the binary and
+    the app's files come along, ``deps``, ``build``, ``incremental`` do not."""
+    import shlex
+    import subprocess
+
+    from dockerslim_refactor.analysis.ecosystems.installed import CARGO_INTERMEDIATES
+
+    result = rewrite(
+        "FROM rust:1.75-bookworm\nWORKDIR /\nCOPY . .\nRUN cargo build --release\n"
+        "CMD ./target/release/rocket\n"
+    )
+    assert result.output is not None, result.reason
+    assert f"grep -v -E {shlex.quote(CARGO_INTERMEDIATES)}" in result.output
+    paths = [
+        "/target/release/rocket",
+        "/templates/index.html.tera",
+        "/target/release/deps/rocket-1a2b",
+        "/target/release/build/ring-9f/out/libring.a",
+        "/target/release/incremental/x/y",
+        "/target/x86_64-unknown-linux-musl/release/.fingerprint/z",
+        "/srv/target/classes/build/app.class",
+    ]
+    kept = subprocess.run(
+        ["grep", "-v", "-E", CARGO_INTERMEDIATES],
+        input="\n".join(paths) + "\n",
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    assert kept == [
+        "/target/release/rocket",
+        "/templates/index.html.tera",
+        "/srv/target/classes/build/app.class",
+    ]

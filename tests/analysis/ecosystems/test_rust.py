@@ -334,3 +334,29 @@ def test_cargo_install_of_a_crate_whose_binary_has_another_name() -> None:
     program = build.artifacts[0]
     assert (program.path, program.dest) == ("/usr/local/cargo/bin/vigil", "/usr/local/bin/vigil")
     assert not [f for f in build.findings if f.severity == "warning"]
+
+
+@pytest.mark.parametrize(
+    ("workdir", "command", "path"),
+    [
+        # Sources at /: no folder name to go by, but the command names the binary.
+        pytest.param("/", "./target/release/rocket", "/target/release/rocket", id="root"),
+        # The folder's name is a guess Cargo.toml would settle; the command settles it too.
+        pytest.param(
+            "/usr/src/app",
+            "./target/release/server",
+            "/usr/src/app/target/release/server",
+            id="named-otherwise-than-the-folder",
+        ),
+    ],
+)
+def test_the_command_names_the_binary_in_the_build_output(
+    workdir: str, command: str, path: str
+) -> None:
+    build = detect(
+        f"FROM rust:1.75-bookworm\nWORKDIR {workdir}\nCOPY . .\nRUN cargo build --release\n"
+        f"CMD {command}\n"
+    )
+    assert build is not None
+    assert [a.path for a in build.artifacts] == [path]
+    assert all(a.certain for a in build.artifacts)
