@@ -155,6 +155,12 @@ def runtime_files(
         chosen_alpine = family == "alpine" and build.linkage != "musl"
         manager = "apk" if family == "alpine" else probes.package_family(facts)
         kept = [] if chosen_alpine else probes.kept_packages(facts, needs.tools)
+        if build.ecosystem == "java":
+            from dockerslim_refactor.analysis.ecosystems.java import is_java_package
+            from dockerslim_refactor.analysis.packages import bare_package
+
+            # The runtime's own JRE stands in for the distribution's JDK.
+            kept = [p for p in kept if not is_java_package(bare_package(p))]
         dropped = [
             t
             for t in probes.dropped_fetch_tools(facts, needs.tools)

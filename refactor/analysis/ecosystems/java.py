@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import posixpath
+import re
 
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.packages import bare_package, package_installs
 from dockerslim_refactor.analysis.program import (
     UNSURE,
     app_paths,
@@ -51,7 +53,29 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     if not lines:
         return None
     last = lines[-1]
+    findings: list[Finding] = []
     runtime = options.runtime_image or interpreter_runtime(facts.image, "java")
+    runtime_env: tuple[tuple[str, str], ...] = ()
+    jdk = None if runtime else distribution_jdk(facts)
+    if jdk is not None:
+        major, package, line = jdk
+        suffix = "-alpine" if facts.info.libc == "musl" else ""
+        runtime = f"eclipse-temurin:{major}-jre{suffix}"
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                line,
+                line,
+                f"Java {major} comes from the distribution's {package}: the runtime is "
+                f"{runtime}, a JRE of that version, with the other packages the image "
+                "installed; --runtime-image picks another",
+                flag="--runtime-image",
+            )
+        )
+        if "JAVA_HOME" in facts.env:
+            # The distribution's JDK folder is not in the JRE image; its own is.
+            runtime_env = (("JAVA_HOME", TEMURIN_JAVA_HOME),)
     if runtime is None:
         return not_rewritten(
             "java",
@@ -60,7 +84,6 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             "--runtime-image eclipse-temurin:<major>-jre",
             "--runtime-image",
         )
-    findings: list[Finding] = []
     argv = facts.program_words
     jar = None
     if "-jar" in argv:
@@ -76,13 +99,31 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     elif jar and "*" not in jar and "$" not in jar:
         artifacts = [Artifact(jar, jar, "jar", last)]
     elif not argv:
-        # No CMD or ENTRYPOINT: which jar, classpath and configs run is not known.
-        return not_rewritten(
-            "java",
-            sorted(set(lines)),
-            "the image names no program to run (no CMD or ENTRYPOINT), so which jar, "
-            "classpath and files it needs cannot be told; pass --artifact PATH",
-            "--artifact",
+        # No CMD or ENTRYPOINT: a tool image whose command comes with `docker run`. Which
+        # jar, class path and files that uses is not known: the app's folders come whole.
+        folders = app_paths(facts)
+        if not folders:
+            return not_rewritten(
+                "java",
+                sorted(set(lines)),
+                "the image names no program to run (no CMD or ENTRYPOINT) and has no app "
+                "folder to copy, so which jar and files it needs cannot be told; pass "
+                "--artifact PATH",
+                "--artifact",
+            )
+        artifacts = [Artifact(p, p, "directory", last) for p in folders]
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                last,
+                last,
+                "the image names no program to run (no CMD or ENTRYPOINT): its command comes "
+                f"with docker run, so {', '.join(folders)} "
+                f"{'is' if len(folders) == 1 else 'are'} copied whole onto the JRE; pass "
+                "--artifact PATH to copy only what runs",
+                flag="--artifact",
+            )
         )
     elif reached:
         artifacts = reached[-1:]
@@ -117,9 +158,49 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         artifacts=tuple(artifacts),
         linkage="interpreter",
         runtime_image=runtime,
+        runtime_env=runtime_env,
         findings=tuple(findings),
         lines=tuple(sorted(set(lines))),
     )
+
+
+TEMURIN_JAVA_HOME = "/opt/java/openjdk"
+
+# A JDK or JRE from the distribution's packages, with its major version: apt's
+# openjdk-17-jdk-headless and temurin-17-jdk, apk's openjdk11 and openjdk11-jre-headless.
+_JAVA_PACKAGE = {
+    "apt": re.compile(r"(?:openjdk|temurin)-(\d+)-(?:jdk|jre)(?:-headless)?"),
+    "apk": re.compile(r"openjdk(\d+)(?:-jdk|-jre|-jre-headless)?"),
+}
+# Packages that bring some JDK without saying which.
+_ANY_JDK = re.compile(r"default-(?:jdk|jre)(?:-headless)?")
+
+
+def distribution_jdk(facts: StageFacts) -> tuple[str, str, int] | None:
+    """``(major, package, line)`` of the one Java version the stage installs with apt or apk,
+    or ``None`` (none, several, or one whose version the package name does not give)."""
+    found: dict[str, tuple[str, int]] = {}
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            pattern = _JAVA_PACKAGE.get(install.manager)
+            if pattern is None:
+                continue
+            for package in map(bare_package, install.packages):
+                if _ANY_JDK.fullmatch(package):
+                    return None
+                match = pattern.fullmatch(package)
+                if match and match.group(1) not in found:
+                    found[match.group(1)] = (package, step.instruction.start_line)
+    if len(found) != 1:
+        return None
+    ((major, (package, line)),) = found.items()
+    return major, package, line
+
+
+def is_java_package(name: str) -> bool:
+    """A JDK or JRE of the distribution (``openjdk-8-jdk``, ``openjdk11``, ``default-jre``):
+    the JRE image of the runtime stage stands in for it."""
+    return any(p.fullmatch(name) for p in (*_JAVA_PACKAGE.values(), _ANY_JDK))
 
 
 def _reaches(word: str, output: str) -> bool:

@@ -226,11 +226,101 @@ def test_artifact_option_replaces_the_jar() -> None:
     assert [(a.path, a.dest) for a in build.artifacts] == [("/app/target/app.jar", "/app.jar")]
 
 
-def test_no_command_means_no_guessed_jar() -> None:
+def test_no_command_copies_the_app_folder_whole() -> None:
+    """A tool image gets its command from docker run: which jar that uses is not known, so
+    the app folder comes whole, and the image still names no command."""
     text = "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn package\n"
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    runtime = result.output.split("FROM eclipse-temurin:21-jre", 1)[1]
+    assert "COPY --from=builder /app /app" in runtime
+    assert "CMD" not in runtime and "ENTRYPOINT" not in runtime
+    notes = [f.message for f in result.analysis.findings if f.flag == "--artifact"]
+    assert any("names no program to run" in n and "copied whole" in n for n in notes)
+
+
+def test_no_command_and_no_app_folder_is_left_alone() -> None:
+    text = "FROM maven:3.9-eclipse-temurin-21\nCOPY . /\nRUN mvn package\n"
     result = rewrite(text)
     assert result.output is None
     assert "no program to run" in result.reason and "--artifact" in result.reason
+
+
+# --------------------------------------------------------------------------------------------
+# Java from the distribution's packages
+
+
+def distro_file(packages: str, image: str = "debian:bookworm", manager: str = "apt") -> str:
+    install = (
+        f"apt-get update && apt-get install -y {packages}"
+        if manager == "apt"
+        else f"apk add --no-cache {packages}"
+    )
+    return (
+        f"FROM {image}\nRUN {install}\nWORKDIR /app\nCOPY . .\n"
+        'RUN mvn -B package\nCMD ["java", "-jar", "target/app.jar"]\n'
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "runtime"),
+    [
+        pytest.param(
+            distro_file("openjdk-17-jdk-headless maven"), "eclipse-temurin:17-jre", id="apt"
+        ),
+        pytest.param(
+            distro_file("openjdk-8-jdk maven", "ubuntu:18.04"), "eclipse-temurin:8-jre", id="apt-8"
+        ),
+        pytest.param(
+            distro_file("temurin-21-jdk maven"), "eclipse-temurin:21-jre", id="adoptium-apt"
+        ),
+        pytest.param(
+            distro_file("openjdk11 maven bash", "alpine:3.13", "apk"),
+            "eclipse-temurin:11-jre-alpine",
+            id="apk",
+        ),
+        # The JRE and the JDK of one version are one version.
+        pytest.param(
+            distro_file("openjdk-17-jre-headless openjdk-17-jdk-headless maven"),
+            "eclipse-temurin:17-jre",
+            id="jre-and-jdk",
+        ),
+    ],
+)
+def test_the_distributions_jdk_gives_the_version(text: str, runtime: str) -> None:
+    build = detect(text)
+    assert build is not None
+    assert build.runtime_image == runtime
+    assert any("from the distribution's" in f.message for f in build.findings)
+
+
+@pytest.mark.parametrize(
+    "packages",
+    [
+        pytest.param("default-jdk maven", id="version-not-named"),
+        pytest.param("openjdk-11-jdk openjdk-17-jdk maven", id="two-versions"),
+        pytest.param("maven", id="no-jdk"),
+    ],
+)
+def test_no_single_distribution_jdk_leaves_the_version_unknown(packages: str) -> None:
+    build = detect(distro_file(packages))
+    assert build is not None
+    assert build.runtime_image is None
+    assert summary(build)["findings"] == [("DSR100", "--runtime-image")]
+
+
+def test_the_distributions_jdk_is_not_reinstalled_and_java_home_moves() -> None:
+    text = distro_file("openjdk-17-jdk-headless maven r-base-core").replace(
+        "WORKDIR /app", "ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk-amd64\nWORKDIR /app"
+    )
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    runtime = result.output.split("FROM eclipse-temurin:17-jre", 1)[1]
+    assert "r-base-core" in runtime
+    assert "openjdk-17" not in runtime.replace("ENV JAVA_HOME=/usr/lib/jvm/java-17-openjdk", "")
+    assert runtime.index("ENV JAVA_HOME=/usr/lib/jvm") < runtime.index(
+        "ENV JAVA_HOME=/opt/java/openjdk"
+    )
 
 
 def test_a_command_that_does_not_reach_the_output_gets_the_app_folder_whole() -> None:
