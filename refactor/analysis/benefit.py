@@ -262,7 +262,8 @@ def leave_alone_reason(
         if not toolchain:
             return "nothing is built here: the image only copies or installs prebuilt files"
         return "no build step this tool recognises (see the findings); nothing was changed"
-    if not facts.program and not build.runtime_image and not options.artifacts:
+    tree = any(a.kind == "installed-tree" for a in build.artifacts)
+    if not facts.program and not build.runtime_image and not options.artifacts and not tree:
         # No CMD or ENTRYPOINT: a base or utility image whose command comes at run time.
         # Nothing tells which outputs (or which tools around them) it must keep.
         return (

@@ -159,8 +159,10 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         if "/target/" in path or not any(path.startswith(d.rstrip("/") + "/") for d in sources):
             return None
     start = _build_start(facts)
-    if start is None or not exe:
+    if start is None:
         return None
+    if not exe:
+        return _tool_image(facts, options, found, start)
     name = posixpath.basename(exe)
     interpreted = name.rstrip("0123456789.") in INTERPRETERS and any(
         _installs_dependencies(cmd) for step in facts.steps for cmd in step.script.commands
@@ -199,6 +201,66 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
         # From the first step on: what earlier steps added (a pip install, a locale, tools
         # compiled before the main build) is as much the program's as the build's output.
         **tree_and_app(facts, app, exe, start),
+    )
+
+
+# Images whose own command is a shell: an OS, or a compiled language's toolchain. A file on
+# one of them with no command of its own leaves the command to docker run.
+_SHELL_IMAGES = frozenset(
+    {"debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "almalinux"}
+    | {"amazonlinux", "oraclelinux", "buildpack-deps", "gcc", "clang", "golang", "rust"}
+)
+
+
+def _tool_image(
+    facts: StageFacts, options: Options, found: BuildInfo | None, start: int
+) -> BuildInfo | None:
+    """A native build on an OS or toolchain image with no CMD or ENTRYPOINT: a tool image,
+    whose command comes with ``docker run``. Which program that names is not known, so the
+    runtime keeps everything the build installed and the app folder, and no command."""
+    name = facts.image.name.rstrip("0123456789.")  # marketplace's debian9, centos7
+    if options.artifacts or facts.stage.last("ONBUILD") is not None:
+        return None
+    if name not in _SHELL_IMAGES or not facts.info.has_shell:
+        return None  # the base image's own command (nginx, a server) may be the program
+    if found is not None and found.linkage == "interpreter":
+        return None
+    from dockerslim_refactor.analysis.benefit import (
+        compiles_copied_context,
+        installs_toolchain_manager,
+        toolchain_evidence,
+    )
+
+    if installs_toolchain_manager(facts) and not compiles_copied_context(facts):
+        return None  # rbenv, rustup: an environment to build or develop in
+    evidence = [e for _, e in toolchain_evidence(facts)]
+    # A compiler runs, or a build step (a build script, pip) runs with build packages the
+    # image kept at hand.
+    compiles = any(e.startswith(("runs ", "installs build packages")) for e in evidence)
+    if not compiles:
+        return None  # nothing compiled here: a development or CI image
+    app = sorted({f for f in (app_folder(facts),) if f and f != "/"})
+    findings = [
+        Finding(
+            UNSURE,
+            "info",
+            start,
+            start,
+            "the image names no program to run (no CMD or ENTRYPOINT): its command comes "
+            "with docker run, so everything the build installed (found at build time, less "
+            f"caches, sources and package files) goes to the runtime stage, with "
+            f"{', '.join(app) or 'no app folder'}; --artifact names what runs instead",
+            flag="--artifact",
+        )
+    ]
+    libc = facts.info.libc if facts.info.libc != "none" else "glibc"
+    return BuildInfo(
+        ecosystem=found.ecosystem if found is not None else "generic",
+        template="installed.Dockerfile.j2",
+        linkage="musl" if libc == "musl" else "glibc",
+        findings=tuple(findings),
+        lines=(start,),
+        **tree_and_app(facts, app, "", start),
     )
 
 
@@ -331,11 +393,24 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
         else f"p=$(command -v {shlex.quote(exe)}) || {missing}"
     )
     in_app = " | ".join(f'"{a}"/*' for a in app)
+    check = [
+        f'    {lookup}; p=$(readlink -f "$p"); \\',
+        # The program is in the app folder, the tree, an OS package (reinstalled) or the
+        # base image (there before the build).
+        f'    case "$p" in {in_app + " | " if in_app else ""}"") ;; *) '
+        f'[ -e "{INSTALLED_TREE}$p" ] || grep -qx "$p" /tmp/dslim/owned || '
+        f'grep -qx "$p" {BEFORE} || '
+        '{ echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac',
+    ]
+    if not exe:
+        # No program to look for (a tool image): the tree is all there is to stage.
+        check = ["    :"]
     return "\n".join(
         [
             "# Find out what the build installed: the files added since the marker, less the",
             "# package database's own files, caches, sources and headers; the runtime stage",
-            "# copies that tree whole. It fails when the image's program is not in it.",
+            "# copies that tree whole."
+            + (" It fails when the image's program is not in it." if exe else ""),
             # A file the runtime stage's cleanup removes keeps the tree from being empty:
             # the classic builder can fail to export an image with an empty COPY layer.
             f"RUN set -e; mkdir -p {INSTALLED_TREE}{TREE_PLACEHOLDER_DIR}; "
@@ -376,13 +451,7 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             f's="${{d#{INSTALLED_TREE}}}"; \\',
             '      chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; '
             "done; \\",
-            f'    {lookup}; p=$(readlink -f "$p"); \\',
-            # The program is in the app folder, the tree, an OS package (reinstalled) or the
-            # base image (there before the build).
-            f'    case "$p" in {in_app + " | " if in_app else ""}"") ;; *) '
-            f'[ -e "{INSTALLED_TREE}$p" ] || grep -qx "$p" /tmp/dslim/owned || '
-            f'grep -qx "$p" {BEFORE} || '
-            '{ echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac',
+            *check,
         ]
     )
 

@@ -24,7 +24,24 @@ SCRIPT = (
         pytest.param(
             'FROM debian:bookworm\nCOPY greet /usr/bin/greet\nCMD ["greet"]\n', id="no-build"
         ),
-        pytest.param(SCRIPT.replace('CMD ["greet"]\n', ""), id="no-program"),
+        # No command, and the base image's own command may be the program.
+        pytest.param(
+            SCRIPT.replace("debian:bookworm", "nginx:1.25").replace('CMD ["greet"]\n', ""),
+            id="no-program-on-a-server-image",
+        ),
+        # No command, and a toolchain installer set up: an environment to develop in.
+        pytest.param(
+            "FROM ubuntu:22.04\nRUN apt-get update && apt-get install -y build-essential git\n"
+            "RUN git clone https://github.com/rbenv/rbenv.git /rbenv && rbenv install 3.3.0\n"
+            "WORKDIR /app\nCOPY Gemfile .\nRUN bundle install\n",
+            id="no-program-toolchain-installer",
+        ),
+        # No command and nothing compiled: no build packages kept, no compiler run.
+        pytest.param(
+            "FROM debian:bookworm\nRUN apt-get update && apt-get install -y curl\n"
+            "WORKDIR /src\nCOPY . .\nRUN ./install.sh\n",
+            id="no-program-nothing-compiled",
+        ),
         pytest.param(
             'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n',
             id="a-detector-named-the-output",
@@ -55,6 +72,24 @@ def test_a_build_script_is_found_at_build_time() -> None:
     assert "COPY --from=builder /src /src" in runtime
     assert "FROM debian:bookworm-slim" in runtime
     assert rewrite(result.output).output is None  # now multi-stage: left alone
+
+
+def test_a_tool_image_without_a_command_keeps_what_the_build_installed() -> None:
+    """No CMD on an OS image: docker run names the program, so everything the build
+    installed comes along, the app folder too, without a program to look for and without
+    a command of its own."""
+    result = rewrite(SCRIPT.replace('CMD ["greet"]\n', ""))
+    assert result.output is not None, result.reason
+    dockerfile.parse_string(result.output)
+    builder, runtime = result.output.split("\n\n# Runtime", 1)
+    assert "comm -23 /tmp/dslim/added /tmp/dslim/unchanged" in builder
+    assert "p=$(command -v" not in builder and "did not install" not in builder
+    assert "COPY --from=builder /tmp/dslim/root/ /" in runtime
+    assert "COPY --from=builder /src /src" in runtime
+    assert "CMD" not in runtime and "ENTRYPOINT" not in runtime
+    notes = [f.message for f in result.analysis.findings if f.flag == "--artifact"]
+    assert any("names no program to run" in n for n in notes)
+    assert rewrite(result.output).output is None
 
 
 def test_the_output_named_with_artifact_wins() -> None:
