@@ -44,6 +44,20 @@ def test_not_kept(body: str) -> None:
 # -- packages: kept ----------------------------------------------------------------------------
 
 
+def test_a_kept_virtual_group_beside_a_deleted_one_is_the_authors_run_time_set() -> None:
+    """certbot's file: ``.certbot-deps`` stays, ``.build-deps`` is deleted. binutils in the
+    kept group is there for the program (ctypes finds libraries with it on musl)."""
+    body = (
+        "RUN apk add --no-cache --virtual .run-deps libffi binutils\n"
+        "RUN apk add --no-cache --virtual .build-deps gcc musl-dev libffi-dev "
+        "&& pip install cffi && apk del .build-deps\n"
+    )
+    assert kept(body) == ["libffi", "binutils"]
+    # Without a deleted group the split says nothing: binutils is a build tool again.
+    alone = "RUN apk add --no-cache --virtual .run-deps libffi binutils\n"
+    assert kept(alone) == ["libffi"]
+
+
 @pytest.mark.parametrize(
     ("body", "tools", "expected"),
     [

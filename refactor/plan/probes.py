@@ -96,15 +96,39 @@ def _fetched_by_build(name: str, build_calls: set[str], run_tools: tuple[str, ..
     return name in FETCH_TOOLS and command in build_calls and command not in run_tools
 
 
+def _declared_runtime_packages(facts: StageFacts) -> set[str]:
+    """Packages of apk ``--virtual`` groups that stay, in a file that deletes another group:
+    the author split build-only from run-time packages (``.build-deps`` and
+    ``.certbot-deps``), so a build tool in the kept group (binutils) is one the program uses."""
+    groups: list[tuple[set[str], bool]] = []
+    for step in facts.steps:
+        for install in package_installs(step.script):
+            if install.manager != "apk" or not install.command.flag_value("--virtual", "-t"):
+                continue
+            removed = removed_packages(install, step.script)
+            for later in facts.steps:
+                if later.instruction.start_line > step.instruction.end_line:
+                    removed |= removed_packages(install, later.script, anywhere=True)
+            names = {bare_package(p) for p in install.packages}
+            groups.append((names, bool(names) and names <= removed))
+    if not any(deleted for _, deleted in groups):
+        return set()
+    return {name for names, deleted in groups if not deleted for name in names}
+
+
 def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     """OS packages the original installed and still had in its final image, minus those that
     are build-only (compilers, ``-dev`` headers, build tools; fetch tools only when the build
     used them and the image's command does not). Unknown packages are kept: the program may
     use them (ffmpeg, gosu, tzdata…)."""
     build_calls = used_by_build(facts)
+    declared = _declared_runtime_packages(facts)
     kept: list[str] = []
     for package, name, here, later in _installed_packages(facts):
         if not name or "$" in name or name in here | later or package in kept:
+            continue
+        if name in declared:
+            kept.append(package)  # the author's own run-time group (binutils for ctypes)
             continue
         if name in FETCH_TOOLS:
             if _fetched_by_build(name, build_calls, run_tools):

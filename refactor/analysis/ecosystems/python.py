@@ -11,6 +11,7 @@ from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
 from dockerslim_refactor.analysis.program import (
+    UNSURE,
     app_paths,
     artifacts_from_options,
     bare_package,
@@ -90,40 +91,12 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     onbuild = facts.stage.last("ONBUILD") is not None  # images built on it install
     if not onbuild and not any("pip" in w or "setup" in w for w in facts.program_words):
         builder_steps = (installers_dropped(venv, app_paths(facts)),)
-    if not venvs and _python_2(facts):
-        message = (
-            "Python 2 has no venv module, so the build cannot be moved into a virtual "
-            "environment; pass --artifact with the folders to copy (site-packages and the app)"
-        )
-        return not_rewritten("python", lines, message, "--artifact", last)
-    switched = [] if venvs else _user_switches(facts)
-    if switched:
-        # sudo and su reset PATH: a later step run through them would not see the venv.
-        line = switched[0]
-        message = (
-            f"line {line} runs a command through sudo or su, which resets PATH, so it would "
-            "not see a virtual environment; pass --artifact with the folders to copy"
-        )
-        return not_rewritten("python", lines, message, "--artifact", line)
-    old_paths = [] if venvs else _system_package_paths(facts)
-    if old_paths:
-        # A later step or the command uses the system's package folder: in a virtual
-        # environment it would be empty, so the conversion would break the build or the run.
-        line, path = old_paths[0]
-        message = (
-            f"line {line} uses {path}, where pip installs without a virtual environment; "
-            "converting the build to one would break it: pass --artifact with the folders "
-            "to copy (the site-packages folder and the app)"
-        )
-        return not_rewritten("python", lines, message, "--artifact", line)
-    if user_installs and not venvs:
-        # pip refuses --user inside a virtual environment, so the usual rewrite would break
-        # the build; leave it to the author.
-        message = (
-            "pip install --user puts packages in ~/.local, outside a virtual environment; "
-            "pass --runtime-image and --artifact /root/.local to rewrite it anyway"
-        )
-        return not_rewritten("python", lines, message, "--artifact", last)
+    without_venv = None if venvs else _no_venv_reason(facts, user_installs)
+    if without_venv is not None:
+        # The build cannot move into a virtual environment: it stays as written, and what
+        # it installed is found at build time, as for a build script.
+        line, why = without_venv
+        return _installed_in_place(facts, options, lines, runtime, line, why)
     app = [] if options.artifacts else app_paths(facts)
     if not any(venv == p or venv.startswith(p.rstrip("/") + "/") for p in app):
         artifacts.append(Artifact(venv, venv, "venv", last))
@@ -230,6 +203,71 @@ def _system_package_paths(facts: StageFacts) -> list[tuple[int, str]]:
         if match:
             found.append((ins.start_line, match.group(0)))
     return found
+
+
+def _no_venv_reason(facts: StageFacts, user_installs: bool) -> tuple[int, str] | None:
+    """``(line, why)`` when the build cannot be moved into a virtual environment, else
+    ``None``: Python 2 (no venv module), a step through sudo or su (which reset PATH), a step
+    that names the system's package folder, or ``pip install --user`` (refused in a venv)."""
+    last = facts.steps[-1].instruction.start_line if facts.steps else 1
+    if _python_2(facts):
+        return last, "Python 2 has no venv module"
+    switched = _user_switches(facts)
+    if switched:
+        return switched[0], (
+            f"line {switched[0]} runs a command through sudo or su, which resets PATH, so it "
+            "would not see a virtual environment"
+        )
+    old_paths = _system_package_paths(facts)
+    if old_paths:
+        line, path = old_paths[0]
+        return line, f"line {line} uses {path}, where pip installs without a virtual environment"
+    if user_installs:
+        return last, "pip install --user puts packages in ~/.local, which a venv refuses"
+    return None
+
+
+def _installed_in_place(
+    facts: StageFacts,
+    options: Options,
+    lines: list[int],
+    runtime: str,
+    line: int,
+    why: str,
+) -> BuildInfo:
+    """The build as written, onto the interpreter's slim image: the runtime stage gets what
+    the build installed (site-packages, scripts in ``bin``, ``~/.local``), found at build time
+    as the files added since a marker, and the app's folders."""
+    last = lines[-1]
+    findings = [
+        Finding(
+            UNSURE,
+            "info",
+            line,
+            line,
+            f"{why}: the build stays as written, and what it installed (site-packages, "
+            "scripts) is found at build time and copied onto the slim image with the app; "
+            "--artifact names the folders instead",
+            flag="--artifact",
+        )
+    ]
+    packages, unknown = runtime_packages(facts)
+    if options.artifacts:
+        tree: dict = {"artifacts": tuple(artifacts_from_options(facts, options, last))}
+    else:
+        tree = installed.tree_and_app(facts, app_paths(facts), facts.executable or "python", last)
+    return BuildInfo(
+        ecosystem="python",
+        template="python.Dockerfile.j2",
+        artifacts=tuple(tree["artifacts"]),
+        linkage="interpreter",
+        runtime_image=runtime,
+        final_steps=tree.get("final_steps", ()),
+        marker_line=tree.get("marker_line"),
+        runtime_packages=tuple(packages),
+        findings=tuple(findings + unknown),
+        lines=tuple(sorted(set(lines))),
+    )
 
 
 def _python_2(facts: StageFacts) -> bool:
