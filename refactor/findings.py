@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from dockerslim_refactor.analysis.benefit import (
+    builds_in_onbuild_triggers,
     leave_alone_reason,
     toolchain_evidence,
     toolchain_purpose,
@@ -39,6 +40,15 @@ def analyze(
         # Left alone for a reason of its own (a toolchain image…): the detector's notes about
         # how it would have rewritten the file would only mislead.
         build = replace(build, findings=())
-    partial = Analysis(document, facts, build, toolchain, reason, (), options)
+    written_out = None
+    if reason and builds_in_onbuild_triggers(facts):
+        from dockerslim_refactor.analysis.onbuild import expand
+
+        # The parent's steps written out make a file the rewrite may take on.
+        expansion = expand(document)
+        if expansion is not None:
+            inner = analyze(expansion.document, options, context_files)
+            written_out = expansion if inner.leave_alone is None else None
+    partial = Analysis(document, facts, build, toolchain, reason, (), options, written_out)
     findings = run_rules(partial)
-    return Analysis(document, facts, build, toolchain, reason, findings, options)
+    return Analysis(document, facts, build, toolchain, reason, findings, options, written_out)

@@ -49,6 +49,8 @@ def rewrite_document(
     """:func:`rewrite` for a document already parsed (every front end parses once)."""
     options = options or Options()
     analysis = analyze(document, options, context_files)
+    if analysis.written_out is not None:
+        return _written_out(analysis, options, context_files)
     if analysis.leave_alone:
         return Rewrite(analysis, None, None, analysis.leave_alone)
     try:
@@ -58,6 +60,39 @@ def rewrite_document(
     output = render(plan, document.newline, document.bom)
     self_check(document, output, plan.command_changes)
     return Rewrite(analysis, plan, output, None)
+
+
+def _written_out(
+    analysis: Analysis, options: Options, context_files: Mapping[str, str] | None
+) -> Rewrite:
+    """The rewrite of a file on an official ``-onbuild`` image, made from the file with the
+    image's steps and triggers written out after a FROM of the plain image. Its findings and
+    notes keep the lines of the file as written (the inserted steps count as its FROM)."""
+    from dataclasses import replace
+
+    from dockerslim_refactor.analysis.model import Finding
+
+    expansion = analysis.written_out
+    inner = rewrite_document(expansion.document, options, context_files)
+    if inner.output is None or inner.plan is None:
+        reason = f"with the steps of {expansion.image} written out, {inner.reason}"
+        return Rewrite(analysis, None, None, reason)
+
+    def mapped(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+        line = expansion.original_line
+        return tuple(replace(f, line=line(f.line), end_line=line(f.end_line)) for f in findings)
+
+    written = Finding(
+        "DSR100",
+        "info",
+        expansion.from_line,
+        expansion.from_line,
+        f"{expansion.image} builds in ONBUILD triggers: the builder writes out that image's "
+        f"steps and triggers after FROM {expansion.plain}, the plain image of the same tag",
+    )
+    inner_analysis = replace(inner.analysis, findings=(written, *mapped(inner.analysis.findings)))
+    plan = replace(inner.plan, notes=mapped(inner.plan.notes))
+    return Rewrite(inner_analysis, plan, inner.output, None)
 
 
 def _lineage(document: Document) -> list[Instruction]:

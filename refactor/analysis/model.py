@@ -8,7 +8,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     # The vocabulary names these types but needs none of their modules to exist: a rule or a
@@ -266,6 +266,10 @@ class Analysis:
     """Why the file is not rewritten, or ``None`` when a rewrite pays off."""
     findings: tuple[Finding, ...]
     options: Options
+    written_out: Any = None
+    """For a file on an official ``-onbuild`` image: the file with that image's steps
+    written out (:class:`dockerslim_refactor.analysis.onbuild.Expansion`), when the rewrite
+    takes that on; ``leave_alone`` still says why this file as written is not rewritten."""
 
 
 # Programs that run another program: an init, a user switch. What they start is the program.

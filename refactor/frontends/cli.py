@@ -294,7 +294,9 @@ def _analyze_one(batch: Batch, path: str) -> FileResult:
         disabled=options.disabled_rules,
         report_unused=args.warn_unused_ignores,
     )
-    leave_alone = analysis.leave_alone or rewrite_blocker(document)
+    leave_alone = (
+        None if analysis.written_out is not None else analysis.leave_alone
+    ) or rewrite_blocker(document)
     return FileResult(
         path=source.path,
         document=document,

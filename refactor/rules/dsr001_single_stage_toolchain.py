@@ -128,6 +128,15 @@ def check(analysis: Analysis) -> Iterable[Finding]:
             "copies only its output into a small runtime image"
         )
         flag = None
+    elif analysis.written_out is not None:
+        # The rewrite writes the parent's steps and triggers out itself.
+        fixable = True
+        flag = None
+        tail = (
+            f"`dockerslim-refactor FILE -o OUT` writes out the steps of {facts.image.text} "
+            "after a FROM of its plain image, moves the build into a builder stage and "
+            "copies only its output into a small runtime image"
+        )
     elif builds_in_onbuild_triggers(facts):
         # What settles it is the file itself: the triggers written out.
         flag = None

@@ -1,0 +1,128 @@
+"""The official ``-onbuild`` images written out: ``FROM node:0.10-onbuild`` builds the context
+in ONBUILD triggers that the file does not show. Their Dockerfiles are short and fixed (the
+variants were retired in 2017), so the rewrite can put their steps after a ``FROM`` of the
+plain image of the same tag and rewrite that file.
+
+Each entry is the parent image's own steps (run when it was built) and its triggers (run
+right after the child's ``FROM``), as docker-library and nodejs/docker-node published them.
+golang's are not here: its triggers run ``go-wrapper``, whose binary name depends on the
+sources' import comment."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dockerslim_refactor.analysis.images import ImageRef, parse_image
+from dockerslim_refactor.document import Document, parse
+
+_NODE_BODY = ("RUN mkdir -p /usr/src/app", "WORKDIR /usr/src/app")
+_NODE_TRIGGERS = (
+    "COPY package.json /usr/src/app/",
+    "RUN npm install",
+    "COPY . /usr/src/app",
+)
+_NODE_CMD = 'CMD [ "npm", "start" ]'
+# From Node.js 4 on, the template passed a NODE_ENV build argument through.
+_NODE_ENV = ("ARG NODE_ENV", "ENV NODE_ENV $NODE_ENV")
+
+_PYTHON_BODY = ("RUN mkdir -p /usr/src/app", "WORKDIR /usr/src/app")
+_PYTHON_TRIGGERS = (
+    "COPY requirements.txt /usr/src/app/",
+    "RUN pip install --no-cache-dir -r requirements.txt",
+    "COPY . /usr/src/app",
+)
+
+_RUBY_BODY = (
+    "RUN bundle config --global frozen 1",
+    "RUN mkdir -p /usr/src/app",
+    "WORKDIR /usr/src/app",
+)
+_RUBY_TRIGGERS = (
+    "COPY Gemfile /usr/src/app/",
+    "COPY Gemfile.lock /usr/src/app/",
+    "RUN bundle install",
+    "COPY . /usr/src/app",
+)
+
+
+@dataclass(frozen=True)
+class Expansion:
+    document: Document
+    """The file with the parent's steps and triggers after a FROM of the plain image."""
+    image: str
+    """The ``-onbuild`` image as written."""
+    plain: str
+    """The plain image of the same tag the new FROM names."""
+    from_line: int
+    added: int
+    """How many lines were inserted after the FROM (for mapping lines back)."""
+
+    def original_line(self, line: int) -> int:
+        """The line of the original file that a line of the expanded one comes from (the FROM
+        for the inserted steps)."""
+        if line <= self.from_line:
+            return line
+        if line <= self.from_line + self.added:
+            return self.from_line
+        return line - self.added
+
+
+def _steps(ref: ImageRef, sets_entrypoint: bool) -> tuple[str, ...] | None:
+    """The parent's steps then its triggers, for an official ``-onbuild`` image, or ``None``."""
+    if ref.digest or ref.registry not in (None, "docker.io", "index.docker.io"):
+        return None
+    words = ref.variant_words
+    if "onbuild" not in words or words[-1] != "onbuild":
+        return None
+    if ref.repository == "node":
+        version = words[0] if len(words) > 1 else ""
+        old = version.startswith("0.")
+        command = () if sets_entrypoint else (_NODE_CMD,)
+        return (*_NODE_BODY, *command, *(() if old else _NODE_ENV), *_NODE_TRIGGERS)
+    if ref.repository == "python":
+        return (*_PYTHON_BODY, *_PYTHON_TRIGGERS)
+    if ref.repository == "ruby":
+        return (*_RUBY_BODY, *_RUBY_TRIGGERS)
+    return None
+
+
+def plain_image(text: str) -> str:
+    """``node:0.10-onbuild`` → ``node:0.10``, ``node:onbuild`` → ``node``."""
+    name, _, tag = text.rpartition(":")
+    plain = re.sub(r"-?onbuild$", "", tag)
+    return f"{name}:{plain}" if plain else name
+
+
+def expand(document: Document) -> Expansion | None:
+    """The single-stage ``document`` on an official ``-onbuild`` image with its parent's steps
+    written out, or ``None`` (another image, several stages, an ``ARG`` in the image)."""
+    if len(document.stages) != 1:
+        return None
+    stage = document.stages[0]
+    if "$" in stage.base:
+        return None
+    ref = parse_image(stage.base)
+    steps = _steps(ref, stage.last("ENTRYPOINT") is not None)
+    if steps is None:
+        return None
+    plain = plain_image(stage.base)
+    from_ins = stage.from_instruction
+    original = document.source(from_ins.start_line, from_ins.end_line)
+    if original.count(stage.base) != 1:
+        return None
+    nl = document.newline
+    block = [
+        f"# {stage.base}, written out: the steps of that image and of its ONBUILD triggers," + nl,
+        f"# which ran here after FROM, on the plain image of the same tag ({plain})." + nl,
+        *(step + nl for step in steps),
+    ]
+    lines = list(document.lines)
+    lines[from_ins.start_line - 1 : from_ins.end_line] = [
+        original.replace(stage.base, plain),
+        *block,
+    ]
+    # A FROM written over continuation lines keeps its count of lines.
+    added = len(block)
+    expanded = parse(("\ufeff" if document.bom else "") + "".join(lines))
+    return Expansion(expanded, stage.base, plain, from_ins.end_line, added)

@@ -1,0 +1,118 @@
+"""The official ``-onbuild`` images written out: their steps and ONBUILD triggers after a FROM
+of the plain image, and the rewrite of that file, with findings on the lines as written."""
+
+from __future__ import annotations
+
+import dockerfile
+import pytest
+
+from dockerslim_refactor.analysis.onbuild import expand, plain_image
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.findings import analyze
+from dockerslim_refactor.rewrite import rewrite
+
+
+def steps(text: str) -> list[str]:
+    expansion = expand(parse(text))
+    assert expansion is not None
+    return [f"{i.keyword} {i.value}" for i in expansion.document.stages[0].instructions]
+
+
+@pytest.mark.parametrize(
+    ("text", "plain"),
+    [
+        ("node:0.10-onbuild", "node:0.10"),
+        ("node:onbuild", "node"),
+        ("python:3.6-onbuild", "python:3.6"),
+        ("docker.io/library/ruby:2.3-onbuild", "docker.io/library/ruby:2.3"),
+    ],
+)
+def test_plain_image(text: str, plain: str) -> None:
+    assert plain_image(text) == plain
+
+
+def test_node_0_10_triggers_follow_the_parents_own_steps() -> None:
+    assert steps("FROM node:0.10-onbuild\nEXPOSE 1880\n") == [
+        "RUN mkdir -p /usr/src/app",
+        "WORKDIR /usr/src/app",
+        'CMD [ "npm", "start" ]',
+        "COPY package.json /usr/src/app/",
+        "RUN npm install",
+        "COPY . /usr/src/app",
+        "EXPOSE 1880",
+    ]
+
+
+def test_later_node_images_pass_node_env_through() -> None:
+    found = steps("FROM node:8-onbuild\n")
+    assert found[3:5] == ["ARG NODE_ENV", "ENV NODE_ENV $NODE_ENV"]
+
+
+def test_an_entrypoint_of_the_file_drops_the_parents_command() -> None:
+    # ENTRYPOINT resets an inherited CMD; written into the same stage, it would not.
+    found = steps('FROM node:8-onbuild\nENTRYPOINT ["node", "cli.js"]\n')
+    assert not [s for s in found if s.startswith("CMD")]
+
+
+def test_python_and_ruby_triggers() -> None:
+    assert "RUN pip install --no-cache-dir -r requirements.txt" in steps(
+        "FROM python:3.6-onbuild\n"
+    )
+    ruby = steps("FROM ruby:2.3-onbuild\n")
+    assert ruby[0] == "RUN bundle config --global frozen 1"
+    assert ruby.index("COPY Gemfile.lock /usr/src/app/") < ruby.index("RUN bundle install")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("FROM golang:1.6-onbuild\n", id="go-wrapper-names-the-binary"),
+        pytest.param("FROM node:18\n", id="not-onbuild"),
+        pytest.param("FROM example.com/node:8-onbuild\n", id="another-registry"),
+        pytest.param("FROM node@sha256:" + "a" * 64 + "\n", id="digest"),
+        pytest.param("ARG V=8\nFROM node:${V}-onbuild\n", id="variable"),
+        pytest.param("FROM node:8 AS b\nFROM node:8-onbuild\n", id="several-stages"),
+    ],
+)
+def test_not_written_out(text: str) -> None:
+    assert expand(parse(text)) is None
+
+
+def test_lines_map_back_to_the_file_as_written() -> None:
+    expansion = expand(parse("# app\nFROM node:0.10-onbuild\nEXPOSE 1880\n"))
+    assert expansion is not None
+    first_added = expansion.from_line + 1
+    assert expansion.original_line(1) == 1
+    assert expansion.original_line(first_added) == 2
+    assert expansion.original_line(expansion.from_line + expansion.added + 1) == 3
+
+
+TEXT = "# The build is in the parent's triggers.\nFROM node:0.10-onbuild\nEXPOSE 1880\n"
+
+
+def test_the_file_is_rewritten_with_the_triggers_written_out() -> None:
+    result = rewrite(TEXT)
+    assert result.output is not None, result.reason
+    dockerfile.parse_string(result.output)
+    builder, runtime = result.output.split("\nFROM node:0.10-slim\n", 1)
+    assert "FROM node:0.10 AS builder" in builder
+    assert builder.index("COPY package.json /usr/src/app/") < builder.index("RUN npm install")
+    assert 'CMD [ "npm", "start" ]' in runtime and "EXPOSE 1880" in runtime
+    assert "# The build is in the parent's triggers." in builder
+    # Findings keep the lines of the file as written: none past its end.
+    assert all(f.line <= 3 for f in result.analysis.findings)
+    assert any(
+        "written out" in f.message or "writes out" in f.message for f in result.analysis.findings
+    )
+    assert rewrite(result.output).output is None
+
+
+def test_the_finding_offers_the_rewrite_and_analysis_does_not_say_left_alone() -> None:
+    analysis = analyze(parse(TEXT))
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert finding.fix is not None and "writes out the steps" in finding.message
+    assert analysis.written_out is not None
+    # golang's triggers are not written out: still no fix.
+    go = analyze(parse("FROM golang:1.6-onbuild\n"))
+    (finding,) = [f for f in go.findings if f.code == "DSR001"]
+    assert finding.fix is None and go.written_out is None
