@@ -66,8 +66,8 @@ def _written_out(
     analysis: Analysis, options: Options, context_files: Mapping[str, str] | None
 ) -> Rewrite:
     """The rewrite of a file on an official ``-onbuild`` image, made from the file with the
-    image's steps and triggers written out after a FROM of the plain image. Its findings and
-    notes keep the lines of the file as written (the inserted steps count as its FROM)."""
+    image's steps and triggers written out after a FROM of the plain image. The analysis is
+    this file's; the notes keep its lines (the inserted steps count as its FROM)."""
     from dataclasses import replace
 
     from dockerslim_refactor.analysis.model import Finding
@@ -90,9 +90,13 @@ def _written_out(
         f"{expansion.image} builds in ONBUILD triggers: the builder writes out that image's "
         f"steps and triggers after FROM {expansion.plain}, the plain image of the same tag",
     )
-    inner_analysis = replace(inner.analysis, findings=(written, *mapped(inner.analysis.findings)))
-    plan = replace(inner.plan, notes=mapped(inner.plan.notes))
-    return Rewrite(inner_analysis, plan, inner.output, None)
+    # The findings stay this file's (what `analyze` and the editor report, on its lines);
+    # the rewrite's own notes about the expanded file join the plan's.
+    notes = [f for f in inner.analysis.findings if f.code.startswith("DSR1")]
+    plan = replace(inner.plan, notes=(written, *mapped((*notes, *inner.plan.notes))))
+    # What it builds is the expansion's: the same program, found in the written-out steps.
+    found = replace(analysis, leave_alone=None, build=inner.analysis.build)
+    return Rewrite(found, plan, inner.output, None)
 
 
 def _lineage(document: Document) -> list[Instruction]:

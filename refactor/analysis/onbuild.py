@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from dockerslim_refactor.analysis.images import ImageRef, parse_image
-from dockerslim_refactor.document import Document, parse
+from dockerslim_refactor.document import Document, DockerfileError, parse
 
 _NODE_BODY = ("RUN mkdir -p /usr/src/app", "WORKDIR /usr/src/app")
 _NODE_TRIGGERS = (
@@ -117,12 +117,14 @@ def expand(document: Document) -> Expansion | None:
         f"# which ran here after FROM, on the plain image of the same tag ({plain})." + nl,
         *(step + nl for step in steps),
     ]
+    written = original.replace(stage.base, plain)
+    if not written.endswith(("\n", "\r")):
+        written += nl  # the FROM was the file's last line, without a line end
     lines = list(document.lines)
-    lines[from_ins.start_line - 1 : from_ins.end_line] = [
-        original.replace(stage.base, plain),
-        *block,
-    ]
     # A FROM written over continuation lines keeps its count of lines.
-    added = len(block)
-    expanded = parse(("\ufeff" if document.bom else "") + "".join(lines))
-    return Expansion(expanded, stage.base, plain, from_ins.end_line, added)
+    lines[from_ins.start_line - 1 : from_ins.end_line] = [written, *block]
+    try:
+        expanded = parse(("\ufeff" if document.bom else "") + "".join(lines))
+    except DockerfileError:
+        return None
+    return Expansion(expanded, stage.base, plain, from_ins.end_line, len(block))

@@ -78,6 +78,11 @@ def test_not_written_out(text: str) -> None:
     assert expand(parse(text)) is None
 
 
+def test_a_from_on_the_last_line_without_a_line_end() -> None:
+    found = steps("# app\nFROM node:18-onbuild")
+    assert found[0] == "RUN mkdir -p /usr/src/app" and found[-1] == "COPY . /usr/src/app"
+
+
 def test_lines_map_back_to_the_file_as_written() -> None:
     expansion = expand(parse("# app\nFROM node:0.10-onbuild\nEXPOSE 1880\n"))
     assert expansion is not None
@@ -99,11 +104,12 @@ def test_the_file_is_rewritten_with_the_triggers_written_out() -> None:
     assert builder.index("COPY package.json /usr/src/app/") < builder.index("RUN npm install")
     assert 'CMD [ "npm", "start" ]' in runtime and "EXPOSE 1880" in runtime
     assert "# The build is in the parent's triggers." in builder
-    # Findings keep the lines of the file as written: none past its end.
-    assert all(f.line <= 3 for f in result.analysis.findings)
-    assert any(
-        "written out" in f.message or "writes out" in f.message for f in result.analysis.findings
-    )
+    # The analysis is the file's own (what analyze and the editor report); the notes keep
+    # its lines: none past its end.
+    assert result.analysis.document.text() == TEXT
+    assert result.analysis.findings == analyze(parse(TEXT)).findings
+    assert "writes out that image's steps" in result.plan.notes[0].message
+    assert all(f.line <= 3 for f in (*result.analysis.findings, *result.plan.notes))
     assert rewrite(result.output).output is None
 
 
