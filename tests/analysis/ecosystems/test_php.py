@@ -91,3 +91,83 @@ def test_rewrite_keeps_the_inherited_command_and_drops_build_packages() -> None:
     assert "COPY --from=builder /tmp/dslim/installed /tmp/dslim/installed" in runtime
     assert '[ -L "$f" ] && [ ! -e "$f" ]' in runtime  # links to packages it lacks go
     assert rewrite(result.output).output is None
+
+
+COMPANY = (
+    "FROM example/symfony-base:php8.2\nWORKDIR /var/www/html\nCOPY . /var/www/html\n"
+    "RUN apk add --no-cache yarn && composer i --no-scripts && yarn install --immutable "
+    "&& yarn prod && apk del yarn\nEXPOSE 80\n"
+)
+
+
+def test_a_companys_php_image_is_its_own_runtime() -> None:
+    """composer runs on an image the tool knows nothing of, which brings PHP and composer:
+    the runtime is that image, as for the official ones."""
+    build = detect(COMPANY)
+    assert build is not None
+    assert (build.ecosystem, build.runtime_image) == ("php", "example/symfony-base:php8.2")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param(
+            "FROM example/base:1\nRUN apk add php82 composer && composer install\n",
+            id="php-from-the-distribution",
+        ),
+        pytest.param(
+            "FROM node:20\nWORKDIR /app\nCOPY . .\nRUN composer install\n", id="a-node-image"
+        ),
+        pytest.param(
+            "FROM example/base:1\nWORKDIR /app\nCOPY . .\nRUN composer dump-autoload\n",
+            id="no-install",
+        ),
+    ],
+)
+def test_not_a_companys_php_image(text: str) -> None:
+    assert detect(text) is None
+
+
+def test_node_modules_of_an_asset_build_stay_when_no_node_is_left() -> None:
+    """yarn came and went in the same RUN: node_modules hold what only the asset build ran.
+    The builder stages the app without them when node is gone, and the runtime copies that."""
+    import shutil
+    import subprocess
+
+    result = rewrite(COMPANY)
+    assert result.output is not None, result.reason
+    dockerfile.parse_string(result.output)
+    builder, runtime = result.output.split("\nFROM example/symfony-base:php8.2\n", 1)
+    assert "COPY --from=builder /tmp/dslim/apps/var/www/html /var/www/html" in runtime
+    lines = builder.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("RUN set -e; for p in "))
+    last = next(i for i in range(first, len(lines)) if lines[i].strip() == "done")
+    run = "\n".join(lines[first : last + 1])[len("RUN ") :].replace("\\\n", "")
+    assert "/tmp/dslim/apps" in run and "cp -a" in run
+    for node, kept in (("", False), ("node", True)):
+        # The staging step itself, on a folder with and without node on PATH.
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            app, bindir = Path(tmp, "app"), Path(tmp, "bin")
+            (app / "node_modules" / "x").mkdir(parents=True)
+            (app / "public").mkdir()
+            bindir.mkdir()
+            # Only the tools the step runs, so that the machine's own node stays out of it.
+            for tool in ("mkdir", "cp", "rm"):
+                (bindir / tool).symlink_to(shutil.which(tool))
+            if node:
+                (bindir / "node").write_text("#!/bin/sh\n")
+                (bindir / "node").chmod(0o755)
+            script = run.replace("/var/www/html=", f"{app}=").replace(
+                "/tmp/dslim/apps", f"{tmp}/stage"
+            )
+            subprocess.run(
+                ["/bin/sh", "-c", script],
+                check=True,
+                env={"PATH": str(bindir)},
+            )
+            staged = Path(tmp, "stage", "var/www/html")
+            assert (staged / "public").is_dir()
+            assert (staged / "node_modules").exists() == kept
