@@ -29,11 +29,11 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
         | LC_ALL=C comm -13 /.dslim-before -; } \
       | grep -v -e '\.a$' -e '\.o$' -e '\.h$' -e '^/etc/ld.so.cache$' \
         -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \
-        -e '^/usr/local/lib/python[0-9.]*/.*[.]pyc$' \
         -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
         -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
         -e '^/.dslim-before$' \
       | grep -v -E '/target/([^/]+/)?(debug|release)/(deps|build|incremental|[.]fingerprint)/' \
+      | awk '!/^\/usr\/local\/lib\/python[0-9.]*\/.*[.]pyc$/ || /\/(site|dist)-packages\//' \
       | sort -u > /tmp/dslim/added; \
     (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk '{print $2}' /var/lib/ucf/registry 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
     (dpkg --verify 2>/dev/null | awk '$2 == "c" {print $3; next} {print $2}'; md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; apk audit 2>/dev/null | awk '{print "/" $2}'; rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :) | sort -u > /tmp/dslim/modified; \

@@ -1058,3 +1058,30 @@ def test_a_native_build_on_an_interpreter_image_says_why_it_keeps_the_slim_one()
     assert any(
         "runtime ruby:3.1-slim instead of distroless" in n.message for n in result.plan.notes
     )
+
+
+@pytest.mark.parametrize(
+    ("image", "runtime", "install"),
+    [
+        pytest.param("python:3.12", "python:3.12-slim", "apt-get install", id="slim"),
+        pytest.param("python:3.12-alpine", "python:3.12-alpine", "apk add", id="alpine"),
+    ],
+)
+def test_what_the_healthcheck_runs_is_installed_on_an_interpreter_image(
+    image: str, runtime: str, install: str
+) -> None:
+    """The full image had curl; the slim one does not: a HEALTHCHECK that runs it would
+    report the container unhealthy for ever."""
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        f"FROM {image}\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+        "HEALTHCHECK CMD curl -fsS http://localhost:8000/health || exit 1\n"
+        'CMD ["python", "app.py"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    stage = result.output.split(f"\nFROM {runtime}\n", 1)[1]
+    installs = [line for line in stage.splitlines() if "curl" in line and "HEALTHCHECK" not in line]
+    assert installs, stage
+    assert install in stage

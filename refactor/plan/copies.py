@@ -123,9 +123,12 @@ def runtime_files(
     needs = with_extra_packages(runtime_needs(facts, build), options)
     family = runtime.family
     line = facts.stage.from_instruction.start_line
-    tools = [
-        RUN_TOOL_PACKAGES.get(t, t) for t in needs.tools if t in _INSTALLABLE.get(family, set())
-    ]
+    installable = _INSTALLABLE.get(family, set())
+    if family in {"interpreter", "same", "custom"}:
+        # An interpreter's slim image, the builder's own or a named one: it installs with
+        # its release's package manager what the command or HEALTHCHECK runs (curl).
+        installable = _INSTALLABLE["alpine" if facts.info.libc == "musl" else "slim"]
+    tools = [RUN_TOOL_PACKAGES.get(t, t) for t in needs.tools if t in installable]
     tools = list(dict.fromkeys(tools))
     for art in build.artifacts:
         copies.append(CopyStep(art.path, art.dest))

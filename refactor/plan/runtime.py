@@ -287,6 +287,17 @@ def choose_runtime(
                 "the program may load libraries only the builder's release has, so it runs "
                 "on that release's slim image, which installs what the builder finds"
             )
+        crate = _published_crate(facts) if build.ecosystem == "rust" else None
+        if crate and options.runtime == "auto":
+            # Its code was never read: whether it runs a shell (a script probe, a hook) is
+            # not known, so it keeps one, on the builder's release.
+            order = ("slim",)
+            order_reason = (
+                f"cargo install fetched {crate}'s sources from the registry, unread: it may "
+                "run a shell or other programs, so it runs on the slim image of the builder's "
+                "release; --runtime distroless takes distroless"
+            )
+            notes.append(note(line, order_reason, flag="--runtime"))
         codename, named = img.builder_codename(facts.image)
         guess = None if named else img.probable_codename(facts.image)
         if guess is not None:
@@ -353,6 +364,12 @@ def choose_runtime(
         + "; ".join(refused)
         + "; --runtime-image names one that can"
     )
+
+
+def _published_crate(facts: StageFacts) -> str | None:
+    from dockerslim_refactor.analysis.ecosystems.rust import installs_published_crate
+
+    return installs_published_crate(facts)
 
 
 def _instead(

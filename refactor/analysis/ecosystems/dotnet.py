@@ -102,6 +102,29 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 f"{', '.join(a.path for a in artifacts)}; pass --artifact PATH to name it",
                 "--artifact",
             )
+    cwd = facts.workdir
+    if (
+        not options.artifacts
+        and cwd != "/"
+        and not any(cwd == a.path or cwd.startswith(a.path.rstrip("/") + "/") for a in artifacts)
+    ):
+        # ASP.NET Core's content root is the folder the program starts in: appsettings.json,
+        # wwwroot and the files it opens by relative path are read there, not next to the
+        # assembly. That folder comes whole, with the publish folder if it is inside.
+        artifacts = [a for a in artifacts if not a.path.startswith(cwd.rstrip("/") + "/")]
+        artifacts.append(Artifact(cwd, cwd, "directory", last))
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                last,
+                last,
+                f"the program starts in {cwd}, not in the publish folder: that folder is its "
+                "content root (appsettings.json, wwwroot, files opened by relative path), so "
+                f"{cwd} is copied whole; a WORKDIR of the publish folder copies only that",
+                flag="--artifact",
+            )
+        )
     for art in artifacts:
         if not art.certain:
             findings.append(

@@ -88,6 +88,9 @@ NOT_BUILT = frozenset(
 )
 # What a build leaves that the program does not need: caches, sources, headers, static
 # libraries, package-manager state, documentation.
+STDLIB_BYTECODE = (
+    "!/^\\/usr\\/local\\/lib\\/python[0-9.]*\\/.*[.]pyc$/ || /\\/(site|dist)-packages\\//"
+)
 CARGO_INTERMEDIATES = "/target/([^/]+/)?(debug|release)/(deps|build|incremental|[.]fingerprint)/"
 
 PRUNED = (
@@ -426,8 +429,6 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             # Byte code the distribution's Python packages compiled when installed: the
             # runtime's own install compiles it again.
             "        -e '^/usr/lib/python[0-9.]*/.*[.]pyc$' \\",
-            # And the interpreter's own standard library, compiled when the build ran it.
-            "        -e '^/usr/local/lib/python[0-9.]*/.*[.]pyc$' \\",
             # What the container runtime gives every container, not the build.
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",
@@ -436,6 +437,10 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             # Cargo's intermediates beside the binary it built (target/release/deps, …):
             # in the tree when the sources sat in a folder the tree takes whole, such as /.
             f"      | grep -v -E {shlex.quote(CARGO_INTERMEDIATES)} \\",
+            # And the interpreter's own standard library, compiled when the build ran it;
+            # not what pip installed (site-packages), which a non-root user could not
+            # compile again at each start.
+            f"      | awk {shlex.quote(STDLIB_BYTECODE)} \\",
             "      | sort -u > /tmp/dslim/added; \\",
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
             # A package's file that the build edited (sed -i on php.ini, a line appended to

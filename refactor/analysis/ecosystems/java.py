@@ -21,15 +21,26 @@ GRADLE = {"gradle", "gradlew"}
 BUILD_GOALS = {"package", "install", "verify", "build", "bootJar", "jar", "assemble", "shadowJar"}
 
 
+# Goals and tasks whose output runs without the build tool's dependency cache: a fat jar
+# (shadowJar, bootJar, a shade or assembly), or a distribution folder with its lib/.
+SELF_CONTAINED_GOALS = frozenset(
+    {"shadowJar", "bootJar", "installDist", "installShadowDist", "installBootDist"}
+    | {"single", "shade", "repackage", "copy-dependencies", "javac"}
+)
+
+
 def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     lines: list[int] = []
     outputs: list[Artifact] = []
+    goals_run: set[str] = set()
     for step in facts.steps:
         for cmd in step.script.commands:
             cwd = cmd.cwd or step.workdir or facts.workdir
             line = step.instruction.start_line
             name = cmd.basename
             goals = {a.split(":")[-1] for a in cmd.positional}
+            if name in MAVEN | GRADLE:
+                goals_run |= goals
             if name in MAVEN and goals & BUILD_GOALS:
                 lines.append(line)
                 path = posixpath.join(cwd, "target", "*.jar")
@@ -50,6 +61,9 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                     outputs.append(Artifact(path, path, "jar", line))
             elif name == "javac":
                 lines.append(line)
+                if not cmd.has_flag("-cp", "-classpath", "--class-path", "-p", "--module-path"):
+                    # Compiled against the JDK alone: its jar needs nothing else.
+                    goals_run.add("javac")
     if not lines:
         return None
     last = lines[-1]
@@ -102,13 +116,21 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         # No CMD or ENTRYPOINT: a tool image whose command comes with `docker run`. Which
         # jar, class path and files that uses is not known: the app's folders come whole.
         folders = app_paths(facts)
-        if not folders:
+        if not folders or not goals_run & SELF_CONTAINED_GOALS:
+            # A plain jar needs its dependencies from the build tool's cache (~/.m2), and
+            # the command docker run gives may well be the build tool (`mvn exec:java`).
             return not_rewritten(
                 "java",
                 sorted(set(lines)),
-                "the image names no program to run (no CMD or ENTRYPOINT) and has no app "
-                "folder to copy, so which jar and files it needs cannot be told; pass "
-                "--artifact PATH",
+                "the image names no program to run (no CMD or ENTRYPOINT), and "
+                + (
+                    "it has no app folder to copy"
+                    if not folders
+                    else "the build makes no self-contained jar or distribution (shadowJar, "
+                    "bootJar, installDist, a shade or assembly): its dependencies stay in "
+                    "the build tool's cache, which a JRE runtime would not have"
+                )
+                + "; pass --artifact PATH",
                 "--artifact",
             )
         artifacts = [Artifact(p, p, "directory", last) for p in folders]

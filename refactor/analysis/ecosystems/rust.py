@@ -44,6 +44,18 @@ def _cargo_commands(facts: StageFacts):
         yield from ((step, cmd) for cmd in script.commands)
 
 
+def installs_published_crate(facts: StageFacts) -> str | None:
+    """The crate ``cargo install NAME`` fetches from a registry (sources the rewrite never
+    reads), or ``None``."""
+    for _, cmd in _cargo_commands(facts):
+        if cmd.subcommand != "install" or cmd.has_flag("--path", "--git"):
+            continue
+        crates = [p for p in cmd.positional[1:] if not p.startswith(".") and "/" not in p]
+        if crates:
+            return crates[0]
+    return None
+
+
 def _program_path(facts: StageFacts) -> str | None:
     """The absolute path of the program the image runs, when its command names one."""
     exe = facts.executable

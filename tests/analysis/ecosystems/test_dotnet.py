@@ -38,9 +38,15 @@ SDK = "mcr.microsoft.com/dotnet/sdk:8.0"
 
 
 def dotnet_file(
-    run: str, extra: str = "", entry: str = '["dotnet", "/app/App.dll"]', image: str = SDK
+    run: str,
+    extra: str = "",
+    entry: str = '["dotnet", "/app/App.dll"]',
+    image: str = SDK,
+    workdir: str | None = "/app",
 ) -> str:
-    return f"FROM {image}\nWORKDIR /src\nCOPY . .\nRUN {run}\n{extra}ENTRYPOINT {entry}\n"
+    """A build in /src; the program starts in ``workdir`` (None: still /src)."""
+    cd = f"WORKDIR {workdir}\n" if workdir else ""
+    return f"FROM {image}\nWORKDIR /src\nCOPY . .\nRUN {run}\n{extra}{cd}ENTRYPOINT {entry}\n"
 
 
 IMAGE_NOTE = [("DSR100", "--runtime-image")]
@@ -138,7 +144,9 @@ def test_retired_sdk_name_without_command_is_rewritten() -> None:
     result = rewrite(text)
     assert result.output is not None, result.reason
     assert "FROM microsoft/dotnet:2.1-aspnetcore-runtime-stretch-slim" in result.output
-    assert "COPY --from=builder /app/out /app/out" in result.output
+    # Started in /app (no command: docker run's, in the WORKDIR): its content root comes
+    # whole, with files the publish folder lacks (a bot's .bot file).
+    assert "COPY --from=builder /app /app" in result.output
     assert "CMD" not in result.output and "ENTRYPOINT" not in result.output
 
 
@@ -196,9 +204,11 @@ def test_retired_sdk_name_without_command_is_rewritten() -> None:
                 "EXPOSE 80\n",
                 '["dotnet", "out/App.dll"]',
                 "mcr.microsoft.com/dotnet/sdk:8.0-alpine",
+                workdir=None,
             ),
             {
-                "artifacts": [("/src/out", "/src/out")],
+                # Started in /src: its content root, copied whole with out/ in it.
+                "artifacts": [("/src", "/src")],
                 "runtime_image": "mcr.microsoft.com/dotnet/aspnet:8.0-alpine",
             },
             "web app",
@@ -207,7 +217,8 @@ def test_retired_sdk_name_without_command_is_rewritten() -> None:
         pytest.param(
             dotnet_file(
                 "dotnet publish -c Release",
-                entry='["dotnet", "bin/Release/net8.0/publish/App.dll"]',
+                entry='["dotnet", "publish/App.dll"]',
+                workdir="/src/bin/Release/net8.0",
             ),
             {
                 "artifacts": [("/src/bin/Release", "/src/bin/Release")],
@@ -255,6 +266,48 @@ def test_project_file_picks_the_runtime(
     assert build is not None
     assert build.runtime_image == f"mcr.microsoft.com/dotnet/{runtime}:8.0"
     assert any(fragment in f.message for f in build.findings if f.flag == "--runtime-image")
+
+
+@pytest.mark.parametrize(
+    ("text", "artifacts", "noted"),
+    [
+        # `dotnet ./out/App.dll` from /app: the content root is /app, with appsettings.json,
+        # wwwroot and the files the app opens by relative path; out/ is inside it.
+        pytest.param(
+            "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /app\nCOPY . .\n"
+            "RUN dotnet publish -c Release -o out\nEXPOSE 80\n"
+            'ENTRYPOINT ["dotnet", "./out/App.dll"]\n',
+            [("/app", "/app")],
+            True,
+            id="publish-folder-inside-the-content-root",
+        ),
+        # Published elsewhere, started in the sources: both come.
+        pytest.param(
+            "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\n"
+            "RUN dotnet publish -c Release -o /app\nEXPOSE 80\n"
+            'ENTRYPOINT ["dotnet", "/app/App.dll"]\n',
+            [("/app", "/app"), ("/src", "/src")],
+            True,
+            id="published-elsewhere",
+        ),
+        # Started in the publish folder: only that.
+        pytest.param(
+            "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\n"
+            "RUN dotnet publish -c Release -o /app\nWORKDIR /app\nEXPOSE 80\n"
+            'ENTRYPOINT ["dotnet", "App.dll"]\n',
+            [("/app", "/app")],
+            False,
+            id="started-in-the-publish-folder",
+        ),
+    ],
+)
+def test_the_folder_the_program_starts_in_is_its_content_root(
+    text: str, artifacts: list[tuple[str, str]], noted: bool
+) -> None:
+    build = detect(text)
+    assert build is not None
+    assert [(a.path, a.dest) for a in build.artifacts] == artifacts
+    assert any("content root" in f.message for f in build.findings) == noted
 
 
 def test_runtime_image_option_wins() -> None:

@@ -278,3 +278,26 @@ def test_cargo_intermediates_stay_in_the_builder() -> None:
         "/templates/index.html.tera",
         "/srv/target/classes/build/app.class",
     ]
+
+
+def test_byte_code_of_the_interpreters_library_stays_behind_but_not_of_site_packages() -> None:
+    """The standard library's .pyc the build compiled are the interpreter's; those of the
+    packages pip installed come along: a non-root user could not write them at each start."""
+    import shlex
+    import subprocess
+
+    from dockerslim_refactor.analysis.ecosystems.installed import STDLIB_BYTECODE
+
+    result = rewrite(SCRIPT)
+    assert result.output is not None
+    assert f"awk {shlex.quote(STDLIB_BYTECODE)}" in result.output
+    paths = [
+        "/usr/local/lib/python3.11/json/__pycache__/decoder.cpython-311.pyc",
+        "/usr/local/lib/python3.11/site-packages/django/__pycache__/apps.cpython-311.pyc",
+        "/usr/local/lib/python3.11/dist-packages/greet/__pycache__/x.cpython-311.pyc",
+        "/usr/local/bin/greet",
+    ]
+    kept = subprocess.run(
+        ["awk", STDLIB_BYTECODE], input="\n".join(paths) + "\n", capture_output=True, text=True
+    ).stdout.split()
+    assert kept == paths[1:]

@@ -229,7 +229,10 @@ def test_artifact_option_replaces_the_jar() -> None:
 def test_no_command_copies_the_app_folder_whole() -> None:
     """A tool image gets its command from docker run: which jar that uses is not known, so
     the app folder comes whole, and the image still names no command."""
-    text = "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn package\n"
+    text = (
+        "FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\n"
+        "RUN mvn package assembly:single\n"
+    )
     result = rewrite(text)
     assert result.output is not None, result.reason
     runtime = result.output.split("FROM eclipse-temurin:21-jre", 1)[1]
@@ -239,8 +242,39 @@ def test_no_command_copies_the_app_folder_whole() -> None:
     assert any("names no program to run" in n and "copied whole" in n for n in notes)
 
 
+@pytest.mark.parametrize(
+    "run",
+    [
+        pytest.param("mvn package", id="maven-plain-jar"),
+        pytest.param("./gradlew jar", id="gradle-plain-jar"),
+        pytest.param("javac -cp lib/x.jar -d out Main.java && jar cf app.jar -C out .", id="cp"),
+    ],
+)
+def test_no_command_and_a_jar_that_needs_the_build_cache_is_left_alone(run: str) -> None:
+    """A plain jar's dependencies stay in ~/.m2 or ~/.gradle, and docker run may name the
+    build tool itself (`mvn exec:java`): a JRE with the app folder would run neither."""
+    text = f"FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN {run}\n"
+    result = rewrite(text)
+    assert result.output is None
+    assert "no program to run" in result.reason and "--artifact" in result.reason
+    assert any("self-contained" in f.message for f in result.analysis.findings)
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        pytest.param("./gradlew shadowJar", id="shadow"),
+        pytest.param("./gradlew bootJar", id="boot-jar"),
+        pytest.param("javac -d out Main.java && jar cf app.jar -C out .", id="jdk-alone"),
+    ],
+)
+def test_no_command_and_a_self_contained_build_is_rewritten(run: str) -> None:
+    text = f"FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN {run}\n"
+    assert rewrite(text).output is not None
+
+
 def test_no_command_and_no_app_folder_is_left_alone() -> None:
-    text = "FROM maven:3.9-eclipse-temurin-21\nCOPY . /\nRUN mvn package\n"
+    text = "FROM maven:3.9-eclipse-temurin-21\nCOPY . /\nRUN mvn package assembly:single\n"
     result = rewrite(text)
     assert result.output is None
     assert "no program to run" in result.reason and "--artifact" in result.reason
