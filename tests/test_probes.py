@@ -35,6 +35,9 @@ def kept(body: str, run_tools: tuple[str, ...] = ()) -> list[str]:
         pytest.param("RUN apt-get install -y ffmpeg\nRUN apt-get remove -y ffmpeg\n", id="later"),
         pytest.param("RUN apk add --virtual .deps ffmpeg && apk del .deps\n", id="virtual"),
         pytest.param("RUN pip install requests\n", id="not-an-os-package"),
+        # A package file: no package source has it; its files come with the installed tree.
+        pytest.param("RUN apt-get install -y ./vendor_1.0_all.deb\n", id="package-file"),
+        pytest.param("RUN apt-get install -y /tmp/chrome.deb\n", id="package-file-path"),
     ],
 )
 def test_not_kept(body: str) -> None:

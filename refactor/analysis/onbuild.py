@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 
 from dockerslim_refactor.analysis.images import ImageRef, parse_image
-from dockerslim_refactor.document import Document, DockerfileError, parse
+from dockerslim_refactor.document import DockerfileError, Document, parse
 
 _NODE_BODY = ("RUN mkdir -p /usr/src/app", "WORKDIR /usr/src/app")
 _NODE_TRIGGERS = (

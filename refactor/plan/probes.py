@@ -127,6 +127,8 @@ def kept_packages(facts: StageFacts, run_tools: tuple[str, ...]) -> list[str]:
     for package, name, here, later in _installed_packages(facts):
         if not name or "$" in name or name in here | later or package in kept:
             continue
+        if "/" in name or name.endswith((".deb", ".rpm", ".apk")):
+            continue  # a package file (apt-get install ./x.deb): its files come with the tree
         if name in declared:
             kept.append(package)  # the author's own run-time group (binutils for ctypes)
             continue

@@ -27,6 +27,8 @@ TREE_PLACEHOLDER_DIR = "/tmp/dslim"
 """Below the tree: where it always holds one file, under the folder the runtime deletes."""
 MARKER = "/.dslim-marker"
 BEFORE = "/.dslim-before"
+PACKAGES_BEFORE = "/.dslim-packages"
+"""The dpkg packages the image had when the marker was made."""
 """The files the image had when the marker was made."""
 """Outside /tmp: builds clean /tmp (``rm -rf /tmp/*``) and would take the marker with it."""
 
@@ -359,6 +361,9 @@ def _installs_dependencies(cmd: Command) -> bool:
     )
 
 
+_DPKG_PACKAGES = "dpkg-query -W -f='${Package}\\n'"
+
+
 def _package_db_files() -> str:
     """Every path the package database owns, for dpkg, apk and rpm (whichever exists), and
     the configuration files Debian packages generate with ucf (PHP's extension .ini files)."""
@@ -432,7 +437,7 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             # What the container runtime gives every container, not the build.
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",
-            "        -e '^/.dslim-before$' \\",
+            "        -e '^/.dslim-before$' -e '^/.dslim-packages$' \\",
             *[f"        -e {shlex.quote('^' + p + '$')} \\" for p in dropped],
             # Cargo's intermediates beside the binary it built (target/release/deps, …):
             # in the tree when the sources sat in a folder the tree takes whole, such as /.
@@ -445,7 +450,18 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
             # A package's file that the build edited (sed -i on php.ini, a line appended to
             # apache's envvars) is the build's: the reinstalled package would not have it.
-            f"    {_modified_package_files()} | sort -u > /tmp/dslim/modified; \\",
+            # Packages the build installed from a package file (dpkg -i x.deb, apt-get
+            # install ./x.deb), which no package source has: their files are the build's.
+            f"    {{ {_DPKG_PACKAGES} 2>/dev/null || :; }} | LC_ALL=C sort "
+            f"| LC_ALL=C comm -13 {PACKAGES_BEFORE} - > /tmp/dslim/new-packages; \\",
+            "    : > /tmp/dslim/local-files; if [ -s /tmp/dslim/new-packages ]; then \\",
+            "      ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 "
+            "|| apt-get update >/dev/null 2>&1 || :; \\",
+            '      while read -r p; do [ -n "$(apt-cache madison "$p" 2>/dev/null)" ] '
+            '|| dpkg -L "$p" 2>/dev/null; \\',
+            "      done < /tmp/dslim/new-packages > /tmp/dslim/local-files; fi; \\",
+            f"    {{ {_modified_package_files()}; cat /tmp/dslim/local-files; }} "
+            "| sort -u > /tmp/dslim/modified; \\",
             "    comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged; \\",
             "    comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed; \\",
             f"    if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed "
@@ -467,7 +483,8 @@ def marker_step() -> str:
         "# build installed (a COPY keeps old times, and busybox find has no -cnewer).\n"
         f"RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch {MARKER} \\\n"
         "    && find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\\n"
-        f"      \\( -type f -o -type l \\) -print | LC_ALL=C sort > {BEFORE}"
+        f"      \\( -type f -o -type l \\) -print | LC_ALL=C sort > {BEFORE} \\\n"
+        f"    && {{ {_DPKG_PACKAGES} 2>/dev/null || :; }} | LC_ALL=C sort > {PACKAGES_BEFORE}"
     )
 
 

@@ -301,3 +301,24 @@ def test_byte_code_of_the_interpreters_library_stays_behind_but_not_of_site_pack
         ["awk", STDLIB_BYTECODE], input="\n".join(paths) + "\n", capture_output=True, text=True
     ).stdout.split()
     assert kept == paths[1:]
+
+
+def test_files_of_a_package_no_source_has_are_the_builds() -> None:
+    """dpkg -i of a package file: its files are owned by a package, but one that no package
+    source has, so the runtime could not install it again. The marker records the packages
+    there before the build; those added since that apt-cache does not know go to the tree."""
+    from dockerslim_refactor.analysis.ecosystems.installed import PACKAGES_BEFORE
+
+    text = SCRIPT.replace("RUN ./build.sh\n", "RUN dpkg -i vendor.deb && ./build.sh\n")
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    builder = result.output.split("\n\n# Runtime", 1)[0]
+    marker = builder.index(f"> {PACKAGES_BEFORE}")
+    assert marker < builder.index("dpkg -i vendor.deb")
+    assert f"comm -13 {PACKAGES_BEFORE} - > /tmp/dslim/new-packages" in builder
+    assert 'apt-cache madison "$p"' in builder and 'dpkg -L "$p"' in builder
+    # Listed with the files the build edited: not "unchanged package files", so kept.
+    assert "cat /tmp/dslim/local-files; } | sort -u > /tmp/dslim/modified" in builder
+    assert builder.index("/tmp/dslim/local-files; }") < builder.index(
+        "comm -23 /tmp/dslim/owned /tmp/dslim/modified"
+    )
