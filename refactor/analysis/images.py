@@ -322,7 +322,6 @@ _RUST_RELEASES = ((36, "buster"), (54, "bullseye"), (70, "bookworm"), (89, "trix
 # 2019), except where the script pins one (1.8 stayed on jessie when 1.9 came on stretch).
 _GOLANG_RELEASES = ((4, "jessie"), (9, "stretch"), (11, "buster"), (16, "bullseye"))
 _GOLANG_RELEASES += ((19, "bookworm"), (24, "trixie"))
-_RUST_NIGHTLY_RELEASE = "bookworm"
 
 
 def probable_codename(ref: ImageRef) -> str | None:
@@ -331,9 +330,9 @@ def probable_codename(ref: ImageRef) -> str | None:
     the rewrite checks it in the builder."""
     if ref.repository == "rustlang/rust" and not ref.digest:
         # The Rust project's nightly images, rebuilt every night from docker-rust's
-        # templates. Its nightly workflow tags the bookworm build `nightly` (and
-        # `nightly-slim`), also since trixie builds came beside it as `nightly-trixie`.
-        return _RUST_NIGHTLY_RELEASE if ref.tag in {"nightly", "nightly-slim"} else None
+        # templates on their default Debian release, as rust:latest is: the current
+        # Debian stable (trixie since August 2025; bookworm before).
+        return DEBIAN_CODENAMES[-1] if ref.tag in {"nightly", "nightly-slim"} else None
     table = {"rust": _RUST_RELEASES, "golang": _GOLANG_RELEASES}.get(ref.repository)
     if table is None or ref.digest or ref.is_alpine:
         return None

@@ -445,9 +445,10 @@ def test_builder_codename(text: str, expected: tuple[str, bool]) -> None:
         ("rust:1.91", "trixie"),
         ("rust", "trixie"),
         ("rust:1.30", None),  # before any release this table knows
-        # The nightly workflow tags its bookworm build `nightly`; the builder checks.
-        ("rustlang/rust:nightly", "bookworm"),
-        ("rustlang/rust:nightly-slim", "bookworm"),
+        # Nightly images follow docker-rust's default release, Debian stable, as
+        # rust:latest does; the builder checks.
+        ("rustlang/rust:nightly", "trixie"),
+        ("rustlang/rust:nightly-slim", "trixie"),
         ("rustlang/rust:nightly-trixie", None),  # named: builder_codename reads it
         ("rustlang/rust:nightly-alpine", None),
         ("rustlang/rust@sha256:" + "a" * 64, None),
