@@ -83,7 +83,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
       then echo "$t" >> /tmp/dslim/runs; fi; \
     done; \
     find /opt/tool /opt/tool/bin /opt/tool/src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' \) -print 2>/dev/null | while read -r f; do \
-      case "${f##*/}" in Gemfile.lock) i=; a='^    '; z=' [(]'; deps='dragonfly=convert,identify git=git image_processing=convert,identify mini_magick=convert,identify paperclip=convert,identify,file streamio-ffmpeg=ffmpeg,ffprobe' ;; package.json) i=; a='"'; z='"[[:space:]]*:'; deps='fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify imagemagick=convert,identify simple-git=git' ;; requirements*.txt) i=-i; a='^'; z='([[:space:]=<>~!;,[]|$)'; deps='GitPython=git ffmpeg-python=ffmpeg pydub=ffmpeg' ;; esac; \
+      case "${f##*/}" in Gemfile.lock) i=; a='^    '; z=' [(]'; deps='dragonfly=convert,identify git=git image_processing=convert,identify mini_magick=convert,identify paperclip=convert,identify,file streamio-ffmpeg=ffmpeg,ffprobe' ;; package.json) i=; a='"'; z='"[[:space:]]*:'; deps='fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify imagemagick=convert,identify node-red=npm simple-git=git' ;; requirements*.txt) i=-i; a='^'; z='([[:space:]=<>~!;,[]|$)'; deps='GitPython=git ffmpeg-python=ffmpeg pydub=ffmpeg' ;; esac; \
       for d in $deps; do \
         if grep -q $i -E "$a${d%%=*}$z" "$f"; then echo "${d#*=}" | tr , '\n' \
           >> /tmp/dslim/runs; fi; \

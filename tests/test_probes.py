@@ -1063,3 +1063,25 @@ def test_caches_of_a_build_as_another_user_are_left_out_of_the_installed_tree() 
     assert result.output is not None
     assert "-path '/home/*/.cache' -prune" in result.output
     assert "-path '/home/*/.node-gyp' -prune" in result.output
+
+
+def test_node_red_installs_its_nodes_with_npm_while_it_runs(tmp_path) -> None:
+    """Node-RED's palette manager runs npm: an app that depends on it keeps what native
+    nodes compile with, as an app that spawns npm itself does."""
+    import json
+    import shutil
+
+    assert shutil.which("make"), "the probe keeps what the builder has"
+    app = tmp_path / "app"
+    app.mkdir()
+    manifest = {"name": "flows", "dependencies": {"node-red": "0.15.2"}}
+    (app / "package.json").write_text(json.dumps(manifest))
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert proc.returncode == 0, proc.stderr
+    assert {"npm", "make"} <= set((work / "runs").read_text().split())
+    assert "runs a package manager" in proc.stderr
+    # A package that only starts like it is another package.
+    manifest["dependencies"] = {"node-red-contrib-foo": "1.0.0"}
+    (app / "package.json").write_text(json.dumps(manifest))
+    proc, work = _run_tool_probe(tmp_path, app)
+    assert (work / "runs").read_text().split() == []

@@ -368,6 +368,8 @@ TOOL_DEPENDENCIES = {
         "imagemagick": ("convert", "identify"),
         "fluent-ffmpeg": ("ffmpeg", "ffprobe"),
         "simple-git": ("git",),
+        # Node-RED's palette manager installs nodes with npm while it runs.
+        "node-red": ("npm",),
     },
     "pypi": {
         "ffmpeg-python": ("ffmpeg",),
