@@ -221,3 +221,18 @@ def test_a_healthcheck_that_runs_java_is_kept() -> None:
     runtime = runtime_of(checked(text).output)
     assert "ENV PATH=/opt/java/bin:" in runtime
     assert 'HEALTHCHECK CMD ["java", "-cp", "app.jar", "demo.Health"]' in runtime
+
+
+def test_a_distribution_jdk_is_not_taken_to_distroless() -> None:
+    from dockerslim_refactor.options import Options
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y openjdk-17-jdk-headless "
+        "maven\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\n"
+        'CMD ["java", "-jar", "target/app.jar"]\n'
+    )
+    result = rewrite(text, Options(runtime="distroless"))
+    assert result.output is None
+    assert "distribution's openjdk-17-jdk-headless" in result.reason
+    assert "--runtime slim" in result.reason

@@ -181,3 +181,20 @@ def test_a_console_script_runs_as_python_m_after_a_builder_check(tmp_path) -> No
     (site / "gunicorn").mkdir()
     (site / "gunicorn" / "__main__.py").write_text("")
     assert _run(step, tmp_path).returncode == 0
+
+
+def test_a_build_kept_outside_a_venv_is_left_alone_on_distroless() -> None:
+    """What pip put in the official image's site-packages the distroless Python never reads:
+    only a venv's packages are moved where it looks."""
+    from dockerslim_refactor.options import Options
+    from dockerslim_refactor.rewrite import rewrite
+
+    text = (
+        "FROM python:3.11\nWORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+        "RUN cp extra.pth /usr/local/lib/python3.11/site-packages/\n"
+        'CMD ["python", "app.py"]\n'
+    )
+    result = rewrite(text, Options(runtime="distroless"))
+    assert result.output is None
+    assert "--runtime distroless" in result.reason and "--runtime slim" in result.reason
+    assert rewrite(text).output is not None  # the slim runtime takes it as written

@@ -495,6 +495,16 @@ def java_distroless(facts: StageFacts, line: int, notes: list[Finding]) -> Runti
         )
     found = img.java_major(ref)
     if not found or not found.isdigit():
+        from dockerslim_refactor.analysis.ecosystems.java import distribution_jdk
+
+        jdk = distribution_jdk(facts)
+        if jdk is not None:
+            # Its jlink would link against the distribution's Java build and release,
+            # which nothing here checks against distroless's Debian.
+            raise _refusal(
+                f"Java comes from the distribution's {jdk[1]}, which is not known to make a "
+                "runtime for distroless's Debian"
+            )
         raise _refusal(f"the Java version of {ref.text} is not known")
     major = int(found)
     if facts.info.ecosystem is None:

@@ -28,7 +28,11 @@ STOPS = {
     "node-plugin-install": "the app runs npm, which the distroless runtime does not have",
 }
 # Apps that distroless cannot run at all, and why the rewrite says so.
-REFUSED = {"node-start-devdep": "npm"}
+REFUSED = {
+    "node-start-devdep": "npm",
+    # The parent's `RUN mkdir -p /usr/src/app`, written out, is state a shell recreates.
+    "node-onbuild": "RUN mkdir -p /usr/src/app",
+}
 
 # The target: an expert jlink rewrite of java-jar is 48.2 MB, 0.16 x the reference.
 JAVA_JAR_RATIO = 0.20
@@ -36,11 +40,14 @@ JAVA_JAR_RATIO = 0.20
 JAVA_REFUSED = {
     "java-dist-script": "the image runs './run.sh world', and distroless runs only java",
     "java-vendor-image": "is not known to be a JDK with jlink on Debian",
+    "java-distro-jdk": "Java comes from the distribution's openjdk-17-jdk-headless",
 }
 
 # The target: the expert distroless rewrite of python-wheels is 0.34 x the reference.
 PYTHON_WHEELS_RATIO = 0.40
-PYTHON_REFUSED: dict[str, str] = {}
+PYTHON_REFUSED: dict[str, str] = {
+    "python-patched-site-packages": "runs packages only from a virtual environment",
+}
 # Python apps whose rewrite keeps another runtime, and the image it names.
 PYTHON_OTHER_RUNTIME = {"python-distro-pip": "\nFROM debian:bookworm-slim\n"}
 # (the rewrite's note says why: test_distroless_python.py checks it)

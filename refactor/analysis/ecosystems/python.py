@@ -239,6 +239,18 @@ def _installed_in_place(
     the build installed (site-packages, scripts in ``bin``, ``~/.local``), found at build time
     as the files added since a marker, and the app's folders."""
     last = lines[-1]
+    if options.runtime == "distroless":
+        # distroless's Python reads packages from a venv the rewrite moves into its
+        # dist-packages; what pip put in the official image's site-packages it never reads.
+        return not_rewritten(
+            "python",
+            lines,
+            f"--runtime distroless: {why}, and distroless's Python runs packages only from "
+            "a virtual environment the rewrite moves into it; --runtime slim keeps the build "
+            "as written",
+            "--runtime",
+            line,
+        )
     findings = [
         Finding(
             UNSURE,
