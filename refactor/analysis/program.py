@@ -23,6 +23,12 @@ DEFAULT_PATH_DIRS = tuple(DEFAULT_PATH.split(":"))
 UNSURE = "DSR100"
 
 
+def unsure(line: int, message: str, flag: str | None) -> Finding:
+    """A DSR100 note of a detector: what it decided without proof, and the flag that
+    settles it."""
+    return Finding(UNSURE, "info", line, line, message, flag=flag)
+
+
 def not_rewritten(
     ecosystem: str, lines: list[int], message: str, flag: str, line: int | None = None
 ) -> BuildInfo:

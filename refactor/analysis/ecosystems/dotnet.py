@@ -8,7 +8,7 @@ import re
 
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import UNSURE, artifacts_from_options, not_rewritten
+from dockerslim_refactor.analysis.program import artifacts_from_options, not_rewritten, unsure
 from dockerslim_refactor.options import Options
 
 
@@ -55,22 +55,16 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         )
     if runtime == same_version and not facts.image.pinned:
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                last,
+            unsure(
                 last,
                 f"{facts.image.text} names no version, so the runtime image {runtime} follows "
                 "the newest release as well; pin both (a tag on FROM, --runtime-image) for "
                 "builds that repeat",
-                flag="--runtime-image",
+                "--runtime-image",
             )
         )
     findings.append(
-        Finding(
-            UNSURE,
-            "info",
-            last,
+        unsure(
             last,
             f"runs on the {flavour} image "
             + {
@@ -85,7 +79,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 "runtime-deps": "(a self-contained publish brings its own runtime)",
             }[flavour]
             + "; pass --runtime-image to choose another",
-            flag="--runtime-image",
+            "--runtime-image",
         )
     )
     artifacts = artifacts_from_options(facts, options, last) if options.artifacts else outputs[-1:]
@@ -114,27 +108,21 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         artifacts = [a for a in artifacts if not a.path.startswith(cwd.rstrip("/") + "/")]
         artifacts.append(Artifact(cwd, cwd, "directory", last))
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                last,
+            unsure(
                 last,
                 f"the program starts in {cwd}, not in the publish folder: that folder is its "
                 "content root (appsettings.json, wwwroot, files opened by relative path), so "
                 f"{cwd} is copied whole; a WORKDIR of the publish folder copies only that",
-                flag="--artifact",
+                "--artifact",
             )
         )
     for art in artifacts:
         if not art.certain:
             findings.append(
-                Finding(
-                    UNSURE,
-                    "info",
-                    art.line,
+                unsure(
                     art.line,
                     f"publish folder {art.path} is inferred ({art.note}); pass --artifact PATH",
-                    flag="--artifact",
+                    "--artifact",
                 )
             )
     return BuildInfo(

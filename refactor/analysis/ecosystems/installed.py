@@ -10,13 +10,13 @@ import posixpath
 import shlex
 from dataclasses import replace
 
-from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.model import Artifact, BuildInfo, StageFacts
 from dockerslim_refactor.analysis.program import (
-    UNSURE,
     app_folder,
     artifacts_from_options,
     context_destinations,
     context_file_for,
+    unsure,
 )
 from dockerslim_refactor.options import Options
 from dockerslim_refactor.shell.queries import Command
@@ -184,24 +184,30 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
             lines=(start,),
         )
     app = _program_folders(facts, exe)
-    findings = [
-        Finding(
-            UNSURE,
-            "info",
-            start,
-            start,
-            "the build's output is found at build time: the files the build steps added "
-            "(less caches, sources and package files) go to the runtime stage, with "
-            f"{', '.join(app) or 'no app folder'}; --artifact names the output instead",
-            flag="--artifact",
-        )
-    ]
+    message = (
+        "the build's output is found at build time: the files the build steps added "
+        "(less caches, sources and package files) go to the runtime stage, with "
+        f"{', '.join(app) or 'no app folder'}; --artifact names the output instead"
+    )
+    return _tree_build(facts, found, start, app, exe, message)
+
+
+def _tree_build(
+    facts: StageFacts,
+    found: BuildInfo | None,
+    start: int,
+    app: list[str],
+    exe: str,
+    message: str,
+) -> BuildInfo:
+    """The build whose runtime gets the installed tree and ``app`` on the builder's OS, with
+    ``message`` as its note; ``exe`` is the program the builder checks for (none: "")."""
     libc = facts.info.libc if facts.info.libc != "none" else "glibc"
     return BuildInfo(
         ecosystem=found.ecosystem if found is not None else "generic",
         template="installed.Dockerfile.j2",
         linkage="musl" if libc == "musl" else "glibc",
-        findings=tuple(findings),
+        findings=(unsure(start, message, "--artifact"),),
         lines=(start,),
         # From the first step on: what earlier steps added (a pip install, a locale, tools
         # compiled before the main build) is as much the program's as the build's output.
@@ -245,28 +251,13 @@ def _tool_image(
     if not compiles:
         return None  # nothing compiled here: a development or CI image
     app = sorted({f for f in (app_folder(facts),) if f and f != "/"})
-    findings = [
-        Finding(
-            UNSURE,
-            "info",
-            start,
-            start,
-            "the image names no program to run (no CMD or ENTRYPOINT): its command comes "
-            "with docker run, so everything the build installed (found at build time, less "
-            f"caches, sources and package files) goes to the runtime stage, with "
-            f"{', '.join(app) or 'no app folder'}; --artifact names what runs instead",
-            flag="--artifact",
-        )
-    ]
-    libc = facts.info.libc if facts.info.libc != "none" else "glibc"
-    return BuildInfo(
-        ecosystem=found.ecosystem if found is not None else "generic",
-        template="installed.Dockerfile.j2",
-        linkage="musl" if libc == "musl" else "glibc",
-        findings=tuple(findings),
-        lines=(start,),
-        **tree_and_app(facts, app, "", start),
+    message = (
+        "the image names no program to run (no CMD or ENTRYPOINT): its command comes "
+        "with docker run, so everything the build installed (found at build time, less "
+        f"caches, sources and package files) goes to the runtime stage, with "
+        f"{', '.join(app) or 'no app folder'}; --artifact names what runs instead"
     )
+    return _tree_build(facts, found, start, app, "", message)
 
 
 def tree_and_app(

@@ -9,10 +9,10 @@ from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import bare_package, package_installs
 from dockerslim_refactor.analysis.program import (
-    UNSURE,
     app_paths,
     artifacts_from_options,
     not_rewritten,
+    unsure,
 )
 from dockerslim_refactor.options import Options
 
@@ -76,15 +76,12 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         suffix = "-alpine" if facts.info.libc == "musl" else ""
         runtime = f"eclipse-temurin:{major}-jre{suffix}"
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                line,
+            unsure(
                 line,
                 f"Java {major} comes from the distribution's {package}: the runtime is "
                 f"{runtime}, a JRE of that version, with the other packages the image "
                 "installed; --runtime-image picks another",
-                flag="--runtime-image",
+                "--runtime-image",
             )
         )
         if "JAVA_HOME" in facts.env:
@@ -135,43 +132,34 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             )
         artifacts = [Artifact(p, p, "directory", last) for p in folders]
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                last,
+            unsure(
                 last,
                 "the image names no program to run (no CMD or ENTRYPOINT): its command comes "
                 f"with docker run, so {', '.join(folders)} "
                 f"{'is' if len(folders) == 1 else 'are'} copied whole onto the JRE; pass "
                 "--artifact PATH to copy only what runs",
-                flag="--artifact",
+                "--artifact",
             )
         )
     elif reached:
         artifacts = reached[-1:]
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                last,
+            unsure(
                 last,
                 f"the image does not name its jar; copying {reached[-1].path}, which its "
                 "command reaches; pass --artifact PATH to name it",
-                flag="--artifact",
+                "--artifact",
             )
         )
     else:
         artifacts = [Artifact(p, p, "directory", last) for p in app_paths(facts)]
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                last,
+            unsure(
                 last,
                 "the command does not name the jar the build made; the application folder "
                 "is copied whole, as the program saw it; pass --artifact PATH to copy only "
                 "what runs",
-                flag="--artifact",
+                "--artifact",
             )
         )
     return BuildInfo(

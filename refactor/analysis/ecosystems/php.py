@@ -14,14 +14,14 @@ import shlex
 from dataclasses import replace
 
 from dockerslim_refactor.analysis.ecosystems import installed
-from dockerslim_refactor.analysis.model import BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
 from dockerslim_refactor.analysis.program import (
-    UNSURE,
     app_paths,
     artifacts_from_options,
     bare_package,
     build_packages_installed,
+    unsure,
 )
 from dockerslim_refactor.options import Options
 
@@ -81,16 +81,13 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     dropped = () if runs_composer else COMPOSER_PATHS
     folders = ", ".join(app) or "no app folder"
     findings = [
-        Finding(
-            UNSURE,
-            "info",
-            last,
+        unsure(
             last,
             "the runtime is the same PHP image; the extensions and other files the build "
             f"added are found at build time and copied whole, with {folders}"
             + ("" if runs_composer else "; composer is left out")
             + "; --artifact names the files instead",
-            flag="--artifact",
+            "--artifact",
         )
     ]
     tree = installed.tree_and_app(facts, app, exe, last, dropped)
@@ -103,14 +100,11 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         )
         tree["final_steps"] = (*tree["final_steps"], _stage_step(staged))
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                last,
+            unsure(
                 last,
                 "node_modules of the asset build stay in the builder when the finished build "
                 "has no node to run them (checked there); --keep PATH keeps one",
-                flag="--keep",
+                "--keep",
             )
         )
     return BuildInfo(

@@ -11,13 +11,13 @@ from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
 from dockerslim_refactor.analysis.program import (
-    UNSURE,
     app_paths,
     artifacts_from_options,
     bare_package,
     build_packages_installed,
     not_rewritten,
     runtime_packages,
+    unsure,
 )
 from dockerslim_refactor.options import Options
 
@@ -252,15 +252,12 @@ def _installed_in_place(
             line,
         )
     findings = [
-        Finding(
-            UNSURE,
-            "info",
-            line,
+        unsure(
             line,
             f"{why}: the build stays as written, and what it installed (site-packages, "
             "scripts) is found at build time and copied onto the slim image with the app; "
             "--artifact names the folders instead",
-            flag="--artifact",
+            "--artifact",
         )
     ]
     packages, unknown = runtime_packages(facts)
