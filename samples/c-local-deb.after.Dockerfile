@@ -37,7 +37,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
       ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 || apt-get update >/dev/null 2>&1 || :; \
       while read -r p; do [ -n "$(apt-cache madison "$p" 2>/dev/null)" ] || dpkg -L "$p" 2>/dev/null; \
       done < /tmp/dslim/new-packages > /tmp/dslim/local-files; fi; \
-    { (dpkg --verify 2>/dev/null | awk '$2 == "c" {print $3; next} {print $2}'; md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; apk audit 2>/dev/null | awk '{print "/" $2}'; rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :); cat /tmp/dslim/local-files; } | sort -u > /tmp/dslim/modified; \
+    { (dpkg --verify 2>/dev/null | awk '$2 == "c" {print $3; next} {print $2}'; md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; apk audit 2>/dev/null | awk '{print "/" $2}'; rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :); cat /tmp/dslim/local-files 2>/dev/null; } | sort -u > /tmp/dslim/modified; \
     comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged; \
     comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed; \
     if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \

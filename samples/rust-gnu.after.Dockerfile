@@ -3,8 +3,7 @@ FROM rust:1.79-bookworm AS builder
 # build installed (a COPY keeps old times, and busybox find has no -cnewer).
 RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch /.dslim-marker \
     && find / -xdev \( -path /proc -o -path /sys -o -path /dev \) -prune -o \
-      \( -type f -o -type l \) -print | LC_ALL=C sort > /.dslim-before \
-    && { dpkg-query -W -f='${Package}\n' 2>/dev/null || :; } | LC_ALL=C sort > /.dslim-packages
+      \( -type f -o -type l \) -print | LC_ALL=C sort > /.dslim-before
 
 WORKDIR /usr/src/wordfreq
 COPY . .
@@ -31,12 +30,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
       | awk '!/^\/usr\/local\/lib\/python[0-9.]*\/.*[.]pyc$/ || /\/(site|dist)-packages\//' \
       | sort -u > /tmp/dslim/added; \
     (cat /var/lib/dpkg/info/*.list 2>/dev/null; awk '{print $2}' /var/lib/ucf/registry 2>/dev/null; awk -F: '/^F:/{d=$2} /^R:/{print "/" d "/" $2}' /lib/apk/db/installed 2>/dev/null; rpm -qal 2>/dev/null; :) | awk '{print} /^\/(lib|lib64|bin|sbin)\//{print "/usr" $0}' | sort -u > /tmp/dslim/owned; \
-    { dpkg-query -W -f='${Package}\n' 2>/dev/null || :; } | LC_ALL=C sort | LC_ALL=C comm -13 /.dslim-packages - > /tmp/dslim/new-packages; \
-    : > /tmp/dslim/local-files; if [ -s /tmp/dslim/new-packages ]; then \
-      ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 || apt-get update >/dev/null 2>&1 || :; \
-      while read -r p; do [ -n "$(apt-cache madison "$p" 2>/dev/null)" ] || dpkg -L "$p" 2>/dev/null; \
-      done < /tmp/dslim/new-packages > /tmp/dslim/local-files; fi; \
-    { (dpkg --verify 2>/dev/null | awk '$2 == "c" {print $3; next} {print $2}'; md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; apk audit 2>/dev/null | awk '{print "/" $2}'; rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :); cat /tmp/dslim/local-files; } | sort -u > /tmp/dslim/modified; \
+    { (dpkg --verify 2>/dev/null | awk '$2 == "c" {print $3; next} {print $2}'; md5sum -c /var/lib/ucf/hashfile 2>/dev/null | sed -n 's/: FAILED$//p'; apk audit 2>/dev/null | awk '{print "/" $2}'; rpm -Va 2>/dev/null | awk '$1 ~ /5/ {print $NF}'; :); cat /tmp/dslim/local-files 2>/dev/null; } | sort -u > /tmp/dslim/modified; \
     comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged; \
     comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed; \
     if [ -s /tmp/dslim/installed ]; then tar -cf - -T /tmp/dslim/installed | tar -xf - -C /tmp/dslim/root; fi; \

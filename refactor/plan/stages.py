@@ -138,7 +138,7 @@ def build_plan(analysis: Analysis) -> StagePlan:
     ):
         raw = ensure_newline(_close_continuation(raw, escape))
         if ins.start_line == build.marker_line:
-            body.append(ensure_newline(escape_continuations(installed.marker_step(), escape)))
+            body.append(ensure_newline(escape_continuations(installed.marker_step(facts), escape)))
         if options.buildkit and ins.keyword == "COPY":
             following = instructions[index + 1] if index + 1 < len(instructions) else None
             files = buildkit.bindable_copy(ins, following, instructions[index + 2 :])

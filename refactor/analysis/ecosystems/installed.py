@@ -355,6 +355,22 @@ def _installs_dependencies(cmd: Command) -> bool:
 _DPKG_PACKAGES = "dpkg-query -W -f='${Package}\\n'"
 
 
+def _local_package_files() -> tuple[str, ...]:
+    """Lines of the collect step that list the files of the packages the build installed
+    from a package file (dpkg -i x.deb, apt-get install ./x.deb): no package source has
+    them, so the runtime could not install them again; their files are the build's."""
+    return (
+        f"    {{ {_DPKG_PACKAGES} 2>/dev/null || :; }} | LC_ALL=C sort "
+        f"| LC_ALL=C comm -13 {PACKAGES_BEFORE} - > /tmp/dslim/new-packages; \\",
+        "    : > /tmp/dslim/local-files; if [ -s /tmp/dslim/new-packages ]; then \\",
+        "      ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 "
+        "|| apt-get update >/dev/null 2>&1 || :; \\",
+        '      while read -r p; do [ -n "$(apt-cache madison "$p" 2>/dev/null)" ] '
+        '|| dpkg -L "$p" 2>/dev/null; \\',
+        "      done < /tmp/dslim/new-packages > /tmp/dslim/local-files; fi; \\",
+    )
+
+
 def _package_db_files() -> str:
     """Every path the package database owns, for dpkg, apk and rpm (whichever exists), and
     the configuration files Debian packages generate with ucf (PHP's extension .ini files)."""
@@ -441,17 +457,8 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             f"    {_package_db_files()} | sort -u > /tmp/dslim/owned; \\",
             # A package's file that the build edited (sed -i on php.ini, a line appended to
             # apache's envvars) is the build's: the reinstalled package would not have it.
-            # Packages the build installed from a package file (dpkg -i x.deb, apt-get
-            # install ./x.deb), which no package source has: their files are the build's.
-            f"    {{ {_DPKG_PACKAGES} 2>/dev/null || :; }} | LC_ALL=C sort "
-            f"| LC_ALL=C comm -13 {PACKAGES_BEFORE} - > /tmp/dslim/new-packages; \\",
-            "    : > /tmp/dslim/local-files; if [ -s /tmp/dslim/new-packages ]; then \\",
-            "      ls /var/lib/apt/lists/*_Packages >/dev/null 2>&1 "
-            "|| apt-get update >/dev/null 2>&1 || :; \\",
-            '      while read -r p; do [ -n "$(apt-cache madison "$p" 2>/dev/null)" ] '
-            '|| dpkg -L "$p" 2>/dev/null; \\',
-            "      done < /tmp/dslim/new-packages > /tmp/dslim/local-files; fi; \\",
-            f"    {{ {_modified_package_files()}; cat /tmp/dslim/local-files; }} "
+            *(_local_package_files() if installs_package_files(facts) else ()),
+            f"    {{ {_modified_package_files()}; cat /tmp/dslim/local-files 2>/dev/null; }} "
             "| sort -u > /tmp/dslim/modified; \\",
             "    comm -23 /tmp/dslim/owned /tmp/dslim/modified > /tmp/dslim/unchanged; \\",
             "    comm -23 /tmp/dslim/added /tmp/dslim/unchanged > /tmp/dslim/installed; \\",
@@ -468,15 +475,34 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
     )
 
 
-def marker_step() -> str:
+def marker_step(facts: StageFacts) -> str:
+    packages = (
+        f" \\\n    && {{ {_DPKG_PACKAGES} 2>/dev/null || :; }} | LC_ALL=C sort > {PACKAGES_BEFORE}"
+        if installs_package_files(facts)
+        else ""
+    )
     return (
         "# Marks the start of the build: what is newer than it, or not listed here, the\n"
         "# build installed (a COPY keeps old times, and busybox find has no -cnewer).\n"
         f"RUN mkdir -p /tmp/dslim && chmod 1777 /tmp/dslim && touch {MARKER} \\\n"
         "    && find / -xdev \\( -path /proc -o -path /sys -o -path /dev \\) -prune -o \\\n"
-        f"      \\( -type f -o -type l \\) -print | LC_ALL=C sort > {BEFORE} \\\n"
-        f"    && {{ {_DPKG_PACKAGES} 2>/dev/null || :; }} | LC_ALL=C sort > {PACKAGES_BEFORE}"
+        f"      \\( -type f -o -type l \\) -print | LC_ALL=C sort > {BEFORE}" + packages
     )
+
+
+def installs_package_files(facts: StageFacts) -> bool:
+    """A RUN installs a package from a file (``dpkg -i x.deb``, ``apt-get install ./x.deb``,
+    ``gdebi x.deb``): a package no package source has."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename == "dpkg" and any(a in {"-i", "--install"} for a in cmd.args):
+                return True
+            if cmd.basename == "gdebi":
+                return True
+            apt = cmd.basename in {"apt-get", "apt"} and cmd.subcommand in {"install", "reinstall"}
+            if apt and any(a.endswith(".deb") for a in cmd.positional[1:]):
+                return True
+    return False
 
 
 def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -> BuildInfo:

@@ -318,7 +318,36 @@ def test_files_of_a_package_no_source_has_are_the_builds() -> None:
     assert f"comm -13 {PACKAGES_BEFORE} - > /tmp/dslim/new-packages" in builder
     assert 'apt-cache madison "$p"' in builder and 'dpkg -L "$p"' in builder
     # Listed with the files the build edited: not "unchanged package files", so kept.
-    assert "cat /tmp/dslim/local-files; } | sort -u > /tmp/dslim/modified" in builder
-    assert builder.index("/tmp/dslim/local-files; }") < builder.index(
+    assert "cat /tmp/dslim/local-files 2>/dev/null; } | sort -u > /tmp/dslim/modified" in builder
+    assert builder.index("/tmp/dslim/local-files 2>/dev/null; }") < builder.index(
         "comm -23 /tmp/dslim/owned /tmp/dslim/modified"
     )
+    # Without a package file, no package is the build's: an archived release whose mirror
+    # no longer answers would otherwise make every package it installed look like one.
+    plain = rewrite(SCRIPT).output
+    assert plain is not None
+    assert f"> {PACKAGES_BEFORE}" not in plain and "dpkg -L" not in plain
+
+
+@pytest.mark.parametrize(
+    "run",
+    [
+        "dpkg -i vendor.deb",
+        "dpkg --install /tmp/vendor.deb",
+        "apt-get install -y ./vendor_1.0_all.deb",
+        "apt install -y /opt/chrome.deb",
+        "gdebi -n vendor.deb",
+    ],
+)
+def test_package_files_are_recognised(run: str) -> None:
+    from dockerslim_refactor.analysis.ecosystems.installed import (
+        PACKAGES_BEFORE,
+        installs_package_files,
+    )
+    from dockerslim_refactor.analysis.facts import stage_facts
+    from dockerslim_refactor.document import parse
+
+    document = parse(SCRIPT.replace("RUN ./build.sh\n", f"RUN {run} && ./build.sh\n"))
+    assert installs_package_files(stage_facts(document, document.stages[-1], None))
+    output = rewrite(document.text()).output
+    assert output is not None and PACKAGES_BEFORE in output
