@@ -71,6 +71,7 @@ def _written_out(
     from dataclasses import replace
 
     from dockerslim_refactor.analysis.model import Finding
+    from dockerslim_refactor.analysis.program import unsure
 
     expansion = analysis.written_out
     inner = rewrite_document(expansion.document, options, context_files)
@@ -82,13 +83,11 @@ def _written_out(
         line = expansion.original_line
         return tuple(replace(f, line=line(f.line), end_line=line(f.end_line)) for f in findings)
 
-    written = Finding(
-        "DSR100",
-        "info",
-        expansion.from_line,
+    written = unsure(
         expansion.from_line,
         f"{expansion.image} builds in ONBUILD triggers: the builder writes out that image's "
         f"steps and triggers after FROM {expansion.plain}, the plain image of the same tag",
+        None,
     )
     # The findings stay this file's (what `analyze` and the editor report, on its lines);
     # the rewrite's own notes about the expanded file join the plan's.

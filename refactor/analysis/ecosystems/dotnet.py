@@ -8,7 +8,12 @@ import re
 
 from dockerslim_refactor.analysis.images import interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
-from dockerslim_refactor.analysis.program import artifacts_from_options, not_rewritten, unsure
+from dockerslim_refactor.analysis.program import (
+    SYSTEM_FOLDERS,
+    artifacts_from_options,
+    not_rewritten,
+    unsure,
+)
 from dockerslim_refactor.options import Options
 
 
@@ -105,6 +110,14 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         # ASP.NET Core's content root is the folder the program starts in: appsettings.json,
         # wwwroot and the files it opens by relative path are read there, not next to the
         # assembly. That folder comes whole, with the publish folder if it is inside.
+        if cwd in SYSTEM_FOLDERS:
+            return not_rewritten(
+                "dotnet",
+                lines,
+                f"the program starts in {cwd}, its content root, a system folder that cannot "
+                "be copied without the SDK; pass --artifact PATH with what it reads there",
+                "--artifact",
+            )
         artifacts = [a for a in artifacts if not a.path.startswith(cwd.rstrip("/") + "/")]
         artifacts.append(Artifact(cwd, cwd, "directory", last))
         findings.append(

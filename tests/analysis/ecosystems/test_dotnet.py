@@ -325,3 +325,15 @@ def test_runtime_identifier_alone_is_framework_dependent_on_sdk_8() -> None:
     )
     assert build is not None
     assert build.runtime_image == "mcr.microsoft.com/dotnet/runtime:8.0"
+
+
+def test_a_content_root_in_a_system_folder_is_left_alone() -> None:
+    """Copying /usr whole would bring the SDK back: the flag names what to copy instead."""
+    text = (
+        "FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\n"
+        "RUN dotnet publish -c Release -o /app\nWORKDIR /usr\nEXPOSE 80\n"
+        'ENTRYPOINT ["dotnet", "/app/App.dll"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is None
+    assert "content root" in result.reason and "--artifact" in result.reason
