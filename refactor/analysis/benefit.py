@@ -216,12 +216,32 @@ def _autoremoves(step) -> bool:
     )
 
 
+# Makefile targets that start the app rather than build or test it.
+_LAUNCH_TARGETS = frozenset({"serve", "server", "run", "start", "up", "web", "prod", "production"})
+
+
+def make_launch_target(facts: StageFacts) -> str | None:
+    """``ENTRYPOINT ["make"] CMD ["serve"]``: the target through which make launches the
+    app, or ``None``. make is then the launcher, not the image's purpose."""
+    words = [w for w in facts.program_words if not w.startswith("-")]
+    if len(words) != 2 or posixpath.basename(words[0]) not in {"make", "gmake"}:
+        return None
+    return words[1] if words[1] in _LAUNCH_TARGETS else None
+
+
 def toolchain_purpose(facts: StageFacts) -> str | None:
     """Why the image needs its toolchain at run time (a builder, CI or development image, or
     a command that runs sources), or ``None``: then a toolchain in it is dead weight."""
     exe = facts.executable
     program = posixpath.basename(exe) if exe else None
     argv = facts.program
+    target = make_launch_target(facts)
+    if target:
+        return (
+            f"the image runs 'make {target}': make starts the app with a recipe of the "
+            "Makefile, which this file does not show; write the command that target runs "
+            "as the CMD and run again"
+        )
     if program in TOOLCHAIN_PROGRAMS and not _runs_built_program(argv):
         return (
             f"the image runs {program}: it is a builder, CI or development image whose purpose "

@@ -70,6 +70,7 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         builds_in_onbuild_triggers,
         compiles_copied_context,
         installs_toolchain_manager,
+        make_launch_target,
         toolchain_purpose,
     )
     from dockerslim_refactor.analysis.ecosystems.installed import installs_dependencies
@@ -79,7 +80,8 @@ def check(analysis: Analysis) -> Iterable[Finding]:
     fixable = build is not None and analysis.leave_alone is None
     if len(analysis.document.stages) != 1 or not (analysis.toolchain or fixable):
         return
-    if facts.image.repository == "scratch" or toolchain_purpose(facts):
+    launches = make_launch_target(facts)
+    if facts.image.repository == "scratch" or (toolchain_purpose(facts) and not launches):
         return  # the toolchain is what the image is for
     if not fixable and facts.stage.last("ONBUILD") is not None:
         return  # a base image for other builds: its own ONBUILD steps build them
@@ -139,6 +141,10 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         )
     elif builds_in_onbuild_triggers(facts):
         # What settles it is the file itself: the triggers written out.
+        flag = None
+        tail = "no automatic rewrite yet: " + (analysis.leave_alone or "")
+    elif launches:
+        # make only launches the app: the compilers and headers are not what it is for.
         flag = None
         tail = "no automatic rewrite yet: " + (analysis.leave_alone or "")
     elif build is None and (uncovered := _uncovered_builds(analysis.toolchain)):

@@ -385,3 +385,25 @@ def test_a_retired_dotnet_sdk_name_has_its_runtime_twin() -> None:
         interpreter_runtime(parse_image("mcr.microsoft.com/dotnet/sdk:8.0"), "dotnet")
         == "mcr.microsoft.com/dotnet/runtime:8.0"
     )
+
+
+def test_make_as_the_apps_launcher_is_reported_without_a_fix() -> None:
+    """`ENTRYPOINT ["make"] CMD ["serve"]`: make starts the app, so the compilers and -dev
+    packages the file kept are not what the image is for; the recipe is in the Makefile,
+    which the file does not show, so there is no fix. `make` alone, or a build or test
+    target, is a builder or CI image as before."""
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = (
+        "FROM debian:bookworm\nRUN apt-get update && apt-get install -y build-essential "
+        "libzmq3-dev python3-dev\nWORKDIR /app\nCOPY . .\nRUN make build\nEXPOSE 5000\n"
+        'ENTRYPOINT ["/usr/bin/make"]\nCMD ["serve"]\n'
+    )
+    analysis = analyze(parse(text))
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert finding.fix is None and "make serve" in finding.message
+    assert "write the command that target runs as the CMD" in (analysis.leave_alone or "")
+    for cmd in ('CMD ["test"]', 'CMD ["build"]', 'CMD ["-j4"]'):
+        other = analyze(parse(text.replace('CMD ["serve"]', cmd)))
+        assert not [f for f in other.findings if f.code == "DSR001"], cmd
