@@ -62,6 +62,14 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         if p.startswith("python3-") and p not in {"python3-dev", "python3-pip", "python3-venv"}
     ]
     runtime = options.runtime_image or interpreter_runtime(facts.image, "python")
+    if runtime is not None and apt_python and not venvs:
+        # A virtual environment would not see them: the build stays as written, and the
+        # runtime installs the same OS packages again.
+        why = (
+            f"Python modules come as OS packages ({', '.join(apt_python)}), which a virtual "
+            "environment would not see"
+        )
+        return _installed_in_place(facts, options, lines, runtime, last, why)
     if runtime is None or apt_python:
         why = (
             f"Python modules installed as OS packages ({', '.join(apt_python)}) cannot be "

@@ -71,11 +71,6 @@ def test_not_detected(text: str) -> None:
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        pytest.param(
-            py_file("apt-get update && apt-get install -y python3-numpy && pip install -r r.txt"),
-            "python3-numpy",
-            id="os-python-packages-on-python-image",
-        ),
         pytest.param(py_file("pip install -r r.txt", "pypy:3.10"), "pypy:3.10", id="no-slim"),
         pytest.param(
             py_file("pip install --no-cache-dir -r r.txt", "python:3.12-slim"),
@@ -93,10 +88,6 @@ def test_left_alone(text: str, why: str) -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(
-            py_file("apt-get update && apt-get install -y python3-numpy && pip install -r r.txt"),
-            id="os-python-packages",
-        ),
         pytest.param(py_file("pip install -r r.txt", "pypy:3.10"), id="unknown-slim-image"),
     ],
 )
@@ -282,6 +273,18 @@ NO_VENV = [
         id="a-step-through-sudo",
     ),
 ]
+
+
+NO_VENV.append(
+    pytest.param(
+        "FROM python:3.11\nRUN apt-get update && apt-get install -y python3-yaml\n"
+        "WORKDIR /app\nCOPY . .\nRUN pip install -r requirements.txt\n"
+        'CMD ["python", "app.py"]\n',
+        "python:3.11-slim",
+        "OS packages (python3-yaml)",
+        id="python-modules-as-os-packages",
+    )
+)
 
 
 @pytest.mark.parametrize(("text", "runtime", "why"), NO_VENV)
