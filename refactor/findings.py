@@ -48,7 +48,8 @@ def analyze(
         expansion = expand(document)
         if expansion is not None:
             inner = analyze(expansion.document, options, context_files)
-            written_out = expansion if inner.leave_alone is None else None
+            if inner.leave_alone is None:
+                written_out = replace(expansion, analysis=inner)
     partial = Analysis(document, facts, build, toolchain, reason, (), options, written_out)
     findings = run_rules(partial)
     return Analysis(document, facts, build, toolchain, reason, findings, options, written_out)

@@ -48,9 +48,13 @@ def rewrite_document(
 ) -> Rewrite:
     """:func:`rewrite` for a document already parsed (every front end parses once)."""
     options = options or Options()
-    analysis = analyze(document, options, context_files)
+    return _rewrite_analysed(document, analyze(document, options, context_files))
+
+
+def _rewrite_analysed(document: Document, analysis: Analysis) -> Rewrite:
+    """The rewrite of ``document`` from its analysis."""
     if analysis.written_out is not None:
-        return _written_out(analysis, options, context_files)
+        return _written_out(analysis)
     if analysis.leave_alone:
         return Rewrite(analysis, None, None, analysis.leave_alone)
     try:
@@ -62,9 +66,7 @@ def rewrite_document(
     return Rewrite(analysis, plan, output, None)
 
 
-def _written_out(
-    analysis: Analysis, options: Options, context_files: Mapping[str, str] | None
-) -> Rewrite:
+def _written_out(analysis: Analysis) -> Rewrite:
     """The rewrite of a file on an official ``-onbuild`` image, made from the file with the
     image's steps and triggers written out after a FROM of the plain image. The analysis is
     this file's; the notes keep its lines (the inserted steps count as its FROM)."""
@@ -74,7 +76,8 @@ def _written_out(
     from dockerslim_refactor.analysis.program import unsure
 
     expansion = analysis.written_out
-    inner = rewrite_document(expansion.document, options, context_files)
+    # The expanded file's analysis was made when this file's was (it decided the rewrite).
+    inner = _rewrite_analysed(expansion.document, expansion.analysis)
     if inner.output is None or inner.plan is None:
         reason = f"with the steps of {expansion.image} written out, {inner.reason}"
         return Rewrite(analysis, None, None, reason)

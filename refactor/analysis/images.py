@@ -18,6 +18,11 @@ DEBIAN_RELEASES = (
     "forky",
 )
 UBUNTU_CODENAMES = ("bionic", "focal", "jammy", "noble")
+# Operating system images, whose own command is a shell (``name`` of the repository).
+OS_IMAGES = frozenset(
+    {"debian", "ubuntu", "alpine", "busybox", "centos", "fedora", "rockylinux", "almalinux"}
+    | {"amazonlinux", "oraclelinux"}
+)
 
 DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 

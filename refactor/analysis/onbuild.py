@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from dockerslim_refactor.analysis.images import ImageRef, parse_image
 from dockerslim_refactor.document import DockerfileError, Document, parse
@@ -57,6 +58,8 @@ class Expansion:
     from_line: int
     added: int
     """How many lines were inserted after the FROM (for mapping lines back)."""
+    analysis: Any = None
+    """The expanded file's :class:`~dockerslim_refactor.analysis.model.Analysis`, once made."""
 
     def original_line(self, line: int) -> int:
         """The line of the original file that a line of the expanded one comes from (the FROM

@@ -238,7 +238,7 @@ def choose_runtime(
                     line,
                     image,
                     options,
-                    "the program links musl dynamically, which only " "alpine has",
+                    "the program links musl dynamically, which only alpine has",
                     "--runtime",
                 )
             )

@@ -10,6 +10,7 @@ import posixpath
 import shlex
 from dataclasses import replace
 
+from dockerslim_refactor.analysis.images import OS_IMAGES
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, StageFacts
 from dockerslim_refactor.analysis.program import (
     app_folder,
@@ -217,10 +218,7 @@ def _tree_build(
 
 # Images whose own command is a shell: an OS, or a compiled language's toolchain. A file on
 # one of them with no command of its own leaves the command to docker run.
-_SHELL_IMAGES = frozenset(
-    {"debian", "ubuntu", "alpine", "centos", "fedora", "rockylinux", "almalinux"}
-    | {"amazonlinux", "oraclelinux", "buildpack-deps", "gcc", "clang", "golang", "rust"}
-)
+_SHELL_IMAGES = OS_IMAGES | {"buildpack-deps", "gcc", "clang", "golang", "rust"}
 
 
 def _tool_image(

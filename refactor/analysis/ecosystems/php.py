@@ -14,6 +14,7 @@ import shlex
 from dataclasses import replace
 
 from dockerslim_refactor.analysis.ecosystems import installed
+from dockerslim_refactor.analysis.images import OS_IMAGES
 from dockerslim_refactor.analysis.model import BuildInfo, StageFacts
 from dockerslim_refactor.analysis.packages import package_installs
 from dockerslim_refactor.analysis.program import (
@@ -38,7 +39,7 @@ def _php_image_of_its_own(facts: StageFacts) -> bool:
     Its runtime is the same image, so nothing about it needs to be known."""
     if facts.info.ecosystem is not None or facts.info.is_toolchain:
         return False
-    if facts.image.name in {"debian", "ubuntu", "alpine", "centos", "fedora", "busybox"}:
+    if facts.image.name.rstrip("0123456789.") in OS_IMAGES:
         return False
     installed = {bare_package(p) for p in build_packages_installed(facts)}
     if any(p.startswith(("php", "composer")) for p in installed):
