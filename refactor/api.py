@@ -185,6 +185,10 @@ def context_files(root: Path | None) -> dict[str, str]:
                 if depth < CONTEXT_MAX_DEPTH and entry.name not in CONTEXT_SKIP:
                     stack.append((Path(entry.path), depth + 1))
                 continue
+            if not entry.is_file(follow_symlinks=False):
+                # A link goes into the build as a link, and reading a pipe or device (a
+                # link to /dev/stdin, a FIFO) would wait for ever.
+                continue
             # Scripts without a suffix (`setup_prereqs`, `bin/build`) by their #! line.
             script = "." not in entry.name
             if not (script or entry.name in CONTEXT_NAMES or entry.name.endswith(CONTEXT_SUFFIXES)):
@@ -348,10 +352,25 @@ def same_file(a: str, b: str) -> bool:
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` next to ``path`` in a temporary file, then rename it over ``path``, so a
-    failure leaves the old file intact. An existing file's mode is kept."""
+    failure leaves the old file intact. An existing file's mode is kept. A symbolic link stays
+    a link: the file it points to is the one replaced. A device or pipe (``-o /dev/stdout``)
+    is written to directly: renaming over it would replace the device with a file."""
     check_output_target(path)
+    try:
+        info = path.stat()
+    except OSError:
+        info = None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        try:
+            with open(path, "wb") as handle:
+                handle.write(text.encode("utf-8"))
+        except OSError as err:
+            raise UsageError(f"cannot write: {err.strerror or err}", str(path)) from None
+        return
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))
     folder = path.parent if str(path.parent) else Path(".")
-    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else None
+    mode = stat.S_IMODE(info.st_mode) if info is not None else None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except PermissionError:

@@ -225,6 +225,61 @@ def test_write_atomically_new_file_follows_the_umask(work: Path) -> None:
     assert (work / "new").stat().st_mode & 0o777 == 0o640
 
 
+def test_write_atomically_through_a_link_keeps_the_link(work: Path) -> None:
+    (work / "real").write_text("old\n")
+    (work / "link").symlink_to("real")
+    api.write_atomically(work / "link", "new\n")
+    assert (work / "link").is_symlink()
+    assert (work / "real").read_text() == "new\n"
+    assert sorted(p.name for p in work.iterdir()) == ["link", "real"]
+
+
+@pytest.mark.timeout(60)
+def test_write_to_a_pipe_writes_through_it(work: Path) -> None:
+    """``-o /dev/stdout`` and process substitution: a rename would put a file where the
+    pipe was (and, as root, over /dev/stdout itself)."""
+    import threading
+
+    fifo = work / "fifo"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    api.write_atomically(fifo, "text\n")
+    reader.join(timeout=10)
+    assert received == [b"text\n"]
+    assert fifo.is_fifo()
+    assert sorted(p.name for p in work.iterdir()) == ["fifo"]
+
+
+@pytest.mark.timeout(60)
+def test_cli_output_to_a_link_to_standard_output(work: Path) -> None:
+    """``-o`` naming a link to the process's standard output (what /dev/stdout is) prints the
+    rewrite and leaves the link in place."""
+    import subprocess
+
+    (work / "Dockerfile").write_text(GO)
+    (work / "out").symlink_to("/proc/self/fd/1")
+    done = subprocess.run(
+        [sys.executable, "-m", "dockerslim_refactor", "-q", "Dockerfile", "-o", "out"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert done.stdout.startswith("FROM golang:1.22 AS builder")
+    assert (work / "out").is_symlink()
+
+
+@pytest.mark.timeout(60)
+def test_context_reading_skips_pipes_and_links(work: Path) -> None:
+    (work / "build.sh").write_text("#!/bin/sh\nmake\n")
+    os.mkfifo(work / "fifo")  # reading it would block until a writer came
+    (work / "stdin").symlink_to("/proc/self/fd/0")
+    (work / "alias.sh").symlink_to("build.sh")
+    assert api.context_files(work) == {"build.sh": "#!/bin/sh\nmake\n"}
+
+
 def test_a_failed_write_leaves_the_old_file(work: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     out = work / "out"
     out.write_text("old\n")
