@@ -4,8 +4,10 @@ and the one-line reason when it does not."""
 from __future__ import annotations
 
 import posixpath
+import re
 from typing import TYPE_CHECKING
 
+from dockerslim_refactor.analysis.images import named_development_image
 from dockerslim_refactor.analysis.packages import (
     cache_cleanups,
     kept_build_packages,
@@ -113,10 +115,16 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
         )
     elif facts.info.is_toolchain:
         evidence.append((line, f"base image {facts.image.text} is a toolchain image"))
+    elif named_development_image(facts.image):
+        evidence.append((line, f"base image {facts.image.text} is named as a development image"))
     kept = [(s, kept_build_packages(s.script)) for s in facts.steps]
     # A compiler run counts only while the image keeps a toolchain: a build whose packages
     # are installed and removed in the same RUN leaves none behind (the benefit gate).
-    keeps_toolchain = facts.info.is_toolchain or any(packages for _, packages in kept)
+    keeps_toolchain = (
+        facts.info.is_toolchain
+        or named_development_image(facts.image)
+        or any(packages for _, packages in kept)
+    )
     for step, packages in kept:
         line = step.instruction.start_line
         if packages:
@@ -124,12 +132,38 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
         if not keeps_toolchain and _removes_its_own_build_packages(step):
             continue
         for cmd in step.script.commands:
+            script = build_script(cmd) if keeps_toolchain else None
+            if script is not None:
+                evidence.append((line, f"runs the build script {script}"))
+                break
             if not _builds(cmd):
                 continue  # `dotnet app.dll` runs a program
             if cmd.basename in COMPILERS:
                 evidence.append((line, f"runs {cmd.basename}"))
                 break
     return tuple(evidence)
+
+
+_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
+_BUILD_SCRIPT = re.compile(r"^(build|compile|make)([-_.]|$)", re.IGNORECASE)
+
+
+def build_script(cmd) -> str | None:
+    """The build script a command runs (``./build.sh``, ``bash scripts/build-image.sh``,
+    ``sh ./compile``): a file by path whose name says it builds, or ``None``."""
+    words = [cmd.name, *cmd.args]
+    if cmd.basename in _SHELLS:
+        rest = [w for w in cmd.args if not w.startswith("-")]
+        if not rest or cmd.has_flag("-c"):
+            return None
+        words = rest
+    elif "/" not in cmd.name:
+        return None  # `build` on PATH is a program, not the context's script
+    script = words[0]
+    name = posixpath.basename(script)
+    if "$" in script or ("." in name and not name.endswith((".sh", ".bash"))):
+        return None
+    return script if _BUILD_SCRIPT.match(name) else None
 
 
 def _builds(cmd) -> bool:
@@ -281,6 +315,18 @@ def leave_alone_reason(
     if build is None:
         if not toolchain:
             return "nothing is built here: the image only copies or installs prebuilt files"
+        scripts = [(n, e) for n, e in toolchain if e.startswith("runs the build script ")]
+        if scripts:
+            line, evidence = scripts[0]
+            script = evidence.removeprefix("runs the build script ")
+            reason = (
+                f"line {line} runs the build script {script}, whose outputs this file does "
+                "not show; --artifact names them"
+            )
+            exe = facts.executable
+            if exe and posixpath.isabs(exe) and not facts.info.is_toolchain:
+                reason += f", and --runtime-image an image that has {exe}"
+            return reason
         return "no build step this tool recognises (see the findings); nothing was changed"
     tree = any(a.kind == "installed-tree" for a in build.artifacts)
     if not facts.program and not build.runtime_image and not options.artifacts and not tree:

@@ -192,6 +192,24 @@ def base_image_info(ref: ImageRef) -> BaseImageInfo:
     return BaseImageInfo(None, libc, True)
 
 
+# Words with which an image's name or tag says it is for building or developing
+# (``nvidia/cuda:12.2-devel``, ``acme/build-base``, ``decarabas/monodev``).
+_DEVELOPMENT_WORDS = frozenset({"dev", "devel", "sdk", "build", "builder", "toolchain"})
+
+
+def named_development_image(ref: ImageRef) -> bool:
+    """An image this tool knows nothing else about whose name or tag marks it as a
+    development or build image: it carries compilers and headers, like a toolchain image.
+    Official images (one path component) and operating systems are judged by what is known
+    of them instead."""
+    if "/" not in ref.repository or ref.name in OS_IMAGES:
+        return False
+    if base_image_info(ref).ecosystem is not None:
+        return False
+    words = set(re.split(r"[-_.]", ref.name)) | set(ref.variant_words)
+    return bool(words & _DEVELOPMENT_WORDS) or ref.name.endswith(("dev", "devel", "sdk"))
+
+
 def java_major(ref: ImageRef) -> str | None:
     """The Java major version an image ships (``21`` for ``maven:3.9-eclipse-temurin-21``,
     ``11`` for ``adoptopenjdk/maven-openjdk11``: the repository's own name counts too)."""

@@ -278,8 +278,8 @@ _USER_SWITCHES = frozenset({"gosu", "su-exec"})
 
 
 def _past_wrappers(words: list[str]) -> str | None:
-    """The first word that is not an init (``tini --``), ``sudo [-u USER]``, ``gosu USER``
-    or ``su-exec USER``."""
+    """The first word that is not an init (``tini --``), ``sudo [-u USER]``, ``gosu USER``,
+    ``su-exec USER`` or ``env [NAME=value]...``."""
     words = list(words)
     while words:
         name = posixpath.basename(words[0])
@@ -295,6 +295,13 @@ def _past_wrappers(words: list[str]) -> str | None:
                     words.pop(0)
         elif name in _USER_SWITCHES and len(words) > 2:
             words = words[2:]
+        elif name == "env" and len(words) > 1:
+            # `env [-i] [NAME=value]... program`: env only sets the environment.
+            words.pop(0)
+            while words and (words[0].startswith("-") or "=" in words[0]):
+                flag = words.pop(0)
+                if flag in {"-u", "--unset", "-C", "--chdir", "-S"} and words:
+                    words.pop(0)
         else:
             return words[0]
     return None

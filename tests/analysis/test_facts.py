@@ -245,6 +245,19 @@ def test_user(body: str, user: str | None) -> None:
             id="exec-sh-c-with-env",
         ),
         pytest.param('CMD ["a"]\nCMD ["b"]\n', ("b",), "b", id="last-cmd-wins"),
+        pytest.param(
+            "ENTRYPOINT env TLS=btls /opt/mono/bin/mono app.exe\n",
+            ("/bin/sh", "-c", "env TLS=btls /opt/mono/bin/mono app.exe"),
+            "/opt/mono/bin/mono",
+            id="shell-env-assignments",
+        ),
+        pytest.param(
+            'CMD ["/usr/bin/env", "-i", "-u", "HOME", "A=1", "./app", "B=2"]\n',
+            ("/usr/bin/env", "-i", "-u", "HOME", "A=1", "./app", "B=2"),
+            "./app",
+            id="exec-env-flags",
+        ),
+        pytest.param('CMD ["env"]\n', ("env",), "env", id="env-alone-prints-it"),
     ],
 )
 def test_program_and_executable(

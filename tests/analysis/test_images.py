@@ -466,3 +466,25 @@ def test_probable_codename_of_a_toolchain_tag(image: str, codename: str | None) 
     from dockerslim_refactor.analysis.images import parse_image, probable_codename
 
     assert probable_codename(parse_image(image)) == codename
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("decarabas/monodev:latest", True),
+        ("nvidia/cuda:12.2.0-devel-ubuntu22.04", True),
+        ("acme/build-base:3", True),
+        ("registry.example.com/team/node-builder:18", True),
+        ("acme/android-sdk:34", True),
+        ("nvidia/cuda:12.2.0-runtime-ubuntu22.04", False),
+        ("acme/app:1.0", False),
+        ("acme/developer-portal:2", False),  # a word, not a marker
+        ("golang:1.22", False),  # official: judged by what is known of it
+        ("library/debian:bookworm", False),
+        ("bitnami/python:3.11", False),  # a known ecosystem's image
+    ],
+)
+def test_named_development_image(text: str, named: bool) -> None:
+    from dockerslim_refactor.analysis.images import named_development_image
+
+    assert named_development_image(parse_image(text)) is named

@@ -407,3 +407,93 @@ def test_make_as_the_apps_launcher_is_reported_without_a_fix() -> None:
     for cmd in ('CMD ["test"]', 'CMD ["build"]', 'CMD ["-j4"]'):
         other = analyze(parse(text.replace('CMD ["serve"]', cmd)))
         assert not [f for f in other.findings if f.code == "DSR001"], cmd
+
+
+DEV_IMAGE = """
+FROM example/monodev:6.12
+WORKDIR /app
+COPY . .
+RUN bash ./build-image.sh
+ENTRYPOINT env MONO_TLS_PROVIDER=btls /opt/mono/bin/mono ./bin/Release/app.exe serve
+"""
+
+
+def test_a_build_script_on_a_development_image_is_reported_with_the_flags(check) -> None:
+    """A company image named as a development image (`monodev`, `-devel`, `build-base`)
+    carries a toolchain; a build script run on it is a build. Its outputs and a runtime with
+    the base image's Mono are not in the file: no fix, and the reason names both flags."""
+    (finding,) = check(rule, DEV_IMAGE)
+    assert "example/monodev:6.12 is named as a development image" in finding.message
+    assert finding.fix is None and finding.flag == "--artifact"
+    assert "line 4 runs the build script ./build-image.sh" in finding.message
+    assert "--runtime-image an image that has /opt/mono/bin/mono" in finding.message
+
+
+@pytest.mark.parametrize(
+    "base",
+    [
+        "example/monoapp:6.12",  # no development word
+        "example/runtime-base:1",  # `runtime` is no development word
+        "python:3.11-slim",  # official images are judged by what is known of them
+    ],
+)
+def test_an_image_not_named_as_a_development_image_is_not_evidence(check, base) -> None:
+    assert not check(rule, DEV_IMAGE.replace("example/monodev:6.12", base))
+
+
+@pytest.mark.parametrize(
+    "run, script",
+    [
+        ("./build.sh", "./build.sh"),
+        ("sh -e scripts/build-image.sh --release", "scripts/build-image.sh"),
+        ("bash ./compile", "./compile"),
+        ("./make_release.sh", "./make_release.sh"),
+    ],
+)
+def test_build_scripts_count_as_builds_on_a_development_image(run, script) -> None:
+    from dockerslim_refactor.analysis.benefit import toolchain_evidence
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = DEV_IMAGE.replace("bash ./build-image.sh", run)
+    evidence = [e for _, e in toolchain_evidence(analyze(parse(text)).facts)]
+    assert f"runs the build script {script}" in evidence
+
+
+@pytest.mark.parametrize(
+    "run", ["./setup.sh", "bash -c ./build.sh", "build", "./build.py", "sh $BUILD_SCRIPT"]
+)
+def test_other_commands_are_not_build_scripts(run) -> None:
+    from dockerslim_refactor.analysis.benefit import toolchain_evidence
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = DEV_IMAGE.replace("bash ./build-image.sh", run)
+    evidence = [e for _, e in toolchain_evidence(analyze(parse(text)).facts)]
+    assert not [e for e in evidence if e.startswith("runs the build script")]
+
+
+def test_a_build_script_on_an_os_image_without_build_packages_is_no_evidence() -> None:
+    """Only while a toolchain is kept: on plain debian the script may only copy files."""
+    from dockerslim_refactor.analysis.benefit import toolchain_evidence
+    from dockerslim_refactor.document import parse
+    from dockerslim_refactor.findings import analyze
+
+    text = DEV_IMAGE.replace("example/monodev:6.12", "debian:bookworm")
+    assert toolchain_evidence(analyze(parse(text)).facts) == ()
+
+
+def test_the_named_outputs_and_runtime_rewrite_it() -> None:
+    """`--artifact` with `--runtime-image`: the program of the base image (mono) runs the
+    named output on the image the user vouches for."""
+    from dockerslim_refactor.options import Options
+    from dockerslim_refactor.rewrite import rewrite
+
+    result = rewrite(
+        DEV_IMAGE, Options(artifacts=("/app/bin/Release",), runtime_image="mono:6.12-slim")
+    )
+    assert result.output is not None
+    assert "\nFROM mono:6.12-slim\n" in result.output
+    assert "COPY --from=builder /app/bin/Release /app/bin/Release" in result.output
+    # Without the runtime image no image is known to have /opt/mono/bin/mono.
+    assert rewrite(DEV_IMAGE, Options(artifacts=("/app/bin/Release",))).output is None

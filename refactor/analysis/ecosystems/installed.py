@@ -173,7 +173,9 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
     interpreted = name.rstrip("0123456789.") in INTERPRETERS and any(
         _installs_dependencies(cmd) for step in facts.steps for cmd in step.script.commands
     )
-    if name in NOT_BUILT and not interpreted:
+    if name in NOT_BUILT and not interpreted and not (options.artifacts and options.runtime_image):
+        # A program of the base image (mono, java) runs the output: only an image the user
+        # names is known to have it.
         return None
     if options.artifacts:
         # The user named the output: copy that, no discovery.
@@ -319,11 +321,15 @@ def emulator_copy(ins) -> bool:
 def _build_start(facts: StageFacts) -> int | None:
     """The first RUN that builds (runs a compiler, a build tool or a build script) or
     installs the program's dependencies with a language package manager."""
+    from dockerslim_refactor.analysis.benefit import build_script
+
     for step in facts.steps:
         for cmd in step.script.commands:
             name = cmd.basename
             script = name.endswith(".sh") or name in {"build", "install"} or "build" in name
             if name in BUILDERS or (script and "/" in cmd.name) or _installs_dependencies(cmd):
+                return step.instruction.start_line
+            if build_script(cmd) is not None:  # `bash ./build-image.sh`
                 return step.instruction.start_line
     return None
 
