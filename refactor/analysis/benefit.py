@@ -100,6 +100,12 @@ TOOLCHAIN_PROGRAMS = frozenset(
         "nox",
         "golangci-lint",
         "rustup",
+        "cabal",
+        "stack",
+        "ghc",
+        "ghci",
+        "runghc",
+        "runhaskell",
         "ash",
         "zsh",
     }

@@ -347,6 +347,28 @@ _GOLANG_RELEASES = ((4, "jessie"), (9, "stretch"), (11, "buster"), (16, "bullsey
 _GOLANG_RELEASES += ((19, "bookworm"), (24, "trixie"))
 
 
+# The same for the haskell images, from haskell/docker-haskell: 8.0 to 8.6 on stretch, 8.8 to
+# 9.4 on buster, 9.6 and 9.8 moved to bullseye when buster's support ended. The tag of a
+# series' last minor (``haskell:8``) is that minor's.
+_HASKELL_RELEASES = {(8, 0): "stretch", (8, 8): "buster", (9, 6): "bullseye"}
+_HASKELL_LAST_MINOR = {7: 10, 8: 10}
+
+
+def _haskell_codename(ref: ImageRef) -> str | None:
+    match = re.fullmatch(r"(\d+)(?:\.(\d+))?(?:\.\d+)*", ref.version or "")
+    if not match or ref.variant_words[1:]:
+        return None
+    major = int(match.group(1))
+    minor = int(match.group(2)) if match.group(2) else _HASKELL_LAST_MINOR.get(major)
+    if minor is None or (major, minor) < (8, 0) or (major, minor) >= (9, 10):
+        return None  # before 8.0 or after 9.8: no guess
+    found = None
+    for first, codename in sorted(_HASKELL_RELEASES.items()):
+        if (major, minor) >= first:
+            found = codename
+    return found
+
+
 def probable_codename(ref: ImageRef) -> str | None:
     """The Debian release an official toolchain image whose tag names none is most likely
     on (``rust:1.51`` was built on buster, ``golang:1.8`` on stretch), or ``None``. A guess:
@@ -356,6 +378,8 @@ def probable_codename(ref: ImageRef) -> str | None:
         # templates on their default Debian release, as rust:latest is: the current
         # Debian stable (trixie since August 2025; bookworm before).
         return DEBIAN_CODENAMES[-1] if ref.tag in {"nightly", "nightly-slim"} else None
+    if ref.repository == "haskell" and not ref.digest:
+        return _haskell_codename(ref)
     table = {"rust": _RUST_RELEASES, "golang": _GOLANG_RELEASES}.get(ref.repository)
     if table is None or ref.digest or ref.is_alpine:
         return None

@@ -42,6 +42,8 @@ def resolve(facts: StageFacts) -> Wrapper | None:
     tool = posixpath.basename(words[0])
     if tool == "cargo":
         return _cargo(facts, ins, words, shell_form)
+    if tool in {"cabal", "stack"}:
+        return _haskell(facts, ins, words, shell_form)
     return _npm(facts, ins, words, shell_form)
 
 
@@ -53,6 +55,8 @@ def unresolved_reason(facts: StageFacts) -> str | None:
     words = found[1]
     if posixpath.basename(words[0]) == "cargo":
         return _cargo_problem(facts, words)
+    if posixpath.basename(words[0]) in {"cabal", "stack"}:
+        return _haskell_target(facts, words)[2]
     return _start_command(facts)[1]
 
 
@@ -84,6 +88,8 @@ def wrapped_command(facts: StageFacts):
         return None
     tool, verb = posixpath.basename(words[0]), words[1]
     if tool == "cargo" and verb == "run":
+        return ins, words, shell_form
+    if (tool == "cabal" and verb in _CABAL_RUN) or (tool == "stack" and verb in {"exec", "run"}):
         return ins, words, shell_form
     if tool in {"npm", "yarn", "pnpm"} and (
         (verb == "start" and len(words) == 2) or (words[1:] == ["run", "start"])
@@ -246,5 +252,100 @@ def _npm(facts: StageFacts, ins, words: list[str], shell_form: bool) -> Wrapper 
             f"'{was}' ran the start script through {words[0]}; the image runs it directly "
             f"('{start}'), so signals reach node and {words[0]} is not needed at run time "
             "(--keep-command keeps the command)"
+        ),
+    )
+
+
+_CABAL_RUN = frozenset({"run", "v2-run", "new-run"})
+_EXECUTABLE = re.compile(r"^executable\s+([A-Za-z0-9_.-]+)\s*$", re.M | re.I)
+
+
+def _cabal_executables(facts: StageFacts) -> list[str] | None:
+    """The executables the ``.cabal`` files of the build context declare (``executable
+    NAME`` stanzas, or hpack's ``executables:`` keys), or ``None`` when none was read."""
+    names: list[str] = []
+    read = False
+    for path, text in sorted(facts.context_files.items()):
+        if path.endswith(".cabal"):
+            read = True
+            names += _EXECUTABLE.findall(text)
+        elif posixpath.basename(path) == "package.yaml":
+            read = True
+            block = re.search(r"^executables:\s*\n((?:[ \t]+.*\n?|\s*\n)*)", text, re.M)
+            if block:
+                names += re.findall(r"^[ \t]{1,4}([A-Za-z0-9_.-]+):", block.group(1), re.M)
+    return list(dict.fromkeys(names)) if read else None
+
+
+def _haskell_target(
+    facts: StageFacts, words: list[str]
+) -> tuple[str | None, list[str], str | None]:
+    """The executable ``cabal run X``, ``stack exec X`` or ``stack run X`` runs, the
+    program's arguments, and why it cannot be told (an option this module does not follow,
+    no name and no ``.cabal`` file read)."""
+    tool, verb, rest = posixpath.basename(words[0]), words[1], list(words[2:])
+    if rest[:1] == ["--"] and tool == "stack":
+        rest = rest[1:]  # `stack exec -- app args`
+    target = None
+    if rest and not rest[0].startswith("-"):
+        target = rest.pop(0)
+    if rest and rest[0] == "--":
+        rest = rest[1:]
+    elif tool == "cabal" and any(w.startswith("-") for w in rest):
+        return None, [], "an option of 'cabal run' that this tool does not follow"
+    if target is None:
+        if tool == "stack" and verb == "exec":
+            return None, [], "'stack exec' names no program"
+        names = _cabal_executables(facts)
+        if names is None:
+            return (
+                None,
+                [],
+                (
+                    "the executable's name is in the project's .cabal file, which was not read "
+                    "(--context DIR names the build context)"
+                ),
+            )
+        if len(names) != 1:
+            return None, [], f"the project declares {len(names)} executables and names none"
+        target = names[0]
+    name = target.rsplit(":", 1)[-1]  # `cabal run pkg:exe:app`
+    if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):
+        return None, [], f"'{target}' is not an executable name this tool follows"
+    return name, rest, None
+
+
+def _haskell(facts: StageFacts, ins, words: list[str], shell_form: bool) -> Wrapper | None:
+    name, args, problem = _haskell_target(facts, words)
+    if problem is not None or name is None:
+        return None
+    tool = posixpath.basename(words[0])
+    binary = f"/usr/local/bin/{name}"
+    missing = f'{{ echo "dockerslim: {tool} built no program named {name}" >&2; exit 1; }}'
+    if tool == "cabal":
+        # `cabal list-bin` (cabal 3.4 and later) names the built program; before it, the
+        # build tree does.
+        build = (
+            f"set -e; cabal build {name}; "
+            f"p=$(cabal list-bin {name} 2>/dev/null) || p=$(find dist-newstyle -type f "
+            f"-perm -u+x -path '*/build/{name}/{name}' | head -n 1); "
+            f'[ -n "$p" ] || {missing}; cp -L "$p" {binary}'
+        )
+    else:
+        build = (
+            f"set -e; stack build; "
+            f"p=$(stack exec -- sh -c 'command -v {name}') || {missing}; cp -L \"$p\" {binary}"
+        )
+    was = shlex.join(words)
+    return Wrapper(
+        instruction=ins,
+        was=was,
+        argv=(binary, *args),
+        shell_form=shell_form,
+        build=build,
+        note=(
+            f"'{was}' checked the build and ran the program through {tool} each time the "
+            f"container started; now the builder copies the program it built to {binary} and "
+            f"the image runs it directly (--keep-command keeps the command, and GHC with it)"
         ),
     )

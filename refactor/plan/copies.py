@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from dockerslim_refactor.analysis.images import DEFAULT_PATH
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
+    BASE_FOLDERS,
     RUN_TOOL_PACKAGES,
     SYSTEM_FOLDERS,
     app_folder,
@@ -106,9 +107,11 @@ class RuntimeFiles:
     notes: list[Finding]
     env: tuple[tuple[str, str], ...] = ()
     """ENV of the runtime stage for what it gets (``JAVA_HOME`` of a jlinked Java)."""
+    builder_prelude: tuple[str, ...] = ()
+    """Right after the builder's FROM: what the base image has, before the build."""
 
 
-NATIVE = frozenset({"go", "rust", "c", "generic"})
+NATIVE = frozenset({"go", "rust", "c", "haskell", "generic"})
 _SHELL_FAMILIES = frozenset({"slim", "same", "interpreter", "custom", "alpine"})
 
 
@@ -119,6 +122,7 @@ def runtime_files(
     copies: list[CopyStep] = []
     after: list[str] = []
     builder_steps: list[str] = []
+    prelude: list[str] = []
     notes: list[Finding] = []
     needs = with_extra_packages(runtime_needs(facts, build), options)
     family = runtime.family
@@ -140,7 +144,12 @@ def runtime_files(
             for a in build.artifacts
             if a.kind == "binary" and not a.path.startswith(folder.rstrip("/") + "/")
         ]
-        builder_steps.append(probes.app_stage_step(folder, outside))
+        shared = folder in BASE_FOLDERS
+        if shared:
+            # /opt, /srv: the base image may keep its own software there (the haskell
+            # images' GHC in /opt/ghc); the app is what came after.
+            prelude.append(probes.base_entries_step(folder))
+        builder_steps.append(probes.app_stage_step(folder, outside, shared, build.ecosystem))
         copies.insert(0, CopyStep(probes.APP_STAGE, folder))
     script = _entrypoint_from_context(facts, build, copies)
     if script:
@@ -294,7 +303,7 @@ def runtime_files(
         builder_steps += steps
     elif family == "distroless-python":
         builder_steps += _distroless_python(facts, build, runtime, needs.tools, copies, line, notes)
-    return RuntimeFiles(setup, copies, after, builder_steps, notes, env)
+    return RuntimeFiles(setup, copies, after, builder_steps, notes, env, tuple(prelude))
 
 
 def _distroless_interpreter(

@@ -825,18 +825,43 @@ def _under(path: str, roots: list[str]) -> bool:
 APP_STAGE = f"{PROBE_DIR}/app"
 # Build trees and version control inside an app folder: large, and not read at run time.
 APP_EXCLUDED = (".git", "target", "node_modules", ".cache")
+# An ecosystem's own build trees in the app folder.
+BUILD_TREES = {"haskell": ("dist-newstyle", ".stack-work")}
 
 
-def app_stage_step(folder: str, installed: list[str] = ()) -> str:
+# Beside the build marker, out of /tmp, which builds clean.
+BASE_ENTRIES = "/.dslim-base-entries"
+
+
+def base_entries_step(folder: str) -> str:
+    """The builder's first step when the app lives in a folder base images use too (/opt):
+    the names the base image has there, which are not the app's."""
+    return (
+        f"# What {folder} holds before the build is the base image's, not the app's.\n"
+        f"RUN ls -A {shlex.quote(folder)} > {BASE_ENTRIES} 2>/dev/null || :"
+    )
+
+
+def app_stage_step(
+    folder: str, installed: list[str] = (), shared: bool = False, ecosystem: str = ""
+) -> str:
     """The builder step that stages the app folder without build trees and version control,
-    nor the in-tree copies of programs the runtime stage gets installed elsewhere."""
-    names = [*APP_EXCLUDED, *sorted({posixpath.basename(p) for p in installed})]
+    nor the in-tree copies of programs the runtime stage gets installed elsewhere, nor (in a
+    ``shared`` folder such as /opt) what the base image had there."""
+    names = [*APP_EXCLUDED, *BUILD_TREES.get(ecosystem, ())]
+    names += sorted({posixpath.basename(p) for p in installed})
     dropped = " ".join(f"{APP_STAGE}/{shlex.quote(name)}" for name in names)
+    base = (
+        f" \\\n    && {{ [ ! -f {BASE_ENTRIES} ] || while read -r n; do "
+        f'rm -rf "{APP_STAGE}/$n"; done < {BASE_ENTRIES}; }}'
+        if shared
+        else ""
+    )
     return (
         "# The app folder as the program saw it (configs, templates, assets it reads by\n"
         "# relative path), without build trees and version control.\n"
         f"RUN mkdir -p {APP_STAGE} && cp -a {shlex.quote(folder)}/. {APP_STAGE}/ "
-        f"&& rm -rf {dropped} \\\n"
+        f"&& rm -rf {dropped}{base} \\\n"
         f"    && find {APP_STAGE} \\( -name '*.o' -o -name '*.a' -o -name '*.obj' \\) -delete"
     )
 

@@ -234,9 +234,9 @@ def build_plan(analysis: Analysis) -> StagePlan:
     setup += user_setup
     if user_note:
         notes.append(user_note)
-    prelude = tuple(escape_continuations(p, escape) for p in build.builder_prelude) + tuple(
-        f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env
-    )
+    prelude = tuple(
+        escape_continuations(p, escape) for p in (*build.builder_prelude, *received.builder_prelude)
+    ) + tuple(f"ENV {k}={_quote_env(v)}" for k, v in build.builder_env)
     if options.buildkit:
         if document.directive("syntax") is None:
             head = buildkit.SYNTAX + document.newline + head
@@ -354,7 +354,12 @@ def _strip_steps(
         return []
     if facts.info.libc != "glibc" or not facts.info.is_toolchain:
         return []
-    binaries = [a.path for a in build.artifacts if a.kind == "binary" and a.line <= after_line]
+    binaries = [
+        a.path
+        for a in build.artifacts
+        # A staged copy (/tmp/dslim/...) is made by a final step, after this one.
+        if a.kind == "binary" and a.line <= after_line and not a.path.startswith("/tmp/dslim/")
+    ]
     if not binaries:
         return []
     return ["# Symbols are not needed at run time.\nRUN strip " + " ".join(binaries)]

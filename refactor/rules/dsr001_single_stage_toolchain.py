@@ -61,6 +61,7 @@ ECOSYSTEM_NAMES = {
     "python": "Python",
     "java": "Java",
     "dotnet": ".NET",
+    "haskell": "Haskell",
     "generic": "native",
 }
 
@@ -153,7 +154,7 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         tail = (
             f"no automatic rewrite: builds that run {', '.join(uncovered)} are not among "
             "those this tool rewrites (Go, Rust, C/C++, Node.js, Python, Ruby, PHP, Java, "
-            ".NET); write the runtime stage by hand"
+            ".NET, Haskell); write the runtime stage by hand"
         )
     else:
         # Reported whether or not a rewrite can be made: the finding is about the image.
@@ -181,8 +182,7 @@ def check(analysis: Analysis) -> Iterable[Finding]:
 
 # Build commands of ecosystems the rewrite has no detector for.
 UNCOVERED_BUILDS = frozenset(
-    {"mix", "rebar3", "stack", "cabal", "ghc", "lein", "sbt", "ant", "dart", "swift", "swiftc"}
-    | {"crystal", "zig"}
+    {"mix", "rebar3", "ghc", "lein", "sbt", "ant", "dart", "swift", "swiftc"} | {"crystal", "zig"}
 )
 
 

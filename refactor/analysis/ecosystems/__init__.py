@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dockerslim_refactor.analysis.ecosystems import (
     dotnet,
     go,
+    haskell,
     installed,
     java,
     native,
@@ -38,6 +39,7 @@ DETECTORS: tuple[Detector, ...] = (
     python.detect,
     ruby.detect,
     php.detect,
+    haskell.detect,
     native.detect,
 )
 
