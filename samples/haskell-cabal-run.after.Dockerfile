@@ -136,6 +136,7 @@ RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :
 WORKDIR /opt/
 ENV HOST="0.0.0.0"
 EXPOSE 8080
+ENV LANG=C.UTF-8
 COPY --from=builder /tmp/dslim/app /opt
 COPY --from=builder /usr/local/bin/stacker /usr/local/bin/stacker
 # Was: ENTRYPOINT cabal run stacker -- --port 8080

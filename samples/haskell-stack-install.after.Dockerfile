@@ -139,6 +139,7 @@ RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
       && rm -rf /var/lib/apt/lists/*; fi
 RUN cp -R /tmp/dslim/libs/. / && rm -rf /tmp/dslim && (ldconfig 2>/dev/null || :)
 WORKDIR /src
+ENV LANG=C.UTF-8
 COPY --from=builder /tmp/dslim/app /src
 COPY --from=builder /tmp/dslim/haskell/duckling-server /usr/local/bin/duckling-server
 CMD ["duckling-server"]

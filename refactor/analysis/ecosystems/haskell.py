@@ -54,10 +54,15 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         return None
     line = lines[-1]
     packages, unmapped = runtime_packages(facts)
+    # The haskell images set LANG=C.UTF-8: without it a GHC program's text I/O is ASCII and
+    # fails on the first other character (`<stdout>: commitBuffer: invalid argument`).
+    own_lang = any(ins.keyword == "ENV" and "LANG" in ins.value for ins in facts.stage.instructions)
+    locale = (("LANG", "C.UTF-8"),) if facts.image.name == "haskell" and not own_lang else ()
     common = {
         "ecosystem": "haskell",
         "template": "haskell.Dockerfile.j2",
         "linkage": "glibc",
+        "runtime_env": locale,
         "runtime_packages": tuple(packages),
         "needs_ca_certificates": installs_ca_certificates(facts),
         "lines": tuple(lines),

@@ -163,3 +163,14 @@ def test_dsr001_offers_the_fix_for_a_cabal_build() -> None:
     analysis = analyze(parse(haskell_file("cabal build", 'CMD ["cabal", "run", "greeter"]')))
     (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
     assert finding.fix is not None and "single-stage Haskell build" in finding.message
+
+
+def test_the_runtime_keeps_the_haskell_images_utf8_locale() -> None:
+    """The haskell images set LANG=C.UTF-8; a GHC program without it writes ASCII only and
+    fails on the first other character. A LANG of the file's own is left as it is."""
+    command = 'CMD ["cabal", "run", "greeter"]'
+    runtime = runtime_stage(rewritten(haskell_file("cabal build", command)))
+    assert "\nENV LANG=C.UTF-8\n" in runtime
+    own = haskell_file("cabal build", command).replace("WORKDIR", "ENV LANG=de_CH.UTF-8\nWORKDIR")
+    runtime = runtime_stage(rewritten(own))
+    assert "C.UTF-8" not in runtime and "ENV LANG=de_CH.UTF-8" in runtime
