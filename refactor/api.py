@@ -29,7 +29,7 @@ STDIN_NAME = "<stdin>"
 # Build-context files detectors may read (cgo imports, crate name, TLS crates, scripts).
 # Shell scripts too: a CMD that runs one from the context is followed to what it runs.
 CONTEXT_SUFFIXES = (".go", ".sh", ".csproj", ".fsproj", ".vbproj", ".cabal")
-CONTEXT_NAMES = frozenset({"Cargo.toml", "package.json", "go.mod", "package.yaml"})
+CONTEXT_NAMES = frozenset({"Cargo.toml", "package.json", "go.mod", "package.yaml", ".godir"})
 CONTEXT_SKIP = frozenset({".git", "node_modules", "vendor", "target", "dist", "build", ".venv"})
 CONTEXT_MAX_FILES, CONTEXT_MAX_BYTES, CONTEXT_MAX_DEPTH = 400, 256 * 1024, 4
 

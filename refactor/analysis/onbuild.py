@@ -1,12 +1,13 @@
 """The official ``-onbuild`` images written out: ``FROM node:0.10-onbuild`` builds the context
 in ONBUILD triggers that the file does not show. Their Dockerfiles are short and fixed (the
-variants were retired in 2017), so the rewrite can put their steps after a ``FROM`` of the
-plain image of the same tag and rewrite that file.
+variants were retired in 2017 and 2018), so the rewrite can put their steps after a ``FROM``
+of the plain image of the same tag and rewrite that file.
 
 Each entry is the parent image's own steps (run when it was built) and its triggers (run
 right after the child's ``FROM``), as docker-library and nodejs/docker-node published them.
-golang's are not here: its triggers run ``go-wrapper``, whose binary name depends on the
-sources' import comment."""
+golang's triggers run ``go-wrapper``, which the plain golang images of those years have too;
+the Go detector reads what it builds (the binary is named after the sources' import comment,
+else the folder)."""
 
 from __future__ import annotations
 
@@ -32,6 +33,14 @@ _PYTHON_TRIGGERS = (
     "COPY requirements.txt /usr/src/app/",
     "RUN pip install --no-cache-dir -r requirements.txt",
     "COPY . /usr/src/app",
+)
+
+_GOLANG_BODY = ("RUN mkdir -p /go/src/app", "WORKDIR /go/src/app")
+_GOLANG_CMD = 'CMD ["go-wrapper", "run"]'
+_GOLANG_TRIGGERS = (
+    "COPY . /go/src/app",
+    "RUN go-wrapper download",
+    "RUN go-wrapper install",
 )
 
 _RUBY_BODY = (
@@ -71,7 +80,7 @@ class Expansion:
         return line - self.added
 
 
-def _steps(ref: ImageRef, sets_entrypoint: bool) -> tuple[str, ...] | None:
+def _steps(ref: ImageRef, sets_command: bool) -> tuple[str, ...] | None:
     """The parent's steps then its triggers, for an official ``-onbuild`` image, or ``None``."""
     if ref.digest or ref.registry not in (None, "docker.io", "index.docker.io"):
         return None
@@ -81,12 +90,15 @@ def _steps(ref: ImageRef, sets_entrypoint: bool) -> tuple[str, ...] | None:
     if ref.repository == "node":
         version = words[0] if len(words) > 1 else ""
         old = version.startswith("0.")
-        command = () if sets_entrypoint else (_NODE_CMD,)
+        command = () if sets_command else (_NODE_CMD,)
         return (*_NODE_BODY, *command, *(() if old else _NODE_ENV), *_NODE_TRIGGERS)
     if ref.repository == "python":
         return (*_PYTHON_BODY, *_PYTHON_TRIGGERS)
     if ref.repository == "ruby":
         return (*_RUBY_BODY, *_RUBY_TRIGGERS)
+    if ref.repository == "golang":
+        command = () if sets_command else (_GOLANG_CMD,)
+        return (*_GOLANG_BODY, *command, *_GOLANG_TRIGGERS)
     return None
 
 
@@ -106,7 +118,10 @@ def expand(document: Document) -> Expansion | None:
     if "$" in stage.base:
         return None
     ref = parse_image(stage.base)
-    steps = _steps(ref, stage.last("ENTRYPOINT") is not None)
+    # The file's own CMD replaces the parent's, and its ENTRYPOINT resets it: the parent's
+    # CMD is written out only when it is the one the image runs.
+    own = stage.last("ENTRYPOINT") is not None or stage.last("CMD") is not None
+    steps = _steps(ref, own)
     if steps is None:
         return None
     plain = plain_image(stage.base)

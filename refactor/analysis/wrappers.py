@@ -44,6 +44,8 @@ def resolve(facts: StageFacts) -> Wrapper | None:
         return _cargo(facts, ins, words, shell_form)
     if tool in {"cabal", "stack"}:
         return _haskell(facts, ins, words, shell_form)
+    if tool == "go-wrapper":
+        return _go_wrapper(facts, ins, words, shell_form)
     return _npm(facts, ins, words, shell_form)
 
 
@@ -57,6 +59,8 @@ def unresolved_reason(facts: StageFacts) -> str | None:
         return _cargo_problem(facts, words)
     if posixpath.basename(words[0]) in {"cabal", "stack"}:
         return _haskell_target(facts, words)[2]
+    if posixpath.basename(words[0]) == "go-wrapper":
+        return None
     return _start_command(facts)[1]
 
 
@@ -90,6 +94,8 @@ def wrapped_command(facts: StageFacts):
     if tool == "cargo" and verb == "run":
         return ins, words, shell_form
     if (tool == "cabal" and verb in _CABAL_RUN) or (tool == "stack" and verb in {"exec", "run"}):
+        return ins, words, shell_form
+    if tool == "go-wrapper" and verb == "run":
         return ins, words, shell_form
     if tool in {"npm", "yarn", "pnpm"} and (
         (verb == "start" and len(words) == 2) or (words[1:] == ["run", "start"])
@@ -347,5 +353,34 @@ def _haskell(facts: StageFacts, ins, words: list[str], shell_form: bool) -> Wrap
             f"'{was}' checked the build and ran the program through {tool} each time the "
             f"container started; now the builder copies the program it built to {binary} and "
             f"the image runs it directly (--keep-command keeps the command, and GHC with it)"
+        ),
+    )
+
+
+def _go_wrapper(facts: StageFacts, ins, words: list[str], shell_form: bool) -> Wrapper:
+    """``go-wrapper run [args]``: go-wrapper works out the binary's name with ``go list``
+    (the Go toolchain) and runs it from ``$GOPATH/bin``; the image runs that binary itself."""
+    from dockerslim_refactor.analysis.go_wrapper import GO_WRAPPER_GUESS, go_wrapper_name
+
+    name, certain = go_wrapper_name(facts, facts.workdir)
+    gopath = next((p for p in facts.env.get("GOPATH", "/go").split(":") if p), "/go")
+    binary = posixpath.join(facts.env.get("GOBIN") or posixpath.join(gopath, "bin"), name)
+    was = shlex.join(words)
+    return Wrapper(
+        instruction=ins,
+        was=was,
+        argv=(binary, *words[2:]),
+        shell_form=shell_form,
+        build=None,
+        note=(
+            f"'{was}' asked go (go list) for the program's name each time the container "
+            f"started; the image runs {binary}, which go-wrapper install made, directly "
+            "(--keep-command keeps the command, and the Go toolchain with it)"
+            + (
+                ""
+                if certain
+                else f"; {GO_WRAPPER_GUESS}, so the name is the folder's and the builder "
+                "stops if there is no such program (--context DIR reads the sources)"
+            )
         ),
     )

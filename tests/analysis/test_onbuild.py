@@ -66,7 +66,7 @@ def test_python_and_ruby_triggers() -> None:
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param("FROM golang:1.6-onbuild\n", id="go-wrapper-names-the-binary"),
+        pytest.param("FROM maven:3.5-jdk-8-onbuild\n", id="not-one-it-knows"),
         pytest.param("FROM node:18\n", id="not-onbuild"),
         pytest.param("FROM example.com/node:8-onbuild\n", id="another-registry"),
         pytest.param("FROM node@sha256:" + "a" * 64 + "\n", id="digest"),
@@ -118,7 +118,55 @@ def test_the_finding_offers_the_rewrite_and_analysis_does_not_say_left_alone() -
     (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
     assert finding.fix is not None and "writes out the steps" in finding.message
     assert analysis.written_out is not None
-    # golang's triggers are not written out: still no fix.
-    go = analyze(parse("FROM golang:1.6-onbuild\n"))
-    (finding,) = [f for f in go.findings if f.code == "DSR001"]
-    assert finding.fix is None and go.written_out is None
+    # maven's triggers are not written out: still no fix.
+    other = analyze(parse('FROM maven:3.5-jdk-8-onbuild\nCMD ["java", "-jar", "app.jar"]\n'))
+    (finding,) = [f for f in other.findings if f.code == "DSR001"]
+    assert finding.fix is None and other.written_out is None
+
+
+def test_golang_triggers_run_go_wrapper_and_a_command_of_the_file_replaces_the_parents() -> None:
+    assert steps("FROM golang:1.6-onbuild\n") == [
+        "RUN mkdir -p /go/src/app",
+        "WORKDIR /go/src/app",
+        'CMD ["go-wrapper", "run"]',
+        "COPY . /go/src/app",
+        "RUN go-wrapper download",
+        "RUN go-wrapper install",
+    ]
+    own = steps("FROM golang:1.6-onbuild\nCMD app -addr=:8080\n")
+    assert [s for s in own if s.startswith("CMD")] == ["CMD app -addr=:8080"]
+
+
+GO_MAIN = 'package main // import "github.com/example/vaultd"\n\nfunc main() {}\n'
+
+
+@pytest.mark.parametrize(
+    ("context", "binary", "certain"),
+    [
+        ({"main.go": GO_MAIN}, "/go/bin/vaultd", True),  # the import comment names it
+        (
+            {".godir": "github.com/example/keeper\n", "main.go": "package main\n"},
+            "/go/bin/keeper",
+            True,
+        ),
+        ({"main.go": "package main\n"}, "/go/bin/app", True),  # else the folder
+        (None, "/go/bin/app", False),  # sources not read: the folder's name, checked
+    ],
+)
+def test_go_wrapper_names_the_binary_as_go_wrapper_does(context, binary, certain) -> None:
+    result = rewrite("FROM golang:1.6-onbuild\n", None, context)
+    assert result.output is not None, result.reason
+    dockerfile.parse_string(result.output)
+    runtime = result.output[result.output.rindex("\nFROM ") :]
+    # Sources read with no cgo: a static build; else cgo stays on, on golang:1.6's release.
+    base = "alpine:3.20" if context else "debian:jessie-slim"
+    assert runtime.startswith(f"\nFROM {base}\n")
+    assert f"COPY --from=builder {binary} {binary}" in runtime
+    assert "# Was: CMD go-wrapper run" in runtime
+    assert runtime.rstrip().endswith(f'CMD ["{binary}"]')
+    guessed = [n for n in result.plan.notes if "go-wrapper names the binary" in n.message]
+    assert bool(guessed) is not certain
+    if not certain:
+        # The guess is checked: the builder stops when the file is not there.
+        assert f"for p in {binary}" in result.output or f"[ -e {binary} ]" in result.output
+    assert rewrite(result.output).output is None

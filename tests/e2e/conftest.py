@@ -115,13 +115,15 @@ class Docker:
         return f"dslim-test/{app.lower()}:{role}-{os.getpid()}"
 
     def build(self, dockerfile: Path, context: Path, tag: str) -> Built:
-        base = context / "base.Dockerfile"
-        if base.is_file() and dockerfile.resolve() != base.resolve():
+        bases = sorted(context.glob("base*.Dockerfile"))
+        if not dockerfile.name.startswith("base"):
             # A company's base image the app builds on, which no registry has: made first,
-            # under the name its first line gives (`# tag: example/build-openjdk17:1`).
-            first = base.read_text(encoding="utf-8").splitlines()[0]
-            assert first.startswith("# tag: "), f"{base} must start with '# tag: NAME'"
-            self.build(base, context, first.removeprefix("# tag: ").strip())
+            # under the name its first line gives (`# tag: example/build-openjdk17:1`);
+            # several in name order (`base.Dockerfile`, then `base.onbuild.Dockerfile` on it).
+            for base in bases:
+                first = base.read_text(encoding="utf-8").splitlines()[0]
+                assert first.startswith("# tag: "), f"{base} must start with '# tag: NAME'"
+                self.build(base, context, first.removeprefix("# tag: ").strip())
         self.tags.append(tag)
         cmd = ["docker", "build", "--network", "host", "--force-rm", "-f", str(dockerfile)]
         cmd += ["-t", tag, str(context)]

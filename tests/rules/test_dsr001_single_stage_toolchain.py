@@ -356,7 +356,7 @@ def test_a_slim_python_image_keeping_the_pip_cache_is_reported_with_a_fix() -> N
 
 
 def test_onbuild_evidence_names_the_triggers_and_no_fix_is_offered(check) -> None:
-    (finding,) = check(rule, 'FROM golang:1.6-onbuild\nCMD ["app"]\n')
+    (finding,) = check(rule, 'FROM maven:3.5-jdk-8-onbuild\nCMD ["java", "-jar", "app.jar"]\n')
     assert "builds the context in its ONBUILD triggers" in finding.message
     assert finding.fix is None and "no automatic rewrite yet" in finding.message
 

@@ -6,6 +6,7 @@ import posixpath
 import re
 import shlex
 
+from dockerslim_refactor.analysis.go_wrapper import GO_WRAPPER_GUESS, go_wrapper_name
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
     UNSURE,
@@ -40,6 +41,20 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     gopath = next((p for p in gopath_list.split(":") if p), "/go")
     for step in facts.steps:
         for cmd in step.script.commands:
+            if cmd.basename == "go-wrapper" and cmd.subcommand == "install":
+                # The golang images' go-wrapper (the -onbuild triggers): `go install -v` of
+                # the package in the folder, named after its import comment.
+                cwd = cmd.cwd or step.workdir or facts.workdir
+                line = step.instruction.start_line
+                lines.append(line)
+                cgo_values.append(cmd.env_value("CGO_ENABLED") or step.env.get("CGO_ENABLED"))
+                built.append((cwd, ["."]))
+                name, certain = go_wrapper_name(facts, cwd)
+                gobin = step.env.get("GOBIN") or posixpath.join(gopath, "bin")
+                note = None if certain else GO_WRAPPER_GUESS
+                path = posixpath.join(gobin, name)
+                candidates.append(Artifact(path, "", "binary", line, certain, note))
+                continue
             if cmd.basename != "go" or cmd.subcommand not in {"build", "install"}:
                 continue
             cwd = cmd.cwd or step.workdir or facts.workdir
@@ -198,6 +213,8 @@ def _fetches_sources(facts: StageFacts) -> bool:
         for cmd in step.script.commands:
             if cmd.basename == "git" and cmd.subcommand == "clone":
                 return True
+            if cmd.basename == "go-wrapper" and cmd.subcommand == "download":
+                return True  # go get -d of the folder's imports
             if cmd.basename != "go" or cmd.subcommand not in {"get", "install"}:
                 continue
             packages = [a for a in cmd.positional[1:] if not a.startswith(".")]
