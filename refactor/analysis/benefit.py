@@ -402,11 +402,17 @@ def leaves_build_only_files(facts: StageFacts) -> bool:
     """A build on a runtime image that still leaves what only the build needed: an npm, yarn
     or pnpm install with devDependencies, or an npm, yarn or pip download cache that the
     same RUN does not clean. The builder stage keeps those; the runtime does not."""
+    from dockerslim_refactor.analysis.caches import leaves_cache
+
     for step in facts.steps:
-        cleaned = bool(cache_cleanups(step.script))
+        cleanups = cache_cleanups(step.script)
         for install in package_installs(step.script):
             if install.manager in {"npm", "yarn", "pnpm"} and install.dev:
                 return True
-            if install.manager in {"npm", "yarn", "pip"} and not (install.no_cache or cleaned):
+            if install.manager in {"npm", "pip"} and leaves_cache(install, step, cleanups):
+                # Only a cleanup of that manager's own cache counts: `apt-get clean` in
+                # the same RUN leaves ~/.cache/pip as it is.
+                return True
+            if install.manager == "yarn" and not (install.no_cache or cleanups):
                 return True
     return False

@@ -40,12 +40,11 @@ that installs, and update again where needed.
 
 from __future__ import annotations
 
-import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 
-from dockerslim_refactor.analysis.model import Analysis, Finding, RunStep
-from dockerslim_refactor.analysis.packages import PackageInstall, cache_cleanups, package_installs
-from dockerslim_refactor.shell import Command
+from dockerslim_refactor.analysis.caches import leaves_cache
+from dockerslim_refactor.analysis.model import Analysis, Finding
+from dockerslim_refactor.analysis.packages import cache_cleanups, package_installs
 
 CODE = "DSR003"
 NAME = "package-cache"
@@ -69,22 +68,6 @@ ADVICE = {
     "microdnf": "microdnf install keeps metadata and packages in /var/cache: end the same RUN "
     "with `microdnf clean all`",
 }
-# Folders a cleanup may remove, per manager (``~`` is the home folder).
-CACHE_DIRS = {
-    "apt": ("/var/lib/apt/lists",),
-    "apk": ("/var/cache/apk", "/etc/apk/cache"),
-    "pip": ("~/.cache/pip",),
-    "npm": ("~/.npm",),
-    "yum": ("/var/cache/yum",),
-    "dnf": ("/var/cache/dnf",),
-    "microdnf": ("/var/cache/yum", "/var/cache/dnf"),
-}
-RPM_MANAGERS = frozenset({"yum", "dnf", "microdnf"})
-RPM_TOOLS = frozenset({"yum", "dnf", "dnf5", "microdnf", "tdnf"})
-PIP_TOOLS = frozenset({"pip", "pip3", "-mpip"})
-# Values pip accepts for PIP_NO_CACHE_DIR; every one of them, even "false", turns the cache
-# off (pip keeps this for backwards compatibility).
-PIP_BOOLEANS = frozenset({"1", "0", "y", "n", "yes", "no", "t", "f", "true", "false", "on", "off"})
 
 
 def check(analysis: Analysis) -> Iterable[Finding]:
@@ -95,7 +78,7 @@ def check(analysis: Analysis) -> Iterable[Finding]:
             manager = install.manager
             if manager not in ADVICE or manager in managers:
                 continue
-            if not _leaves_cache(install, step, cleanups):
+            if not leaves_cache(install, step, cleanups):
                 continue
             managers.append(manager)
         if not managers:
@@ -111,74 +94,3 @@ def check(analysis: Analysis) -> Iterable[Finding]:
             fix=FIX,
             fix_safe=FIX_SAFE,
         )
-
-
-def _leaves_cache(install: PackageInstall, step: RunStep, cleanups: tuple[Command, ...]) -> bool:
-    manager = install.manager
-    home = step.env.get("HOME", "/root")
-    if _cache_mounted(step, [_home(d, home) for d in CACHE_DIRS[manager]]):
-        return False
-    if manager == "apk" and install.no_cache:
-        return False
-    if manager == "pip" and (install.no_cache or _pip_cache_off(step.env)):
-        return False
-    later = [c for c in cleanups if c.start > install.command.start]
-    return not any(_cleans(c, manager, home) for c in later)
-
-
-def _pip_cache_off(env: Mapping[str, str]) -> bool:
-    value = env.get("PIP_NO_CACHE_DIR")
-    return value is not None and value.strip().lower() in PIP_BOOLEANS
-
-
-def _cleans(cleanup: Command, manager: str, home: str) -> bool:
-    """Whether a cache cleanup (as found by ``cache_cleanups``) clears ``manager``'s cache."""
-    words = cleanup.args
-    tools = {w.rsplit("/", 1)[-1] for w in (cleanup.name, *words)}
-    if manager == "npm" and "npm" in tools and "cache" in words:
-        return True
-    if manager == "pip" and tools & PIP_TOOLS and "cache" in words and "purge" in words:
-        return True
-    if manager == "apk" and "apk" in tools and "cache" in words:
-        return True
-    if manager in RPM_MANAGERS and tools & RPM_TOOLS and "clean" in words and "all" in words:
-        return True
-    dirs = [_home(d, home) for d in CACHE_DIRS[manager]]
-    if manager == "pip":
-        dirs.append(_home("~/.cache", home))
-    return any(_under(_path(arg, cleanup.cwd, home), d) for arg in words for d in dirs)
-
-
-def _cache_mounted(step: RunStep, dirs: list[str]) -> bool:
-    for flag in step.instruction.flags:
-        key, _, spec = flag[2:].partition("=")
-        if key.lower() != "mount":
-            continue
-        fields = dict(part.partition("=")[::2] for part in spec.split(","))
-        if fields.get("type") not in {"cache", "tmpfs"}:
-            continue
-        target = fields.get("target") or fields.get("dst") or fields.get("destination")
-        if target and any(_under(d, posixpath.normpath(target)) for d in dirs):
-            return True
-    return False
-
-
-def _home(path: str, home: str) -> str:
-    return home.rstrip("/") + path[1:] if path.startswith("~") else path
-
-
-def _path(arg: str, cwd: str | None, home: str) -> str:
-    for prefix in ("~", "$HOME", "${HOME}"):
-        if arg == prefix or arg.startswith(prefix + "/"):
-            arg = home + arg[len(prefix) :]
-            break
-    if not arg.startswith("/"):
-        if cwd is None:
-            return arg
-        arg = posixpath.join(cwd, arg)
-    return posixpath.normpath(arg)
-
-
-def _under(path: str, folder: str) -> bool:
-    """``path`` is ``folder``, inside it, or a glob of its contents (``/var/lib/apt/lists/*``)."""
-    return path == folder or path.startswith(folder.rstrip("/") + "/")

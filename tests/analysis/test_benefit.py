@@ -65,3 +65,32 @@ def test_an_image_without_any_toolchain_says_so_not_that_it_removed_one() -> Non
     assert analysis.leave_alone == (
         "the final image keeps no toolchain or build packages: nothing to move out"
     )
+
+
+SLIM_PIP = (
+    "FROM python:3.11-slim\nWORKDIR /app\nCOPY . .\n"
+    "RUN apt-get update && apt-get install -y --no-install-recommends libpq5 \\\n"
+    "    && pip install -r requirements.txt \\\n    && {cleanup}\n"
+    'CMD ["python", "app.py"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("cleanup", "leaves"),
+    [
+        # apt's cleanup is not pip's: ~/.cache/pip stays in the layer.
+        ("apt-get clean && rm -rf /var/lib/apt/lists/*", True),
+        ("rm -rf /var/lib/apt/lists/* /root/.cache/pip", False),
+        ("rm -rf /var/lib/apt/lists/* ~/.cache", False),
+        ("pip cache purge && rm -rf /var/lib/apt/lists/*", False),
+    ],
+)
+def test_only_a_cleanup_of_pips_own_cache_counts(cleanup: str, leaves: bool) -> None:
+    from dockerslim_refactor.analysis.benefit import leaves_build_only_files
+
+    analysis = analyze(parse(SLIM_PIP.format(cleanup=cleanup)))
+    assert leaves_build_only_files(analysis.facts) is leaves
+    reported = [f for f in analysis.findings if f.code == "DSR001"]
+    assert bool(reported) is leaves
+    if leaves:
+        assert reported[0].fix is not None
