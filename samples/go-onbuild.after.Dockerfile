@@ -163,6 +163,7 @@ RUN set -e; missing=; for p in $(cat /tmp/dslim/packages); do \
         apt-get update -o Dir::Etc::sourceparts=/nonexistent \
         && DEBIAN_FRONTEND=noninteractive apt-get install -y \
           --no-install-recommends apt-transport-https ca-certificates; fi; \
+      case "$missing" in *jre*|*jdk*) mkdir -p /usr/share/man/man1 ;; esac; \
       apt-get update \
       && DEBIAN_FRONTEND=noninteractive \
         apt-get install -y --no-install-recommends $missing \

@@ -60,6 +60,7 @@ def test_rewriting_the_after_file_changes_nothing(before: Path):
         "leave-python-setup-script",
         "leave-elixir-mix",
         "leave-dev-image-build-script",
+        "leave-rpm-file",
     ],
 )
 def test_left_alone_samples_are_unchanged(name: str):

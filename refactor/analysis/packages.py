@@ -100,6 +100,7 @@ BUILD_PACKAGES: frozenset[str] = frozenset(
         "maven",
         "gradle",
         "ant",
+        "apache-ant",
         "sbt",
         "leiningen",
         "golang",

@@ -173,6 +173,21 @@ def runtime_files(
 
             # The runtime's own JRE stands in for the distribution's JDK.
             kept = [p for p in kept if not is_java_package(bare_package(p))]
+        elif jdk_swaps := _jre_for_jdk(facts, kept, options):
+            # The JDK was there to compile (ant, javac): the program runs on its JRE.
+            kept = [jdk_swaps.get(p, p) for p in kept]
+            notes.append(
+                note(
+                    line,
+                    "the build compiled Java with the distribution's JDK; the runtime gets its "
+                    "JRE instead ("
+                    + ", ".join(f"{a} → {b}" for a, b in jdk_swaps.items())
+                    + "): the program runs java, not javac; --runtime-package "
+                    + next(iter(jdk_swaps))
+                    + " keeps the JDK",
+                    flag="--runtime-package",
+                )
+            )
         dropped = [
             t
             for t in probes.dropped_fetch_tools(facts, needs.tools)
@@ -530,3 +545,21 @@ def _build_packages(facts: StageFacts) -> tuple[str, ...]:
             if re.fullmatch(r"[a-z0-9][a-z0-9.+-]*", name) and name not in found:
                 found.append(name)
     return tuple(found)
+
+
+def _jre_for_jdk(facts: StageFacts, kept: list[str], options: Options) -> dict[str, str]:
+    """The distribution's JDK packages the runtime would keep, each with its JRE, when the
+    build compiled Java with them (ant, javac, mvn) and the user did not name the JDK."""
+    from dockerslim_refactor.analysis.ecosystems.java import JAVA_COMPILERS, jre_of
+
+    compiled = any(
+        cmd.basename in JAVA_COMPILERS for step in facts.steps for cmd in step.script.commands
+    )
+    if not compiled:
+        return {}
+    swaps: dict[str, str] = {}
+    for package in kept:
+        jre = jre_of(package)
+        if jre and package not in options.runtime_packages:
+            swaps[package] = jre
+    return swaps

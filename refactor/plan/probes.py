@@ -678,6 +678,9 @@ def runtime_install(
             "        apt-get update -o Dir::Etc::sourceparts=/nonexistent \\\n"
             "        && DEBIAN_FRONTEND=noninteractive apt-get install -y \\\n"
             "          --no-install-recommends apt-transport-https ca-certificates; fi; \\\n"
+            # The slim images leave out man pages, and a JRE's postinst links java.1.gz into
+            # /usr/share/man/man1: without the folder it fails (Debian bug 863199).
+            '      case "$missing" in *jre*|*jdk*) mkdir -p /usr/share/man/man1 ;; esac; \\\n'
             "      apt-get update \\\n"
             "      && DEBIAN_FRONTEND=noninteractive \\\n"
             f"        apt-get install -y{no_recommends} $missing \\\n"

@@ -7,6 +7,7 @@ program is in neither."""
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 from dataclasses import replace
 
@@ -17,6 +18,7 @@ from dockerslim_refactor.analysis.program import (
     artifacts_from_options,
     context_destinations,
     context_file_for,
+    not_rewritten,
     unsure,
 )
 from dockerslim_refactor.options import Options
@@ -51,6 +53,9 @@ BUILDERS = frozenset(
         "rustc",
         "scons",
         "autoreconf",
+        "ant",
+        "sbt",
+        "lein",
     }
 )
 # Language package managers: on an image whose interpreter came from the distribution,
@@ -167,6 +172,8 @@ def detect(facts: StageFacts, options: Options, found: BuildInfo | None) -> Buil
     start = _build_start(facts)
     if start is None:
         return None
+    if not options.artifacts and (refusal := _rpm_file_refusal(facts, found, start)):
+        return refusal
     if not exe:
         return _tool_image(facts, options, found, start)
     name = posixpath.basename(exe)
@@ -509,6 +516,48 @@ def installs_package_files(facts: StageFacts) -> bool:
     return False
 
 
+_RPM_FILE_INSTALLERS = {"yum": "localinstall", "dnf": "localinstall", "microdnf": "install"}
+
+
+def installs_rpm_file(facts: StageFacts) -> tuple[int, str] | None:
+    """The first RUN that installs an RPM from a file (``rpm -i x.rpm``, ``yum localinstall
+    x.rpm``, ``dnf install ./x.rpm``) and the command, or ``None``. rpm keeps no copy of
+    such a package and no package source has it, while the tree leaves out every file the
+    package database owns: its files would be lost."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            name = cmd.basename
+            files = [a for a in cmd.positional[1:] if a.endswith(".rpm")]
+            if name == "rpm" and any(
+                a in {"-i", "-U", "-F", "--install", "--upgrade"} or re.fullmatch(r"-[iUF]\w*", a)
+                for a in cmd.args
+            ):
+                return step.instruction.start_line, "rpm " + (cmd.args[0] if cmd.args else "")
+            if name in {"yum", "dnf", "microdnf"} and (
+                cmd.subcommand == "localinstall"
+                or (cmd.subcommand in {"install", "reinstall", "upgrade"} and files)
+            ):
+                return step.instruction.start_line, f"{name} {cmd.subcommand}"
+    return None
+
+
+def _rpm_file_refusal(facts: StageFacts, found: BuildInfo | None, start: int) -> BuildInfo | None:
+    """The build left alone, with the reason, when it installs an RPM from a file."""
+    rpm = installs_rpm_file(facts)
+    if rpm is None:
+        return None
+    line, what = rpm
+    return not_rewritten(
+        found.ecosystem if found is not None else "generic",
+        [start],
+        f"line {line} installs a package from an RPM file ({what}): no package source has "
+        "it and the files of installed packages are not copied, so the runtime stage would "
+        "lack it; --runtime-image names an image that has it, --artifact the output",
+        "--runtime-image",
+        line,
+    )
+
+
 def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -> BuildInfo:
     """A native build whose output a detector named, plus everything else the build
     installed: a second binary moved next to it, a plugin it loads, a config written to
@@ -533,8 +582,11 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
         or not exe
     ):
         return build
-    app = _program_folders(facts, exe)
     start = first_step(facts)
+    refusal = _rpm_file_refusal(facts, build, start)
+    if refusal is not None:
+        return refusal
+    app = _program_folders(facts, exe)
     tree = Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)
     return replace(
         build,

@@ -207,6 +207,24 @@ def distribution_jdk(facts: StageFacts) -> tuple[str, str, int] | None:
     return major, package, line
 
 
+_JDK_TO_JRE = (
+    (re.compile(r"((?:openjdk|temurin)-\d+|default)-jdk(-headless)?"), r"\1-jre\2"),
+    (re.compile(r"(openjdk\d+)(?:-jdk)?"), r"\1-jre"),
+    (re.compile(r"(java-[\d.]+-openjdk)-devel"), r"\1-headless"),
+)
+# Build tools that compile Java with the JDK: a program they built runs on its JRE.
+JAVA_COMPILERS = frozenset({"javac", "ant", "mvn", "mvnw", "gradle", "gradlew", "sbt", "lein"})
+
+
+def jre_of(package: str) -> str | None:
+    """The distribution's JRE package of a JDK package (``openjdk-17-jdk-headless`` →
+    ``openjdk-17-jre-headless``, apk's ``openjdk11`` → ``openjdk11-jre``), or ``None``."""
+    for pattern, replacement in _JDK_TO_JRE:
+        if pattern.fullmatch(package):
+            return pattern.sub(replacement, package)
+    return None
+
+
 def is_java_package(name: str) -> bool:
     """A JDK or JRE of the distribution (``openjdk-8-jdk``, ``openjdk11``, ``default-jre``):
     the JRE image of the runtime stage stands in for it."""

@@ -351,3 +351,96 @@ def test_package_files_are_recognised(run: str) -> None:
     assert installs_package_files(stage_facts(document, document.stages[-1], None))
     output = rewrite(document.text()).output
     assert output is not None and PACKAGES_BEFORE in output
+
+
+ANT_TOOL = """\
+FROM debian:bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends ant default-jdk-headless
+WORKDIR /opt/hello
+COPY . .
+RUN ant dist && ln -s /opt/hello/dist/bin/hello /usr/local/bin/hello
+"""
+
+
+@pytest.mark.parametrize("build", ["ant dist", "./sbt clean dist", "lein uberjar"])
+def test_jvm_build_tools_start_a_build(build: str) -> None:
+    from dockerslim_refactor.rewrite import rewrite
+
+    result = rewrite(ANT_TOOL.replace("ant dist", build))
+    assert result.output is not None, result.reason
+    # The tool image's tree: a marker before the build, what it added collected after it.
+    builder = result.output[: result.output.rindex("\nFROM ")]
+    assert builder.index("/.dslim-marker") < builder.index(build) < builder.index("/tmp/dslim/root")
+
+
+def test_a_jdk_that_compiled_the_tool_becomes_its_jre_in_the_runtime() -> None:
+    from dockerslim_refactor.analysis.packages import is_build_package
+    from dockerslim_refactor.options import Options
+    from dockerslim_refactor.rewrite import rewrite
+
+    assert is_build_package("apache-ant") and is_build_package("ant")
+    result = rewrite(ANT_TOOL)
+    assert result.output is not None, result.reason
+    runtime = result.output[result.output.rindex("\nFROM ") :]
+    assert "for p in default-jre-headless $(cat" in runtime
+    assert "default-jdk-headless" not in runtime and " ant " not in runtime
+    (swap,) = [n for n in result.plan.notes if "gets its JRE" in n.message]
+    assert swap.flag == "--runtime-package"
+    # Naming the JDK keeps it.
+    kept = rewrite(ANT_TOOL, Options(runtime_packages=("default-jdk-headless",))).output
+    assert kept is not None and "default-jre-headless" not in kept
+    # Nothing compiled Java: the JDK is what the image is given for, and stays.
+    plain = ANT_TOOL.replace("ant dist && ", "make && ")
+    output = rewrite(plain).output
+    assert output is not None and "for p in default-jdk-headless $(cat" in output
+
+
+@pytest.mark.parametrize(
+    ("package", "jre"),
+    [
+        ("openjdk-17-jdk-headless", "openjdk-17-jre-headless"),
+        ("openjdk-11-jdk", "openjdk-11-jre"),
+        ("default-jdk", "default-jre"),
+        ("temurin-21-jdk", "temurin-21-jre"),
+        ("openjdk11", "openjdk11-jre"),
+        ("openjdk17-jdk", "openjdk17-jre"),
+        ("java-11-openjdk-devel", "java-11-openjdk-headless"),
+        ("openjdk-17-jre-headless", None),
+        ("curl", None),
+    ],
+)
+def test_the_jre_of_a_jdk_package(package: str, jre: str | None) -> None:
+    from dockerslim_refactor.analysis.ecosystems.java import jre_of
+
+    assert jre_of(package) == jre
+
+
+C_WITH_RPM = """\
+FROM centos:7
+RUN yum install -y gcc make
+COPY . /src
+RUN {install}
+RUN cd /src && make && make install
+CMD ["/usr/local/bin/app"]
+"""
+
+
+@pytest.mark.parametrize(
+    ("install", "what"),
+    [
+        ("yum localinstall -y /tmp/jdk-8u131-linux-x64.rpm", "yum localinstall"),
+        ("rpm -ivh /src/vendor/libfoo-1.0.x86_64.rpm", "rpm -ivh"),
+        ("dnf install -y ./vendor/libfoo.rpm", "dnf install"),
+    ],
+)
+def test_an_rpm_from_a_file_is_not_lost_silently(install: str, what: str) -> None:
+    """rpm keeps no copy of a package installed from a file and no source has it, while the
+    tree leaves out the files the package database owns: the runtime would lack it."""
+    from dockerslim_refactor.rewrite import rewrite
+
+    result = rewrite(C_WITH_RPM.format(install=install))
+    assert result.output is None
+    assert f"line 4 installs a package from an RPM file ({what})" in (result.reason or "")
+    assert "--runtime-image" in (result.reason or "")
+    # From a package source it is the runtime's to install again.
+    assert rewrite(C_WITH_RPM.format(install="yum install -y libfoo")).output is not None
