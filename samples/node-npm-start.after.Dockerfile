@@ -33,7 +33,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
     find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; \
       chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; \
     p=$(command -v npm) || { echo "dockerslim: npm is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
-    case "$p" in "/srv/app"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+    case "$p" in "/srv/app" | "/srv/app"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.

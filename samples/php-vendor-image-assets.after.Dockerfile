@@ -41,7 +41,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
     find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; \
       chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; \
     p=$(command -v php) || { echo "dockerslim: php is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
-    case "$p" in "/app"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+    case "$p" in "/app" | "/app"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # The app folders as the build left them; their node_modules only when node is
 # still there to run them (an asset build whose toolchain is gone left them unused).
 RUN set -e; for p in /app=/tmp/dslim/apps/app; do \

@@ -47,6 +47,7 @@ JAVA_REFUSED = {
 PYTHON_WHEELS_RATIO = 0.40
 PYTHON_REFUSED: dict[str, str] = {
     "python-patched-site-packages": "runs packages only from a virtual environment",
+    "python-entrypoint-file": "runs packages only from a virtual environment",
 }
 # Python apps whose rewrite keeps another runtime, and the image it names.
 PYTHON_OTHER_RUNTIME = {"python-distro-pip": "\nFROM debian:bookworm-slim\n"}

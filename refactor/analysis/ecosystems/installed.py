@@ -418,7 +418,8 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
         if "/" in exe
         else f"p=$(command -v {shlex.quote(exe)}) || {missing}"
     )
-    in_app = " | ".join(f'"{a}"/*' for a in app)
+    # An app path is a folder or a file of its own (COPY entrypoint.sh /entrypoint.sh).
+    in_app = " | ".join(f'"{a}" | "{a}"/*' for a in app)
     check = [
         f'    {lookup}; p=$(readlink -f "$p"); \\',
         # The program is in the app folder, the tree, an OS package (reinstalled) or the

@@ -107,7 +107,10 @@ def test_the_program_may_live_in_the_app_folder_or_in_its_own_source_folder() ->
     result = rewrite(text)
     assert result.output is not None
     # Alternatives of one case pattern are separated by `|` (a space would make them one).
-    assert 'case "$p" in "/opt/tools"/* | "/srv/app"/* | "") ;;' in result.output
+    assert (
+        'case "$p" in "/opt/tools" | "/opt/tools"/* | "/srv/app" | "/srv/app"/* | "") ;;'
+        in result.output
+    )
     assert "COPY --from=builder /opt/tools /opt/tools" in result.output
     assert "COPY --from=builder /srv/app /srv/app" in result.output
 
@@ -444,3 +447,30 @@ def test_an_rpm_from_a_file_is_not_lost_silently(install: str, what: str) -> Non
     assert "--runtime-image" in (result.reason or "")
     # From a package source it is the runtime's to install again.
     assert rewrite(C_WITH_RPM.format(install="yum install -y libfoo")).output is not None
+
+
+def test_a_program_copied_from_the_context_to_a_file_of_its_own_passes_the_check() -> None:
+    """`COPY script/entrypoint.sh /entrypoint.sh` after the marker: the file is an app path
+    of its own (copied to the runtime), not a folder, and the check accepts it."""
+    import re
+    import subprocess
+
+    text = (
+        "FROM python:3.6-slim\n"
+        "RUN apt-get update && apt-get install -y --no-install-recommends python3-requests "
+        "build-essential && pip install flask && apt-get purge -y --auto-remove build-essential\n"
+        "COPY script/entrypoint.sh /entrypoint.sh\n"
+        'ENTRYPOINT ["/entrypoint.sh"]\n'
+    )
+    result = rewrite(text)
+    assert result.output is not None, result.reason
+    assert "COPY --from=builder /entrypoint.sh /entrypoint.sh" in result.output
+    (case,) = re.findall(r'    (case "\$p" in "[^\n]*esac)', result.output)
+    # Only the case statement, with the program's path: nothing else of the step runs.
+    done = subprocess.run(
+        ["/bin/sh", "-c", f"p=/entrypoint.sh; {case}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/nonexistent"},
+    )
+    assert done.returncode == 0, done.stderr

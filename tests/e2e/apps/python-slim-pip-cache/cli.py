@@ -30,8 +30,10 @@ def main(argv=None):
     body = " | ".join(" ".join(line.split()) for line in table.splitlines())
     total = sum(qty for _, qty in rows)
     py = ".".join(map(str, sys.version_info[:2]))
+    tabulate_version = version("tabulate")
     print(
-        f"python-slim-pip-cache ok (python {py}, tabulate {version('tabulate')}): {body} | total={total}"
+        f"python-slim-pip-cache ok (python {py}, tabulate {tabulate_version}): "
+        f"{body} | total={total}"
     )
     return 0
 

@@ -1,0 +1,1 @@
+"""A console script installed with pip: the image runs it by name."""
