@@ -41,6 +41,7 @@ JAVA_REFUSED = {
     "java-dist-script": "the image runs './run.sh world', and distroless runs only java",
     "java-vendor-image": "is not known to be a JDK with jlink on Debian",
     "java-distro-jdk": "Java comes from the distribution's openjdk-17-jdk-headless",
+    "java-lein-uberjar": "is not known to be a JDK with jlink on Debian",
 }
 
 # The target: the expert distroless rewrite of python-wheels is 0.34 x the reference.

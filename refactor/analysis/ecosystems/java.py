@@ -1,11 +1,12 @@
-"""Java: Maven, Gradle and plain javac/jar builds; the jar runs on a JRE of the same major."""
+"""Java: Maven, Gradle, Leiningen and plain javac/jar builds; the jar runs on a JRE of the same
+major."""
 
 from __future__ import annotations
 
 import posixpath
 import re
 
-from dockerslim_refactor.analysis.images import interpreter_runtime
+from dockerslim_refactor.analysis.images import OS_IMAGES, interpreter_runtime
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import bare_package, package_installs
 from dockerslim_refactor.analysis.program import (
@@ -25,7 +26,7 @@ BUILD_GOALS = {"package", "install", "verify", "build", "bootJar", "jar", "assem
 # (shadowJar, bootJar, a shade or assembly), or a distribution folder with its lib/.
 SELF_CONTAINED_GOALS = frozenset(
     {"shadowJar", "bootJar", "installDist", "installShadowDist", "installBootDist"}
-    | {"single", "shade", "repackage", "copy-dependencies", "javac"}
+    | {"single", "shade", "repackage", "copy-dependencies", "javac", "uberjar"}
 )
 
 
@@ -49,6 +50,16 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 lines.append(line)
                 path = posixpath.join(cwd, "build", "libs", "*.jar")
                 outputs.append(Artifact(path, posixpath.dirname(path) + "/", "glob", line))
+            elif name == "lein" and cmd.subcommand in {"uberjar", "jar"}:
+                # Leiningen writes under target/ (target/uberjar/ with its default
+                # target-path); the standalone jar holds Clojure and every dependency.
+                lines.append(line)
+                if cmd.subcommand == "uberjar":
+                    goals_run.add("uberjar")
+                pattern = "*-standalone.jar" if cmd.subcommand == "uberjar" else "*.jar"
+                for folder in ("target/uberjar", "target"):
+                    path = posixpath.join(cwd, folder, pattern)
+                    outputs.append(Artifact(path, posixpath.dirname(path) + "/", "glob", line))
             elif name == "jar":
                 lines.append(line)
                 out = cmd.flag_value("--file", "-f")
@@ -87,6 +98,10 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         if "JAVA_HOME" in facts.env:
             # The distribution's JDK folder is not in the JRE image; its own is.
             runtime_env = (("JAVA_HOME", TEMURIN_JAVA_HOME),)
+    if runtime is None and facts.image.name in OS_IMAGES and goals_run & SELF_CONTAINED_GOALS:
+        # A self-contained build on an OS image whose JDK names no version (default-jdk):
+        # what the build installed comes along on the same release, with the JDK's JRE.
+        return None
     if runtime is None:
         return not_rewritten(
             "java",

@@ -366,3 +366,52 @@ def test_a_command_that_does_not_reach_the_output_gets_the_app_folder_whole() ->
     assert build is not None
     assert summary(build)["artifacts"] == [("/app", "/app", "directory")]
     assert "copied whole" in build.findings[0].message
+
+
+LEIN = """\
+FROM clojure:temurin-17-lein-bookworm
+WORKDIR /app
+COPY project.clj /app/
+RUN lein deps
+COPY . /app
+RUN lein uberjar
+{command}
+"""
+
+
+@pytest.mark.parametrize(
+    ("command", "copied"),
+    [
+        (
+            'CMD ["java", "-jar", "/app/target/uberjar/app-standalone.jar"]',
+            "COPY --from=builder /app/target/uberjar/app-standalone.jar "
+            "/app/target/uberjar/app-standalone.jar",
+        ),
+        # A glob the command reaches: lein's default folder, with a note.
+        (
+            "CMD java -jar target/uberjar/*-standalone.jar",
+            "COPY --from=builder /app/target/uberjar/*-standalone.jar /app/target/uberjar/",
+        ),
+    ],
+)
+def test_a_leiningen_uberjar_runs_on_the_jre_of_the_images_java(command, copied) -> None:
+    result = rewrite(LEIN.format(command=command))
+    assert result.output is not None, result.reason
+    runtime = result.output[result.output.rindex("\nFROM ") :]
+    assert runtime.startswith("\nFROM eclipse-temurin:17-jre\n")
+    assert copied in runtime
+    assert "lein" not in runtime
+
+
+def test_a_leiningen_image_that_names_no_java_version_is_left_alone_with_the_flag() -> None:
+    text = LEIN.format(command='CMD ["java", "-jar", "/app/target/uberjar/app-standalone.jar"]')
+    result = rewrite(text.replace("clojure:temurin-17-lein-bookworm", "clojure:lein-2.8.1"))
+    assert result.output is None
+    assert "Java version of clojure:lein-2.8.1 is not known" in (result.reason or "")
+    assert "--runtime-image eclipse-temurin:<major>-jre" in (result.reason or "")
+
+
+def test_a_leiningen_tool_image_keeps_its_app_folder_since_the_uberjar_is_whole() -> None:
+    result = rewrite(LEIN.format(command=""))
+    assert result.output is not None, result.reason
+    assert "COPY --from=builder /app /app" in result.output
