@@ -150,26 +150,18 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
     return tuple(evidence)
 
 
-_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _BUILD_SCRIPT = re.compile(r"^(build|compile|make)([-_.]|$)", re.IGNORECASE)
 
 
 def build_script(cmd) -> str | None:
     """The build script a command runs (``./build.sh``, ``bash scripts/build-image.sh``,
-    ``sh ./compile``): a file by path whose name says it builds, or ``None``."""
-    words = [cmd.name, *cmd.args]
-    if cmd.basename in _SHELLS:
-        rest = [w for w in cmd.args if not w.startswith("-")]
-        if not rest or cmd.has_flag("-c"):
-            return None
-        words = rest
-    elif "/" not in cmd.name:
-        return None  # `build` on PATH is a program, not the context's script
-    script = words[0]
-    name = posixpath.basename(script)
-    if "$" in script or ("." in name and not name.endswith((".sh", ".bash"))):
+    ``sh ./compile``): a shell script by path whose name says it builds, or ``None``."""
+    from dockerslim_refactor.analysis.program import shell_script_word
+
+    script = shell_script_word(cmd)
+    if script is None:
         return None
-    return script if _BUILD_SCRIPT.match(name) else None
+    return script if _BUILD_SCRIPT.match(posixpath.basename(script)) else None
 
 
 def _builds(cmd) -> bool:

@@ -312,9 +312,10 @@ def _system_install(cmd: Command) -> str | None:
     return None
 
 
-def _script_run_by(facts: StageFacts, cmd: Command, workdir: str | None) -> str | None:
-    """The absolute path of the shell script from the build context that ``cmd`` runs
-    (``./setup.sh``, ``bash scripts/prereqs``), or ``None``."""
+def shell_script_word(cmd: Command) -> str | None:
+    """The shell script ``cmd`` runs, as written (``./setup.sh``, ``scripts/prereqs`` of
+    ``bash scripts/prereqs``), or ``None``: a program on PATH, ``sh -c``, a Python or Ruby
+    program, or a path only known at build time."""
     words = [cmd.name, *cmd.args]
     if cmd.basename in SHELLS:
         rest = [w for w in cmd.args if not w.startswith("-")]
@@ -326,7 +327,16 @@ def _script_run_by(facts: StageFacts, cmd: Command, workdir: str | None) -> str 
     script = words[0]
     name = posixpath.basename(script)
     if "$" in script or ("." in name and not name.endswith((".sh", ".bash"))):
-        return None  # a Python or Ruby program, or a path only known at build time
+        return None
+    return script
+
+
+def _script_run_by(facts: StageFacts, cmd: Command, workdir: str | None) -> str | None:
+    """The absolute path of the shell script from the build context that ``cmd`` runs
+    (``./setup.sh``, ``bash scripts/prereqs``), or ``None``."""
+    script = shell_script_word(cmd)
+    if script is None:
+        return None
     path = facts.resolve(script, cmd.cwd or workdir)
     if context_file_for(facts, path, read_only=False) is not None:
         return path
