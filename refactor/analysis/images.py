@@ -235,6 +235,22 @@ def java_major(ref: ImageRef) -> str | None:
     return None
 
 
+def probable_java_major(ref: ImageRef) -> str | None:
+    """The Java major an official image whose tag names none was most likely built with, or
+    ``None``. The clojure images of Leiningen before 2.9 and Boot before 2.8 (up to 2018)
+    were built on openjdk:8; later tags moved with the default JDK. A guess: the rewrite
+    checks it in the builder."""
+    if ref.repository != "clojure" or ref.digest or java_major(ref):
+        return None
+    words = ref.variant_words
+    for tool, last in (("lein", (2, 9)), ("boot", (2, 8))):
+        if len(words) >= 2 and words[0] == tool:
+            match = re.fullmatch(r"(\d+)\.(\d+)(?:\.\d+)*", words[1])
+            if match and (int(match.group(1)), int(match.group(2))) < last:
+                return "8"
+    return None
+
+
 def interpreter_runtime(ref: ImageRef, ecosystem: str, flavour: str = "runtime") -> str | None:
     """The slim image of the same interpreter and version as a builder image, or ``None``.
     For .NET, ``flavour`` picks ``aspnet``, ``runtime`` or ``runtime-deps``."""

@@ -87,3 +87,27 @@ def test_a_static_program_that_runs_git_stops_a_base_without_it(tmp_path: Path, 
     ran = docker.run(built.tag, [])
     assert ran.returncode == 0, ran.stderr
     assert ran.stdout.strip() == "gitinfo: git ok"
+
+
+def test_a_java_version_guessed_from_the_tag_is_checked_in_the_builder(
+    tmp_path: Path, docker
+) -> None:
+    # clojure:lein-2.8.1 was built on Java 8, so that JRE is the rewrite's runtime; this
+    # engine's stand-in has Java 17, and the builder must say so rather than ship classes
+    # an older JRE cannot load.
+    app = Path(shutil.copytree(GUARDS / "java-lein-old-tag", tmp_path / "app"))
+    rewritten = tmp_path / "Dockerfile.rewritten"
+    notes = _rewrite(app / "Dockerfile", rewritten)
+    assert "does not name its Java" in notes and "eclipse-temurin:8-jre" in notes
+    with pytest.raises(BuildFailed) as failed:
+        docker.build(rewritten, app, docker.tag("java-lein-old-tag", "guess"))
+    assert "the builder's Java is 17" in str(failed.value)
+    assert "--runtime-image eclipse-temurin:17-jre" in str(failed.value)
+
+    # The flag the message names gives a build that runs.
+    named = tmp_path / "Dockerfile.named"
+    _rewrite(app / "Dockerfile", named, "--runtime-image", "eclipse-temurin:17-jre")
+    built = docker.build(named, app, docker.tag("java-lein-old-tag", "named"))
+    ran = docker.run(built.tag, [])
+    assert ran.returncode == 0, ran.stderr
+    assert ran.stdout.strip() == "hello, world (built with lein, Clojure 1.11.1)"

@@ -6,7 +6,11 @@ from __future__ import annotations
 import posixpath
 import re
 
-from dockerslim_refactor.analysis.images import OS_IMAGES, interpreter_runtime
+from dockerslim_refactor.analysis.images import (
+    OS_IMAGES,
+    interpreter_runtime,
+    probable_java_major,
+)
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.packages import bare_package, package_installs
 from dockerslim_refactor.analysis.program import (
@@ -98,6 +102,21 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         if "JAVA_HOME" in facts.env:
             # The distribution's JDK folder is not in the JRE image; its own is.
             runtime_env = (("JAVA_HOME", TEMURIN_JAVA_HOME),)
+    final_steps: tuple[str, ...] = ()
+    guess = None if runtime or jdk else probable_java_major(facts.image)
+    if guess is not None:
+        suffix = "-alpine" if facts.info.libc == "musl" else ""
+        runtime = f"eclipse-temurin:{guess}-jre{suffix}"
+        final_steps = (java_major_check(guess, facts.image.text),)
+        findings.append(
+            unsure(
+                facts.stage.from_instruction.start_line,
+                f"{facts.image.text} does not name its Java; the runtime takes it to be Java "
+                f"{guess} (the JDK that tag was built on), {runtime}, and the builder stops "
+                "with a message if it is another; --runtime-image settles it",
+                "--runtime-image",
+            )
+        )
     if runtime is None and facts.image.name in OS_IMAGES and goals_run & SELF_CONTAINED_GOALS:
         # A self-contained build on an OS image whose JDK names no version (default-jdk):
         # what the build installed comes along on the same release, with the JDK's JRE.
@@ -186,6 +205,21 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         runtime_env=runtime_env,
         findings=tuple(findings),
         lines=tuple(sorted(set(lines))),
+        final_steps=final_steps,
+    )
+
+
+def java_major_check(major: str, image: str) -> str:
+    """The builder step that stops the build when its Java is not ``major``, the version the
+    runtime's JRE was chosen for from ``image``'s tag."""
+    return (
+        f"# {image} does not name its Java; the runtime stage is Java {major}'s JRE.\n"
+        "# Stop here if this builder's Java is another: classes built for a newer one do not\n"
+        "# load on an older JRE.\n"
+        "RUN v=$(java -version 2>&1 | sed -n '1s/[^\"]*\"\\([0-9][0-9.]*\\).*/\\1/p'); \\\n"
+        '    case "$v" in 1.*) m=${v#1.}; m=${m%%.*} ;; *) m=${v%%.*} ;; esac; \\\n'
+        f'    [ "$m" = {major} ] || {{ echo "dockerslim: the builder\'s Java is $v, not {major}: '
+        f'pass --runtime-image eclipse-temurin:$m-jre" >&2; exit 1; }}'
     )
 
 

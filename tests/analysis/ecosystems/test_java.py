@@ -405,9 +405,10 @@ def test_a_leiningen_uberjar_runs_on_the_jre_of_the_images_java(command, copied)
 
 def test_a_leiningen_image_that_names_no_java_version_is_left_alone_with_the_flag() -> None:
     text = LEIN.format(command='CMD ["java", "-jar", "/app/target/uberjar/app-standalone.jar"]')
-    result = rewrite(text.replace("clojure:temurin-17-lein-bookworm", "clojure:lein-2.8.1"))
+    # A moving tag: no guess.
+    result = rewrite(text.replace("clojure:temurin-17-lein-bookworm", "clojure:lein"))
     assert result.output is None
-    assert "Java version of clojure:lein-2.8.1 is not known" in (result.reason or "")
+    assert "Java version of clojure:lein is not known" in (result.reason or "")
     assert "--runtime-image eclipse-temurin:<major>-jre" in (result.reason or "")
 
 
@@ -415,3 +416,54 @@ def test_a_leiningen_tool_image_keeps_its_app_folder_since_the_uberjar_is_whole(
     result = rewrite(LEIN.format(command=""))
     assert result.output is not None, result.reason
     assert "COPY --from=builder /app /app" in result.output
+
+
+@pytest.mark.parametrize(
+    ("image", "major"),
+    [
+        ("clojure:lein-2.8.1", "8"),
+        ("clojure:lein-2.7.1-alpine", "8"),
+        ("clojure:boot-2.7.2", "8"),
+        ("clojure:lein-2.9.1", None),  # later tags moved with the default JDK
+        ("clojure:lein", None),
+        ("clojure:temurin-17-lein", None),  # named: no guess needed
+        ("example/clojure:lein-2.8.1", None),
+    ],
+)
+def test_the_java_of_an_old_clojure_tag(image: str, major: str | None) -> None:
+    from dockerslim_refactor.analysis.images import parse_image, probable_java_major
+
+    assert probable_java_major(parse_image(image)) == major
+
+
+def test_a_guessed_java_runs_on_its_jre_and_the_builder_checks_it(tmp_path) -> None:
+    import re
+    import subprocess
+
+    text = LEIN.format(command='CMD ["java", "-jar", "/app/target/uberjar/app-standalone.jar"]')
+    result = rewrite(text.replace("clojure:temurin-17-lein-bookworm", "clojure:lein-2.8.1"))
+    assert result.output is not None, result.reason
+    assert "\nFROM eclipse-temurin:8-jre\n" in result.output
+    found = [*result.analysis.findings, *result.plan.notes]
+    (note,) = [n for n in found if "does not name its Java" in n.message]
+    assert note.flag == "--runtime-image"
+    (check,) = re.findall(r"\nRUN (v=\$\(java -version.*?exit 1; \})", result.output, re.S)
+    # Run only that step, with a stand-in java that prints each version line.
+    for line, ok in (
+        ('openjdk version "1.8.0_181"', True),
+        ('openjdk version "17.0.9" 2023-10-17', False),
+        ('openjdk version "21" 2023-09-19', False),
+    ):
+        java = tmp_path / "java"
+        java.write_text(f"#!/bin/sh\necho '{line}' >&2\n")
+        java.chmod(0o755)
+        done = subprocess.run(
+            ["/bin/sh", "-c", check.replace("\\\n", "\n")],
+            capture_output=True,
+            text=True,
+            env={"PATH": f"{tmp_path}:/usr/bin:/bin"},
+        )
+        assert (done.returncode == 0) is ok, (line, done.stderr)
+        if not ok:
+            major = line.split('"')[1].split(".")[0]
+            assert f"--runtime-image eclipse-temurin:{major}-jre" in done.stderr
