@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -40,6 +41,14 @@ def go_wrapper_name(facts: StageFacts, cwd: str) -> tuple[str, bool]:
     if godir:
         return posixpath.basename(godir.rstrip("/")), True
     return folder, bool(sources)
+
+
+def go_wrapper_binary(facts: StageFacts, cwd: str, env: Mapping[str, str]) -> tuple[str, bool]:
+    """Where go-wrapper installs the binary of the package in ``cwd`` (``$GOBIN`` of ``env``,
+    else the first ``GOPATH`` folder's bin), and whether the sources named it."""
+    name, certain = go_wrapper_name(facts, cwd)
+    gopath = next((p for p in facts.env.get("GOPATH", "/go").split(":") if p), "/go")
+    return posixpath.join(env.get("GOBIN") or posixpath.join(gopath, "bin"), name), certain
 
 
 def _context_prefix(facts: StageFacts, cwd: str) -> str | None:

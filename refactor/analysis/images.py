@@ -367,7 +367,7 @@ _GOLANG_RELEASES += ((19, "bookworm"), (24, "trixie"))
 # 9.4 on buster, 9.6 and 9.8 moved to bullseye when buster's support ended. The tag of a
 # series' last minor (``haskell:8``) is that minor's.
 _HASKELL_RELEASES = {(8, 0): "stretch", (8, 8): "buster", (9, 6): "bullseye"}
-_HASKELL_LAST_MINOR = {7: 10, 8: 10}
+_HASKELL_LAST_MINOR = {8: 10}
 
 
 def _haskell_codename(ref: ImageRef) -> str | None:

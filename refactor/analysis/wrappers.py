@@ -14,6 +14,7 @@ import posixpath
 import re
 import shlex
 
+from dockerslim_refactor.analysis.go_wrapper import GO_WRAPPER_GUESS, go_wrapper_binary
 from dockerslim_refactor.analysis.model import StageFacts, Wrapper
 
 # `cargo run` options that select what is built; the rest are run-only or not followed.
@@ -360,11 +361,7 @@ def _haskell(facts: StageFacts, ins, words: list[str], shell_form: bool) -> Wrap
 def _go_wrapper(facts: StageFacts, ins, words: list[str], shell_form: bool) -> Wrapper:
     """``go-wrapper run [args]``: go-wrapper works out the binary's name with ``go list``
     (the Go toolchain) and runs it from ``$GOPATH/bin``; the image runs that binary itself."""
-    from dockerslim_refactor.analysis.go_wrapper import GO_WRAPPER_GUESS, go_wrapper_name
-
-    name, certain = go_wrapper_name(facts, facts.workdir)
-    gopath = next((p for p in facts.env.get("GOPATH", "/go").split(":") if p), "/go")
-    binary = posixpath.join(facts.env.get("GOBIN") or posixpath.join(gopath, "bin"), name)
+    binary, certain = go_wrapper_binary(facts, facts.workdir, facts.env)
     was = shlex.join(words)
     return Wrapper(
         instruction=ins,

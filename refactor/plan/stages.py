@@ -16,6 +16,7 @@ from dockerslim_refactor.analysis.model import Analysis, BuildInfo, Finding, Sta
 from dockerslim_refactor.analysis.program import UNSURE
 from dockerslim_refactor.document import Document, Instruction
 from dockerslim_refactor.options import Options
+from dockerslim_refactor.plan import probes
 from dockerslim_refactor.plan.chains import split_chain
 from dockerslim_refactor.plan.copies import runtime_copies, runtime_files
 from dockerslim_refactor.plan.model import (
@@ -358,7 +359,9 @@ def _strip_steps(
         a.path
         for a in build.artifacts
         # A staged copy (/tmp/dslim/...) is made by a final step, after this one.
-        if a.kind == "binary" and a.line <= after_line and not a.path.startswith("/tmp/dslim/")
+        if a.kind == "binary"
+        and a.line <= after_line
+        and not a.path.startswith(probes.PROBE_DIR + "/")
     ]
     if not binaries:
         return []

@@ -6,7 +6,7 @@ import posixpath
 import re
 import shlex
 
-from dockerslim_refactor.analysis.go_wrapper import GO_WRAPPER_GUESS, go_wrapper_name
+from dockerslim_refactor.analysis.go_wrapper import GO_WRAPPER_GUESS, go_wrapper_binary
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
 from dockerslim_refactor.analysis.program import (
     UNSURE,
@@ -49,10 +49,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
                 lines.append(line)
                 cgo_values.append(cmd.env_value("CGO_ENABLED") or step.env.get("CGO_ENABLED"))
                 built.append((cwd, ["."]))
-                name, certain = go_wrapper_name(facts, cwd)
-                gobin = step.env.get("GOBIN") or posixpath.join(gopath, "bin")
+                path, certain = go_wrapper_binary(facts, cwd, step.env)
                 note = None if certain else GO_WRAPPER_GUESS
-                path = posixpath.join(gobin, name)
                 candidates.append(Artifact(path, "", "binary", line, certain, note))
                 continue
             if cmd.basename != "go" or cmd.subcommand not in {"build", "install"}:

@@ -56,7 +56,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     packages, unmapped = runtime_packages(facts)
     # The haskell images set LANG=C.UTF-8: without it a GHC program's text I/O is ASCII and
     # fails on the first other character (`<stdout>: commitBuffer: invalid argument`).
-    own_lang = any(ins.keyword == "ENV" and "LANG" in ins.value for ins in facts.stage.instructions)
+    own_lang = "LANG" in facts.env
     locale = (("LANG", "C.UTF-8"),) if facts.image.name == "haskell" and not own_lang else ()
     common = {
         "ecosystem": "haskell",
@@ -74,8 +74,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
             **common,
         )
     exe = facts.executable
-    if wrapped and wrapper.argv[0].startswith("/usr/local/bin/"):
-        # `cabal run app`: the builder copies the program there (analysis/wrappers.py).
+    if wrapped:
+        # `cabal run app`: the builder copies the program to argv[0] (analysis/wrappers.py).
         binary = wrapper.argv[0]
         return BuildInfo(
             artifacts=(Artifact(binary, binary, "binary", line),),

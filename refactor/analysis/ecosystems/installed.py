@@ -517,9 +517,6 @@ def installs_package_files(facts: StageFacts) -> bool:
     return False
 
 
-_RPM_FILE_INSTALLERS = {"yum": "localinstall", "dnf": "localinstall", "microdnf": "install"}
-
-
 def installs_rpm_file(facts: StageFacts) -> tuple[int, str] | None:
     """The first RUN that installs an RPM from a file (``rpm -i x.rpm``, ``yum localinstall
     x.rpm``, ``dnf install ./x.rpm``) and the command, or ``None``. rpm keeps no copy of
