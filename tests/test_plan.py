@@ -421,6 +421,20 @@ def test_musl_program_on_an_unnamed_alpine_release_is_refused() -> None:
         )
 
 
+@pytest.mark.parametrize("image", ["node:6.11-alpine", "python:3.9-alpine", "acme/alpine-base"])
+def test_musl_program_on_an_unnamed_alpine_runtime_image_runs_on_that_image(image: str) -> None:
+    # No compilers in the image: the builder's own image is the runtime, whose libraries are
+    # the builder's whatever alpine release it is.
+    built = plan(
+        f"FROM {image}\nRUN apk add build-base\nCOPY . /src\n"
+        "RUN cd /src && ./build.sh && cp greet /usr/local/bin/ && apk del build-base\n"
+        'CMD ["greet"]\n',
+        Options(linkage="dynamic"),
+    )
+    assert built.runtime.image == image
+    assert built.runtime.family == "same"
+
+
 def test_no_base_can_run_it() -> None:
     # A glibc program whose health check runs a tool no glibc base has or installs.
     with pytest.raises(PlanError, match="no runtime base can run the program"):

@@ -13,6 +13,7 @@ from dockerslim_refactor.analysis.packages import (
     kept_build_packages,
     package_installs,
 )
+from dockerslim_refactor.analysis.program import deleted_copies
 from dockerslim_refactor.options import Options
 
 if TYPE_CHECKING:
@@ -124,12 +125,16 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
     elif named_development_image(facts.image):
         evidence.append((line, f"base image {facts.image.text} is named as a development image"))
     kept = [(s, kept_build_packages(s.script)) for s in facts.steps]
-    # A compiler run counts only while the image keeps a toolchain: a build whose packages
-    # are installed and removed in the same RUN leaves none behind (the benefit gate).
+    deleted = deleted_copies(facts)
+    removals = build_package_removals(facts)
+    # A compiler run counts only while the image keeps a toolchain, or the sources it
+    # compiled: a build whose packages are installed and removed in the same RUN, and
+    # whose sources went with them, leaves nothing behind (the benefit gate).
     keeps_toolchain = (
         facts.info.is_toolchain
         or named_development_image(facts.image)
         or any(packages for _, packages in kept)
+        or bool(deleted)
     )
     for step, packages in kept:
         line = step.instruction.start_line
@@ -137,8 +142,9 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
             evidence.append((line, "installs build packages: " + ", ".join(packages)))
         if not keeps_toolchain and _removes_its_own_build_packages(step):
             continue
+        builds_here = line in removals
         for cmd in step.script.commands:
-            script = build_script(cmd) if keeps_toolchain else None
+            script = build_script(cmd, builds_here) if keeps_toolchain else None
             if script is not None:
                 evidence.append((line, f"runs the build script {script}"))
                 break
@@ -147,21 +153,54 @@ def toolchain_evidence(facts: StageFacts) -> tuple[tuple[int, str], ...]:
             if cmd.basename in COMPILERS:
                 evidence.append((line, f"runs {cmd.basename}"))
                 break
+    for copied, dest, line in deleted:
+        evidence.append(
+            (copied, f"copies {dest}, which line {line} deletes, so its files still ship")
+        )
     return tuple(evidence)
 
 
 _BUILD_SCRIPT = re.compile(r"^(build|compile|make)([-_.]|$)", re.IGNORECASE)
 
 
-def build_script(cmd) -> str | None:
+def build_script(cmd, builds_here: bool = False) -> str | None:
     """The build script a command runs (``./build.sh``, ``bash scripts/build-image.sh``,
-    ``sh ./compile``): a shell script by path whose name says it builds, or ``None``."""
+    ``sh ./compile``): a shell script by path whose name says it builds, or any script by
+    path when ``builds_here`` (its RUN removes the build packages: the build ran there), or
+    ``None``."""
     from dockerslim_refactor.analysis.program import shell_script_word
 
     script = shell_script_word(cmd)
     if script is None:
         return None
-    return script if _BUILD_SCRIPT.match(posixpath.basename(script)) else None
+    return script if builds_here or _BUILD_SCRIPT.match(posixpath.basename(script)) else None
+
+
+def build_package_removals(facts: StageFacts) -> frozenset[int]:
+    """The lines of the RUNs that remove build packages (a compiler, headers) an earlier RUN
+    installed (``apk add build-base`` and later ``./do && apk del build-base``): the author
+    says the build ran there, and the packages still ship in the earlier layer."""
+    from dockerslim_refactor.analysis.packages import (
+        OS_MANAGERS,
+        bare_package,
+        is_build_package,
+        removed_packages,
+    )
+
+    installed: list = []
+    found: set[int] = set()
+    for step in facts.steps:
+        for install in installed:
+            removed = removed_packages(install, step.script, anywhere=True)
+            if any(is_build_package(p) and bare_package(p) in removed for p in install.packages):
+                found.add(step.instruction.start_line)
+                break
+        installed += [
+            i
+            for i in package_installs(step.script)
+            if i.manager in OS_MANAGERS and any(is_build_package(p) for p in i.packages)
+        ]
+    return frozenset(found)
 
 
 def _builds(cmd) -> bool:

@@ -434,6 +434,10 @@ def _install(call: _Call) -> PackageInstall | None:
                 "apk", line.positional[1:], command, no_cache=line.has("--no-cache")
             )
         return None
+    if name == "apk-install":
+        # gliderlabs/alpine's helper: `apk add --update "$@"`, then it deletes the cache.
+        line = _split(args, _APK_VALUES)
+        return PackageInstall("apk", line.positional, command, no_cache=True)
     if name in _RPM:
         line = _split(args, _RPM_VALUES)
         if line.positional[:1] in (("install",), ("localinstall",)):

@@ -303,6 +303,8 @@ def _system_install(cmd: Command) -> str | None:
     name = cmd.basename
     if cmd.subcommand in _SYSTEM_INSTALLS.get(name, ()):
         return f"{name} {cmd.subcommand}"
+    if name == "apk-install":
+        return name
     if name == "dpkg" and cmd.has_flag("-i", "--install"):
         return "dpkg -i"
     if name in {"cmake"} and cmd.has_flag("--install"):
@@ -656,6 +658,49 @@ def context_destinations(facts: StageFacts) -> list[str]:
     """Where the build context went (``COPY . /src``): the sources and the build tree."""
     found = [facts.resolve(ins.words[-1], wd) for ins, wd in context_copies(facts) if ins.words]
     return [f for f in found if f != "/"]
+
+
+def removed_folders(facts: StageFacts, step) -> list[str]:
+    """The absolute paths the RUN ``step`` deletes with ``rm -r`` (``rm -rf /src``), a
+    ``/*`` glob (``rm -rf /src/*``) read as the folder it empties."""
+    found = []
+    for cmd in step.script.commands:
+        if cmd.basename != "rm" or not any(
+            (a.startswith("-") and not a.startswith("--") and ("r" in a or "R" in a))
+            or a == "--recursive"
+            for a in cmd.args
+        ):
+            continue
+        cwd = cmd.cwd or step.workdir or facts.workdir
+        for arg in cmd.positional:
+            if "$" in arg:
+                continue
+            if arg.endswith("/*"):
+                arg = arg[:-2] or "/"
+            found.append(facts.resolve(arg, cwd))
+    return found
+
+
+def deleted_copies(facts: StageFacts) -> tuple[tuple[int, str, int], ...]:
+    """Each COPY or ADD from the build context whose destination a later RUN deletes
+    (``COPY . /src`` and then ``rm -rf /src``): its line, the destination and the line of
+    the RUN. A layer keeps what it added, so the files still ship in the image; only a
+    builder stage leaves them behind."""
+    found = []
+    for ins, workdir in context_copies(facts):
+        if not ins.words:
+            continue
+        dest = facts.resolve(ins.words[-1], workdir)
+        if dest == "/":
+            continue
+        for step in facts.steps:
+            if step.instruction.start_line <= ins.start_line:
+                continue
+            removed = removed_folders(facts, step)
+            if any(r != "/" and (dest == r or dest.startswith(r + "/")) for r in removed):
+                found.append((ins.start_line, dest, step.instruction.start_line))
+                break
+    return tuple(found)
 
 
 def app_folder(facts: StageFacts) -> str | None:

@@ -226,6 +226,14 @@ def choose_runtime(
         return RuntimeBase(image, "interpreter", True, reason), notes
     if build.linkage == "musl":
         image = _alpine_release(facts)
+        if image is None and not facts.info.is_toolchain:
+            # node:6.11-alpine, a company alpine image: no compilers to leave behind, so the
+            # runtime is the builder's own image, whose libraries are the builder's.
+            image = _as_written(facts, facts.image.text)
+            return (
+                RuntimeBase(image, "same", True, f"the same image as the builder, {image}"),
+                notes,
+            )
         if image is None:
             raise PlanError(
                 f"the program links musl dynamically and {facts.image.text} does not name its "

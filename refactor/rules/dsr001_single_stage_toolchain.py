@@ -3,7 +3,8 @@
 ## What it does
 Reports a Dockerfile with one stage whose final image still carries a toolchain: a compiler
 base image, build packages or a compiler run in a RUN, unless running the toolchain is the
-image's purpose (a builder, CI or development image). It is reported whether or not the tool
+image's purpose (a builder, CI or development image). Packages a later RUN removes, and
+sources a later RUN deletes, count: a layer keeps what it added, so they still ship. It is reported whether or not the tool
 can rewrite the file: without a fix, the message says what is missing and which flag
 settles it.
 
@@ -124,6 +125,12 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         return
     from_ins = facts.stage.from_instruction
     line, evidence = toolchain[0]
+    kept, cost = "the toolchain", "which makes it larger and adds tools nobody runs"
+    deleted = [(n, e) for n, e in toolchain if e.startswith("copies ")]
+    if deleted and not any(e.startswith(("installs ", "base image ")) for _, e in toolchain):
+        # The toolchain went in the RUN that used it; the sources it built did not.
+        (line, evidence), kept = deleted[0], "build-only files"
+        cost = "which makes it larger for nothing"
     what = ECOSYSTEM_NAMES.get(build.ecosystem, build.ecosystem) + " " if build else ""
     if fixable:
         tail = (
@@ -171,8 +178,8 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         line=from_ins.start_line,
         end_line=from_ins.end_line,
         message=(
-            f"single-stage {what}build: the final image keeps the toolchain "
-            f"({evidence}, line {line}), which makes it larger and adds tools nobody runs; " + tail
+            f"single-stage {what}build: the final image keeps {kept} "
+            f"({evidence}, line {line}), {cost}; " + tail
         ),
         fix=FIX if fixable else None,
         fix_safe=FIX_SAFE,

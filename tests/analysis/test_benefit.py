@@ -94,3 +94,70 @@ def test_only_a_cleanup_of_pips_own_cache_counts(cleanup: str, leaves: bool) -> 
     assert bool(reported) is leaves
     if leaves:
         assert reported[0].fix is not None
+
+
+# A layer keeps what it added: sources a later RUN deletes, and build packages a later RUN
+# removes, still ship in the image. Only a builder stage leaves them behind.
+DELETED_SOURCES = (
+    "FROM alpine:3.19\nCOPY . /src\nRUN apk add --virtual .deps gcc make musl-dev "
+    '&& make -C /src install && {remove} && apk del .deps\nCMD ["tally"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    "remove",
+    ["rm -rf /src", "rm -r /src/*", "cd / && rm -fr src", "rm --recursive --force /src"],
+)
+def test_sources_deleted_by_a_later_run_still_ship(remove: str) -> None:
+    analysis = analyze(parse(DELETED_SOURCES.format(remove=remove)))
+    assert analysis.leave_alone is None
+    assert (2, "copies /src, which line 3 deletes, so its files still ship") in analysis.toolchain
+    assert [f for f in analysis.findings if f.code == "DSR001" and f.fix]
+
+
+@pytest.mark.parametrize("remove", ["rm -rf /src/build", "rm -f /src", "rm -rf /tmp/*"])
+def test_sources_kept_or_only_partly_deleted_are_not_counted(remove: str) -> None:
+    analysis = analyze(parse(DELETED_SOURCES.format(remove=remove)))
+    assert not [e for _, e in analysis.toolchain if e.startswith("copies ")]
+    assert analysis.leave_alone and "removes its own toolchain" in analysis.leave_alone
+
+
+def test_a_deletion_before_the_copy_does_not_count() -> None:
+    text = (
+        "FROM alpine:3.19\nRUN rm -rf /src\nCOPY . /src\nRUN apk add --virtual .deps gcc "
+        '&& make -C /src install && apk del .deps\nCMD ["tally"]\n'
+    )
+    assert not [e for _, e in analyze(parse(text)).toolchain if e.startswith("copies ")]
+
+
+LATER_REMOVAL = (
+    "FROM node:18-alpine\nRUN apk add --update bash python3 build-base\nADD . /src\n"
+    "RUN cd /src && ./do && cp /src/tally /usr/bin{remove}\n"
+    'CMD ["tally"]\n'
+)
+
+
+def test_a_script_run_where_earlier_build_packages_are_removed_is_the_build() -> None:
+    from dockerslim_refactor.analysis.benefit import build_package_removals
+
+    analysis = analyze(parse(LATER_REMOVAL.format(remove=" && apk del build-base")))
+    assert build_package_removals(analysis.facts) == {4}
+    assert (4, "runs the build script ./do") in analysis.toolchain
+    assert analysis.leave_alone is None
+    reported = [f for f in analysis.findings if f.code == "DSR001"]
+    assert reported and reported[0].fix is not None
+
+
+def test_a_script_by_another_name_without_the_removal_is_not_taken_for_the_build() -> None:
+    from dockerslim_refactor.analysis.benefit import build_package_removals
+
+    analysis = analyze(parse(LATER_REMOVAL.format(remove="")))
+    assert build_package_removals(analysis.facts) == frozenset()
+    assert not [e for _, e in analysis.toolchain if e.startswith("runs the build script")]
+
+
+def test_dsr001_names_the_deleted_sources_when_the_toolchain_went_with_its_run() -> None:
+    analysis = analyze(parse(DELETED_SOURCES.format(remove="rm -rf /src")))
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert "keeps build-only files (copies /src, which line 3 deletes" in finding.message
+    assert "tools nobody runs" not in finding.message

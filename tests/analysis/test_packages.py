@@ -155,6 +155,10 @@ def test_not_an_install(script: str) -> None:
             id="several-in-order",
         ),
         pytest.param("if true; then apk add curl; fi", [("apk", ("curl",))], id="nested-in-if"),
+        # gliderlabs/alpine's helper for `apk add --update` with the cache deleted.
+        pytest.param(
+            "apk-install -t build-deps go git", [("apk", ("go", "git"))], id="apk-install"
+        ),
     ],
 )
 def test_installs(script: str, expected: list[tuple[str, tuple[str, ...]]]) -> None:
@@ -196,6 +200,12 @@ def test_removal_through_a_variable() -> None:
     assert removed_packages(install, script) == {"gcc", "rsync"}
 
 
+def test_apk_install_group_is_removed_by_apk_del() -> None:
+    script = parse_shell("apk-install -t build-deps go git && go build && apk del build-deps", "/")
+    (install,) = package_installs(script)
+    assert removed_packages(install, script) == {"go", "git"}
+
+
 def test_install_keeps_original_command() -> None:
     (install,) = package_installs(parse_shell("cd /src && sudo pip install --user .", "/"))
     assert install.command.name == "sudo"
@@ -233,6 +243,7 @@ def test_pip_requirement_files(script: str, files: tuple[str, ...]) -> None:
         pytest.param("apt-get install -y curl", False, id="apt-never"),
         pytest.param("dnf install -y --setopt=keepcache=0 gcc", False, id="dnf-setopt"),
         pytest.param("apk add --no-cache curl", True, id="apk-no-cache"),
+        pytest.param("apk-install curl", True, id="apk-install-deletes-its-cache"),
         pytest.param("pip install --no-cache-dir x", True, id="pip-no-cache-dir"),
         pytest.param("pip --no-cache-dir install x", True, id="pip-global-option"),
         pytest.param("PIP_NO_CACHE_DIR=1 pip install x", True, id="pip-env"),

@@ -14,6 +14,7 @@ from dockerslim_refactor.analysis.program import (
     context_destinations,
     installs_ca_certificates,
     pick_program,
+    removed_folders,
     runtime_packages,
     uncertain_findings,
 )
@@ -239,16 +240,7 @@ def _gopath_sources(facts: StageFacts, gopath: str) -> list[str]:
 
 def _removed_folders(facts: StageFacts) -> list[str]:
     """Absolute paths a build step deletes with ``rm -r`` (``rm -rf /go`` after the build)."""
-    found = []
-    for step in facts.steps:
-        for cmd in step.script.commands:
-            if cmd.basename != "rm" or not any(
-                a.startswith("-") and ("r" in a or "R" in a) for a in cmd.args
-            ):
-                continue
-            cwd = cmd.cwd or step.workdir or facts.workdir
-            found += [facts.resolve(a, cwd) for a in cmd.positional if "$" not in a]
-    return found
+    return [path for step in facts.steps for path in removed_folders(facts, step)]
 
 
 def cgo_check_step(built: list[tuple[str, list[str]]]) -> str:

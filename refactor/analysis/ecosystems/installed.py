@@ -328,15 +328,18 @@ def emulator_copy(ins) -> bool:
 def _build_start(facts: StageFacts) -> int | None:
     """The first RUN that builds (runs a compiler, a build tool or a build script) or
     installs the program's dependencies with a language package manager."""
-    from dockerslim_refactor.analysis.benefit import build_script
+    from dockerslim_refactor.analysis.benefit import build_package_removals, build_script
 
+    removals = build_package_removals(facts)
     for step in facts.steps:
+        # `./do && apk del build-base`: a script run where the build packages go is the build.
+        builds_here = step.instruction.start_line in removals
         for cmd in step.script.commands:
             name = cmd.basename
             script = name.endswith(".sh") or name in {"build", "install"} or "build" in name
             if name in BUILDERS or (script and "/" in cmd.name) or _installs_dependencies(cmd):
                 return step.instruction.start_line
-            if build_script(cmd) is not None:  # `bash ./build-image.sh`
+            if build_script(cmd, builds_here) is not None:  # `bash ./build-image.sh`
                 return step.instruction.start_line
     return None
 
