@@ -37,6 +37,6 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
 FROM alpine:3.20
 COPY --from=builder /tmp/dslim/tools /tmp/dslim/tools
 RUN set -- ca-certificates $(cat /tmp/dslim/tools); rm -rf /tmp/dslim; \
-    [ "$#" -eq 0 ] || apk --no-cache add "$@"
+    [ "$#" -eq 0 ] || apk add --no-cache "$@"
 COPY --from=builder /bin/relay /bin/relay
 ENTRYPOINT ["/bin/relay"]

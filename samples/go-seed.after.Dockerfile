@@ -36,7 +36,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
 FROM alpine:3.20
 COPY --from=builder /tmp/dslim/tools /tmp/dslim/tools
 RUN set -- ca-certificates $(cat /tmp/dslim/tools); rm -rf /tmp/dslim; \
-    [ "$#" -eq 0 ] || apk --no-cache add "$@"
+    [ "$#" -eq 0 ] || apk add --no-cache "$@"
 WORKDIR /go/src/github.com/alexellis/href-counter/
 COPY --from=builder /tmp/dslim/app /go/src/github.com/alexellis/href-counter
 COPY --from=builder /go/src/github.com/alexellis/href-counter/app /go/src/github.com/alexellis/href-counter/app

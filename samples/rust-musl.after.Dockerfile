@@ -38,7 +38,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
 FROM alpine:3.20
 COPY --from=builder /tmp/dslim/tools /tmp/dslim/tools
 RUN set -- ca-certificates $(cat /tmp/dslim/tools); rm -rf /tmp/dslim; \
-    [ "$#" -eq 0 ] || apk --no-cache add "$@"
+    [ "$#" -eq 0 ] || apk add --no-cache "$@"
 WORKDIR /app
 COPY --from=builder /tmp/dslim/app /app
 COPY --from=builder /app/target/x86_64-unknown-linux-musl/release/fetcher /app/target/x86_64-unknown-linux-musl/release/fetcher

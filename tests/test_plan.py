@@ -461,7 +461,7 @@ def test_no_base_can_run_it() -> None:
         pytest.param(
             go_program(healthcheck=CURL_SHELL),
             Options(),
-            ["set -- curl ca-certificates $(cat /tmp/dslim/tools)", 'apk --no-cache add "$@"'],
+            ["set -- curl ca-certificates $(cat /tmp/dslim/tools)", 'apk add --no-cache "$@"'],
             [],
             id="alpine-installs-curl-and-ca",
         ),
@@ -565,6 +565,11 @@ def test_split_chain_leaves(run: str) -> None:
             "RUN make && go clean -cache && make install",
             ["RUN make", "RUN make install"],
             id="cache-cleanup-dropped",
+        ),
+        pytest.param(
+            "RUN make install && rm -rf /src /var/cache/apk/* && make clean",
+            ["RUN make install", "RUN rm -rf /src /var/cache/apk/*", "RUN make clean"],
+            id="cleanup-that-also-deletes-sources-kept",
         ),
         pytest.param(
             "RUN --mount=type=cache,target=/root/.cache/go-build go mod download "

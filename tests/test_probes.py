@@ -581,7 +581,7 @@ def test_go_sources_that_exec_git_put_git_in_the_runtime() -> None:
     # Asked for, alpine's git comes instead.
     alpine = rewrite(text, Options(runtime="alpine"), context_files=context)
     runtime = alpine.output.split("\nFROM ", 1)[1]
-    assert runtime.startswith("alpine:") and "apk --no-cache add git" in runtime
+    assert runtime.startswith("alpine:") and "apk add --no-cache git" in runtime
     slim = rewrite(text, Options(runtime="busybox"), context_files=context)
     assert "\nFROM busybox" not in slim.output  # busybox cannot install git
     without = rewrite(text, context_files={**context, "main.go": "package main\nfunc main(){}\n"})
@@ -611,7 +611,7 @@ def test_without_go_sources_a_static_program_is_probed_in_the_builder(runtime, e
     # Only what compiled code runs: not scripts or manifests beside the sources.
     assert "Command::new" in probe and "Gemfile.lock" not in probe and "%x" not in probe
     if runtime == "alpine":
-        assert 'apk --no-cache add "$@"' in final
+        assert 'apk add --no-cache "$@"' in final
     else:
         assert "--runtime alpine or --runtime slim" in probe
     with_sources = rewrite(
@@ -1085,3 +1085,39 @@ def test_node_red_installs_its_nodes_with_npm_while_it_runs(tmp_path) -> None:
     (app / "package.json").write_text(json.dumps(manifest))
     proc, work = _run_tool_probe(tmp_path, app)
     assert (work / "runs").read_text().split() == []
+
+
+@pytest.mark.parametrize(
+    ("image", "old"),
+    [
+        ("alpine:3.2", True),
+        ("alpine:3.2.1", True),
+        ("gliderlabs/alpine:3.1", True),
+        ("node:0.12-alpine3.2", True),
+        ("alpine:2.7", True),
+        ("alpine:3.3", False),
+        ("alpine:3.10", False),
+        ("alpine:3.20", False),
+        ("alpine", False),
+        ("node:6.11-alpine", False),
+        ("python:3.5-alpine3.4", False),
+        ("debian:3.1", False),
+        (None, False),
+    ],
+)
+def test_alpine_before_3_3_has_no_no_cache(image: str | None, old: bool) -> None:
+    from dockerslim_refactor.plan.probes import apk_add, old_apk
+
+    assert old_apk(image) is old
+    if old:
+        assert apk_add(image, "bash git") == "apk add --update bash git && rm -rf /var/cache/apk/*"
+    else:
+        assert apk_add(image, "bash git") == "apk add --no-cache bash git"
+
+
+def test_the_runtime_install_on_an_old_alpine_release_deletes_its_cache_instead() -> None:
+    from dockerslim_refactor.plan.probes import runtime_install
+
+    (step,) = runtime_install("apk", ["bash"], False, image="gliderlabs/alpine:3.2")
+    assert step.endswith("RUN apk add --update bash && rm -rf /var/cache/apk/*")
+    assert "--no-cache" not in step

@@ -350,7 +350,8 @@ def leave_alone_reason(
     if builds_in_onbuild_triggers(facts):
         return ONBUILD_REASON.format(image=facts.image.text)
     if build is None:
-        if not toolchain:
+        if not [e for _, e in toolchain if not e.startswith("copies ")]:
+            # Deleted copies alone (an archive ADDed and removed) are no build.
             return "nothing is built here: the image only copies or installs prebuilt files"
         scripts = [(n, e) for n, e in toolchain if e.startswith("runs the build script ")]
         if scripts:

@@ -664,12 +664,13 @@ def _cache_path(arg: str, cwd: str | None) -> bool:
     return False
 
 
-def _is_cleanup(call: _Call) -> bool:
+def _is_cleanup(call: _Call, only: bool = False) -> bool:
+    """``call`` removes a cache; with ``only``, an ``rm`` removes nothing but caches."""
     name = call.name
     args = call.args
     if name == "rm":
-        line = _split(args, _RM_VALUES)
-        return any(_cache_path(p, call.command.cwd) for p in line.positional)
+        paths = [_cache_path(p, call.command.cwd) for p in _split(args, _RM_VALUES).positional]
+        return bool(paths) and (all(paths) if only else any(paths))
     if name in _APT:
         return _split(args, _APT_VALUES).positional[:1] in (
             ("clean",),
@@ -710,6 +711,12 @@ def cache_cleanups(script: ShellScript) -> tuple[Command, ...]:
     ``/tmp/*``, ``$GOPATH/pkg/mod`` …), ``apt-get clean``, ``apk cache clean``, ``yum``/``dnf
     clean all``, ``npm``/``yarn cache clean``, ``pip cache purge``, ``go clean -cache``…"""
     return tuple(call.command for call in _calls(script) if _is_cleanup(call))
+
+
+def only_cache_cleanups(script: ShellScript) -> tuple[Command, ...]:
+    """The :func:`cache_cleanups` that remove nothing else: ``rm -rf /src /var/cache/apk/*``
+    also deletes the sources, so it is not among them."""
+    return tuple(call.command for call in _calls(script) if _is_cleanup(call, only=True))
 
 
 # How each OS package manager removes packages: tool names and subcommands.

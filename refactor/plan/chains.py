@@ -3,7 +3,7 @@ state (``cd``, ``export``, assignments) with the commands that need it."""
 
 from __future__ import annotations
 
-from dockerslim_refactor.analysis.packages import cache_cleanups, index_updates
+from dockerslim_refactor.analysis.packages import index_updates, only_cache_cleanups
 from dockerslim_refactor.document import Instruction
 from dockerslim_refactor.shell import ShellScript, parse_shell
 
@@ -30,7 +30,8 @@ def split_chain(ins: Instruction, script: ShellScript | None) -> list[str] | Non
         if not script.is_and_chain or script.has_errors:
             return None
     updates = {c.start for c in index_updates(script)}
-    cleanups = {c.start for c in cache_cleanups(script)}
+    # Only what removes nothing but caches: `rm -rf /src /var/cache/apk/*` deletes sources.
+    cleanups = {c.start for c in only_cache_cleanups(script)}
     groups: list[list[str]] = []
     pending: list[str] = []
     stateful = False

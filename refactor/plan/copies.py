@@ -29,6 +29,8 @@ from dockerslim_refactor.plan.runtime import (
     with_extra_packages,
 )
 
+QUOTED_ARGS = '"$@"'
+
 
 def runtime_copies(facts: StageFacts, build: BuildInfo, after_line: int) -> set[Instruction]:
     """COPY/ADD of build-context files the runtime needs besides the artifacts: those after
@@ -251,10 +253,10 @@ def runtime_files(
             words = " ".join([*kept, f"$(cat {probes.TOOLS_LIST})"])
             setup.append(
                 f"RUN set -- {words}; rm -rf {probes.PROBE_DIR}; \\\n"
-                '    [ "$#" -eq 0 ] || apk --no-cache add "$@"'
+                f'    [ "$#" -eq 0 ] || {probes.apk_add(runtime.image, QUOTED_ARGS)}'
             )
         elif chosen_alpine and kept:
-            setup.append(f"RUN apk --no-cache add {' '.join(kept)}")
+            setup.append(f"RUN {probes.apk_add(runtime.image, ' '.join(kept))}")
         else:
             if manager == "apk":
                 # Packages the original took from another repository come from it again.
@@ -263,7 +265,9 @@ def runtime_files(
                 for package in [p for p in kept if p in repos]:
                     by_flags.setdefault(repos[package], []).append(package)
                 for flags, packages in by_flags.items():
-                    setup.append(f"RUN apk add --no-cache {flags} {' '.join(packages)}")
+                    setup.append(
+                        f"RUN {probes.apk_add(runtime.image, flags + ' ' + ' '.join(packages))}"
+                    )
                 kept = [p for p in kept if p not in repos]
             same_release = family in {"same", "slim"} or (
                 family == "interpreter"
@@ -278,9 +282,10 @@ def runtime_files(
                 builder_steps.append(probes.APT_SOURCES_STAGE)
                 setup.append(f"COPY --from={builder} {probes.APT_STAGE}/ /")
             recommends = (bool(kept) or probe) and probes.installs_recommends(facts)
-            for step in probes.runtime_install(manager, kept, probe, recommends):
+            steps = probes.runtime_install(manager, kept, probe, recommends, runtime.image)
+            for step in steps:
                 setup.append(step.replace("--from=BUILDER", f"--from={builder}"))
-            upgrade = probes.package_upgrade(facts, manager)
+            upgrade = probes.package_upgrade(facts, manager, runtime.image)
             if upgrade:
                 setup.append(upgrade)
         accounts, after, skipped = probes.replayed_state(facts, [c.dest for c in copies])

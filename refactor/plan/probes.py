@@ -176,7 +176,32 @@ _UPGRADES = {
 }
 
 
-def package_upgrade(facts: StageFacts, manager: str | None) -> str | None:
+_OLD_ALPINE = re.compile(r"(?:alpine)?(?:2\.\d+|3\.[0-2])(?:\.\d+)*")
+
+
+def old_apk(image: str | None) -> bool:
+    """An alpine release before 3.3 (``alpine:3.2``, ``gliderlabs/alpine:3.1``,
+    ``node:0.12-alpine3.2``), whose apk has no ``--no-cache``."""
+    if not image:
+        return False
+    from dockerslim_refactor.analysis.images import parse_image
+
+    ref = parse_image(image)
+    words = ref.variant_words
+    if ref.name == "alpine":
+        return bool(words) and bool(_OLD_ALPINE.fullmatch(words[0]))
+    return any(w.startswith("alpine") and _OLD_ALPINE.fullmatch(w) for w in words)
+
+
+def apk_add(image: str | None, words: str, verb: str = "add") -> str:
+    """``apk add --no-cache WORDS`` (or ``upgrade``), or on an alpine before 3.3 the same
+    with ``--update`` and the cache deleted after it."""
+    if old_apk(image):
+        return f"apk {verb} --update {words} && rm -rf /var/cache/apk/*".replace("  ", " ")
+    return f"apk {verb} --no-cache {words}".rstrip()
+
+
+def package_upgrade(facts: StageFacts, manager: str | None, image: str | None = None) -> str | None:
     """The runtime stage's step that repeats the original's package upgrade, or ``None``.
     ``apk upgrade --available`` after an install from edge replaces that package with the
     release's own build; ``apt-get upgrade`` brings the libraries the program was built
@@ -196,10 +221,10 @@ def package_upgrade(facts: StageFacts, manager: str | None) -> str | None:
     if not found:
         return None
     if manager == "apk":
-        available = " --available" if "--available" in flags else ""
+        available = "--available" if "--available" in flags else ""
         return (
             "# The original upgraded its packages after installing them.\n"
-            f"RUN apk upgrade --no-cache{available}"
+            f"RUN {apk_add(image, available, 'upgrade')}"
         )
     if manager == "apt":
         verb = "dist-upgrade" if "dist-upgrade" in flags else "upgrade"
@@ -651,7 +676,11 @@ def installs_recommends(facts: StageFacts) -> bool:
 
 
 def runtime_install(
-    family: str | None, kept: list[str], probed: bool, recommends: bool = False
+    family: str | None,
+    kept: list[str],
+    probed: bool,
+    recommends: bool = False,
+    image: str | None = None,
 ) -> list[str]:
     """The runtime stage's steps that install the kept packages and those the probe found
     (only the ones missing), and put back the libraries no package owns."""
@@ -689,7 +718,7 @@ def runtime_install(
     elif wanted and family == "apk":
         steps.append(
             "# The packages the program had at run time, by their names on this release.\n"
-            f"RUN apk add --no-cache {wanted}"
+            f"RUN {apk_add(image, wanted)}"
         )
     elif wanted and family == "rpm":
         steps.append(

@@ -4,9 +4,9 @@
 Reports a Dockerfile with one stage whose final image still carries a toolchain: a compiler
 base image, build packages or a compiler run in a RUN, unless running the toolchain is the
 image's purpose (a builder, CI or development image). Packages a later RUN removes, and
-sources a later RUN deletes, count: a layer keeps what it added, so they still ship. It is reported whether or not the tool
-can rewrite the file: without a fix, the message says what is missing and which flag
-settles it.
+sources a later RUN deletes, count: a layer keeps what it added, so they still ship. It is
+reported whether or not the tool can rewrite the file: without a fix, the message says what
+is missing and which flag settles it.
 
 ## Why is this bad?
 Everything needed to build the program ends up in the image that runs it: compilers,

@@ -161,3 +161,15 @@ def test_dsr001_names_the_deleted_sources_when_the_toolchain_went_with_its_run()
     (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
     assert "keeps build-only files (copies /src, which line 3 deletes" in finding.message
     assert "tools nobody runs" not in finding.message
+
+
+def test_a_deleted_download_without_a_build_is_not_taken_for_one() -> None:
+    text = (
+        "FROM debian:bookworm\nADD https://example.com/app.tgz /tmp/\n"
+        'RUN tar -xzf /tmp/app.tgz -C /opt && rm -rf /tmp/*\nCMD ["/opt/app/run"]\n'
+    )
+    analysis = analyze(parse(text))
+    assert analysis.leave_alone == (
+        "nothing is built here: the image only copies or installs prebuilt files"
+    )
+    assert not [f for f in analysis.findings if f.code == "DSR001"]
