@@ -32,6 +32,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
         -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
         -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
         -e '^/.dslim-before$' -e '^/.dslim-packages$' \
+        -e '^/usr/local/bin/crc32sum$' \
       | grep -v -E '/target/([^/]+/)?(debug|release)/(deps|build|incremental|[.]fingerprint)/' \
       | awk '!/^\/usr\/local\/lib\/python[0-9.]*\/.*[.]pyc$/ || /\/(site|dist)-packages\//' \
       | sort -u > /tmp/dslim/added; \
@@ -43,7 +44,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
     find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; \
       chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; \
     p=$(command -v crc32sum) || { echo "dockerslim: crc32sum is not on PATH" >&2; exit 1; }; p=$(readlink -f "$p"); \
-    case "$p" in "/usr/src/crc32sum" | "/usr/src/crc32sum"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+    case "$p" in "/usr/src/crc32sum" | "/usr/src/crc32sum"/* | "/usr/local/bin/crc32sum" | "/usr/local/bin/crc32sum"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
 RUN mkdir -p /tmp/dslim/app && cp -a /usr/src/crc32sum/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/crc32sum \

@@ -26,6 +26,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
         -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \
         -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \
         -e '^/.dslim-before$' -e '^/.dslim-packages$' \
+        -e '^/target/release/rootweb$' \
       | grep -v -E '/target/([^/]+/)?(debug|release)/(deps|build|incremental|[.]fingerprint)/' \
       | awk '!/^\/usr\/local\/lib\/python[0-9.]*\/.*[.]pyc$/ || /\/(site|dist)-packages\//' \
       | sort -u > /tmp/dslim/added; \
@@ -37,7 +38,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
     find /tmp/dslim/root -mindepth 1 -type d | while read -r d; do s="${d#/tmp/dslim/root}"; \
       chown "$(stat -c %u:%g "$s")" "$d"; chmod "$(stat -c %a "$s")" "$d"; done; \
     p=/./target/release/rootweb; p=$(readlink -f "$p"); \
-    case "$p" in "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
+    case "$p" in "/target/release/rootweb" | "/target/release/rootweb"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # Find out what the program loads at run time: the shared libraries (ldd) and, from
 # this release's package database, the packages that own them. Libraries that no
 # package owns (a `make install` into /usr/local) are kept as files.

@@ -409,11 +409,21 @@ def _modified_package_files() -> str:
     )
 
 
-def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str, ...] = ()) -> str:
+def collect_step(
+    facts: StageFacts,
+    app: list[str],
+    exe: str,
+    dropped: tuple[str, ...] = (),
+    copied: tuple[str, ...] = (),
+) -> str:
     """The builder step that stages what the build added under :data:`INSTALLED_TREE` and
     fails when the image's program is in neither that tree nor the app folder. ``dropped``
-    names files the build added for itself (a package manager it ran once)."""
+    names files the build added for itself (a package manager it ran once); ``copied``
+    the files the runtime stage copies by name (a detector's binary), which the tree leaves
+    out so that the image does not hold them twice."""
     prune = " ".join(f"-path {shlex.quote(p)} -prune -o" for p in (*PRUNED, *app))
+    dropped = (*dropped, *copied)
+    app = [*app, *copied]
     program = exe if exe.startswith("/") else posixpath.join(facts.workdir, exe)
     missing = f'{{ echo "dockerslim: {exe} is not on PATH" >&2; exit 1; }}'
     lookup = (
@@ -460,7 +470,7 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             "        -e '^/.dockerenv$' -e '^/etc/hostname$' -e '^/etc/hosts$' \\",
             "        -e '^/etc/resolv.conf$' -e '^/etc/mtab$' -e '^/.dslim-marker$' \\",
             "        -e '^/.dslim-before$' -e '^/.dslim-packages$' \\",
-            *[f"        -e {shlex.quote('^' + p + '$')} \\" for p in dropped],
+            *[f"        -e {shlex.quote('^' + _bre(p) + '$')} \\" for p in dropped],
             # Cargo's intermediates beside the binary it built (target/release/deps, …):
             # in the tree when the sources sat in a folder the tree takes whole, such as /.
             f"      | grep -v -E {shlex.quote(CARGO_INTERMEDIATES)} \\",
@@ -488,6 +498,11 @@ def collect_step(facts: StageFacts, app: list[str], exe: str, dropped: tuple[str
             *check,
         ]
     )
+
+
+def _bre(path: str) -> str:
+    """``path`` as a basic regular expression that matches only itself."""
+    return "".join("\\" + c if c in ".[]*^$\\" else c for c in path)
 
 
 def marker_step(facts: StageFacts) -> str:
@@ -589,10 +604,16 @@ def with_installed_tree(facts: StageFacts, options: Options, build: BuildInfo) -
         return refusal
     app = _program_folders(facts, exe)
     tree = Artifact(INSTALLED_TREE + "/", "/", "installed-tree", start)
+    # The detector's binaries are copied by name, at their own paths: not in the tree too.
+    copied = tuple(
+        a.path
+        for a in build.artifacts
+        if a.kind == "binary" and a.path == a.dest and posixpath.isabs(a.path)
+    )
     return replace(
         build,
         linkage=linkage,
         artifacts=(tree, *build.artifacts),
         marker_line=start,
-        final_steps=(*build.final_steps, collect_step(facts, app, exe)),
+        final_steps=(*build.final_steps, collect_step(facts, app, exe, copied=copied)),
     )

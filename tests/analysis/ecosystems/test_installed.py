@@ -129,6 +129,36 @@ def test_a_named_native_output_also_brings_what_else_the_build_installed() -> No
     assert "COPY --from=builder /usr/local/bin/miner /usr/local/bin/miner" in runtime
 
 
+def test_the_named_output_is_not_in_the_tree_too() -> None:
+    """The binary the runtime copies by name stays out of the tree (else the image holds it
+    twice), and the check that the program is there accepts it by that name."""
+    import re
+    import subprocess
+
+    text = (
+        "FROM gcc:13-bookworm\nWORKDIR /src\nCOPY . .\n"
+        "RUN gcc -O2 -o /usr/local/bin/miner main.c && cp backend.so /usr/local/bin/ "
+        '&& echo 1 > /etc/miner.version\nCMD ["/usr/local/bin/miner"]\n'
+    )
+    output = rewrite(text).output
+    assert output is not None
+    assert "-e '^/usr/local/bin/miner$'" in output
+    (case,) = re.findall(r'    (case "\$p" in "[^\n]*esac)', output)
+    done = subprocess.run(
+        ["/bin/sh", "-c", f"p=/usr/local/bin/miner; {case}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": "/nonexistent"},
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_paths_left_out_of_the_tree_match_only_themselves() -> None:
+    from dockerslim_refactor.analysis.ecosystems.installed import _bre
+
+    assert _bre("/usr/bin/app.v2[x]") == "/usr/bin/app\\.v2\\[x\\]"
+
+
 def test_a_static_program_for_a_minimal_base_keeps_only_its_output() -> None:
     text = (
         'FROM golang:1.22\nWORKDIR /src\nCOPY . .\nRUN go build -o /out/app .\nCMD ["/out/app"]\n'
