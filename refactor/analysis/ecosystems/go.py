@@ -8,6 +8,7 @@ import shlex
 
 from dockerslim_refactor.analysis.go_wrapper import GO_WRAPPER_GUESS, go_wrapper_binary
 from dockerslim_refactor.analysis.model import Artifact, BuildInfo, Finding, StageFacts
+from dockerslim_refactor.analysis.packages import bare_package, package_installs
 from dockerslim_refactor.analysis.program import (
     UNSURE,
     artifacts_from_options,
@@ -121,8 +122,26 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     line = lines[-1]
     if explicit and all(v == "0" for v in explicit):
         linkage = "static"
-    elif facts.info.libc == "musl" and not explicit:
+    elif facts.info.libc == "musl" and not explicit and not _installs_c_compiler(facts):
         linkage = "static"  # the alpine golang images have no C compiler: cgo is off
+    elif facts.info.libc == "musl" and not explicit and options.linkage != "static":
+        # The file installs one (`apk add gcc`): cgo is on, as the original built it, and a
+        # package that needs it (go-sqlite3) links musl. The builder's own alpine release
+        # runs the program either way.
+        linkage = "musl"
+        findings.append(
+            Finding(
+                UNSURE,
+                "info",
+                line,
+                line,
+                "the file installs a C compiler, so cgo is on as in the original: the program "
+                "may link musl and runs on the builder's alpine release; --linkage static "
+                "builds it with CGO_ENABLED=0 instead, and the builder stops if a package "
+                "needs cgo",
+                flag="--linkage",
+            )
+        )
     elif options.linkage == "dynamic" or uses_cgo or "1" in explicit:
         linkage = "glibc" if facts.info.libc != "musl" else "musl"
         if uses_cgo and options.linkage != "dynamic":
@@ -139,7 +158,7 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
     elif not sources and options.linkage != "static" and _fetches_sources(facts):
         # Nothing to check the build against (go get fetches the sources when the image is
         # built): a static build of a package that needs cgo might not even compile.
-        linkage = "glibc"
+        linkage = "musl" if facts.info.libc == "musl" else "glibc"
         findings.append(
             Finding(
                 UNSURE,
@@ -202,6 +221,22 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         findings=tuple(findings + unmapped),
         lines=tuple(lines),
         final_steps=final_steps,
+    )
+
+
+# OS packages that give cgo its C compiler.
+_C_COMPILERS = frozenset({"gcc", "clang", "build-base", "build-essential", "alpine-sdk"})
+
+
+def _installs_c_compiler(facts: StageFacts) -> bool:
+    """A RUN of the stage installs a C compiler (``apk add gcc musl-dev``), or CC is set."""
+    if facts.env.get("CC"):
+        return True
+    return any(
+        bare_package(p) in _C_COMPILERS
+        for step in facts.steps
+        for install in package_installs(step.script)
+        for p in install.packages
     )
 
 

@@ -352,6 +352,34 @@ def test_no_cmd_copies_every_output_and_says_so() -> None:
             {"linkage": "musl", "builder_env": (), "findings": []},
             id="alpine-builder-with-cgo-on",
         ),
+        # A C compiler installed and cgo left at Go's default (on): a package that needs it
+        # (go-sqlite3) links musl, as in the original.
+        pytest.param(
+            go_file("", "apk add gcc g++ && go build -o /out/app .", image="golang:1.9-alpine3.6"),
+            None,
+            None,
+            {"linkage": "musl", "builder_env": (), "findings": [("DSR100", "--linkage")]},
+            id="alpine-builder-with-a-compiler-keeps-cgo",
+        ),
+        pytest.param(
+            go_file(
+                "RUN apk add --no-cache build-base\n",
+                "go build -o /out/app .",
+                image="golang:1.22-alpine3.19",
+            ),
+            Options(linkage="static"),
+            None,
+            {"linkage": "static", "builder_env": STATIC_ENV},
+            id="alpine-builder-with-a-compiler-static-on-request",
+        ),
+        # go get fetches the sources on alpine: unchecked, cgo stays as the image has it.
+        pytest.param(
+            go_file("", "apk add gcc musl-dev && go get -d ./... && go build -o /out/app ."),
+            None,
+            None,
+            {"linkage": "glibc"},
+            id="fetched-sources-on-debian-link-glibc",
+        ),
     ],
 )
 def test_linkage(
