@@ -40,7 +40,7 @@ RUN set -e; mkdir -p /tmp/dslim/root/tmp/dslim; touch /tmp/dslim/root/tmp/dslim/
     case "$p" in "/src" | "/src"/* | "/src/target/release/tool" | "/src/target/release/tool"/* | "") ;; *) [ -e "/tmp/dslim/root$p" ] || grep -qx "$p" /tmp/dslim/owned || grep -qx "$p" /.dslim-before || { echo "dockerslim: the build did not install $p" >&2; exit 1; } ;; esac
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache `
+RUN mkdir -p /tmp/dslim/app && cp -a /src/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/target/release/tool `
     && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 # The runtime is distroless/cc: check that the program links nothing else.
 RUN extra=$(ldd /tmp/dslim/root/ /src/target/release/tool 2>/dev/null | grep '=>' | grep -v -e linux-vdso -e ld-linux -e libc.so -e libm.so -e libpthread.so -e libdl.so -e librt.so -e libresolv.so -e libutil.so -e libgcc_s.so -e libstdc++.so -e libgomp.so -e libssl.so -e libcrypto.so || :); `

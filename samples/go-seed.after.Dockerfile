@@ -9,7 +9,7 @@ RUN CGO_ENABLED=0 GOOS=linux go build -a -installsuffix cgo -o app .
 RUN strip /go/src/github.com/alexellis/href-counter/app
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /go/src/github.com/alexellis/href-counter/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache \
+RUN mkdir -p /tmp/dslim/app && cp -a /go/src/github.com/alexellis/href-counter/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/app \
     && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 # Find out which programs the app's own code runs (a quoted command name in its
 # sources, exec.Command in Go, or a dependency that runs one, like mini_magick):

@@ -11,7 +11,7 @@ USER 1000
 USER root
 # The app folder as the program saw it (configs, templates, assets it reads by
 # relative path), without build trees and version control.
-RUN mkdir -p /tmp/dslim/app && cp -a /app/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache \
+RUN mkdir -p /tmp/dslim/app && cp -a /app/. /tmp/dslim/app/ && rm -rf /tmp/dslim/app/.git /tmp/dslim/app/target /tmp/dslim/app/node_modules /tmp/dslim/app/.cache /tmp/dslim/app/target/x86_64-unknown-linux-musl/release/fetcher \
     && find /tmp/dslim/app \( -name '*.o' -o -name '*.a' -o -name '*.obj' \) -delete
 # Find out which programs the app's own code runs (a quoted command name in its
 # sources, exec.Command in Go, or a dependency that runs one, like mini_magick):

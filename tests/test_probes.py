@@ -1121,3 +1121,17 @@ def test_the_runtime_install_on_an_old_alpine_release_deletes_its_cache_instead(
     (step,) = runtime_install("apk", ["bash"], False, image="gliderlabs/alpine:3.2")
     assert step.endswith("RUN apk add --update bash && rm -rf /var/cache/apk/*")
     assert "--no-cache" not in step
+
+
+def test_a_binary_built_in_the_app_folder_is_staged_once() -> None:
+    """`go build -o app` in the WORKDIR: the runtime copies the binary by name, so the app
+    folder's stage leaves it out (the image would hold it twice)."""
+    text = (
+        "FROM golang:1.22-bookworm\nWORKDIR /srv/site\nCOPY . .\n"
+        'RUN CGO_ENABLED=0 go build -o bin/site .\nCMD ["./bin/site"]\n'
+    )
+    output = rewrite(text).output
+    assert output is not None
+    (stage,) = [line for line in output.splitlines() if "cp -a /srv/site/." in line]
+    assert "/tmp/dslim/app/bin/site" in stage
+    assert "COPY --from=builder /srv/site/bin/site /srv/site/bin/site" in output

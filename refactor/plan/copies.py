@@ -151,7 +151,14 @@ def runtime_files(
             # /opt, /srv: the base image may keep its own software there (the haskell
             # images' GHC in /opt/ghc); the app is what came after.
             prelude.append(probes.base_entries_step(folder))
-        builder_steps.append(probes.app_stage_step(folder, outside, shared, build.ecosystem))
+        # What the runtime copies by name at its place in the folder (a binary built there)
+        # is not staged with the folder too: the image would hold it twice.
+        named = [
+            posixpath.relpath(c.source, folder)
+            for c in copies
+            if c.source == c.dest and c.source.startswith(folder.rstrip("/") + "/")
+        ]
+        builder_steps.append(probes.app_stage_step(folder, outside, shared, build.ecosystem, named))
         copies.insert(0, CopyStep(probes.APP_STAGE, folder))
     script = _entrypoint_from_context(facts, build, copies)
     if script:

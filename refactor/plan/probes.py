@@ -875,13 +875,18 @@ def base_entries_step(folder: str) -> str:
 
 
 def app_stage_step(
-    folder: str, installed: list[str] = (), shared: bool = False, ecosystem: str = ""
+    folder: str,
+    installed: list[str] = (),
+    shared: bool = False,
+    ecosystem: str = "",
+    named: list[str] = (),
 ) -> str:
     """The builder step that stages the app folder without build trees and version control,
-    nor the in-tree copies of programs the runtime stage gets installed elsewhere, nor (in a
-    ``shared`` folder such as /opt) what the base image had there."""
+    nor the in-tree copies of programs the runtime stage gets installed elsewhere, nor the
+    files it copies by name (``named``, relative to the folder), nor (in a ``shared`` folder
+    such as /opt) what the base image had there."""
     names = [*APP_EXCLUDED, *BUILD_TREES.get(ecosystem, ())]
-    names += sorted({posixpath.basename(p) for p in installed})
+    names += sorted({posixpath.basename(p) for p in installed} | set(named))
     dropped = " ".join(f"{APP_STAGE}/{shlex.quote(name)}" for name in names)
     base = (
         f" \\\n    && {{ [ ! -f {BASE_ENTRIES} ] || while read -r n; do "
