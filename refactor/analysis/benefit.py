@@ -107,6 +107,7 @@ TOOLCHAIN_PROGRAMS = frozenset(
         "ghci",
         "runghc",
         "runhaskell",
+        "rebar3",
         "ash",
         "zsh",
     }

@@ -858,7 +858,7 @@ APP_STAGE = f"{PROBE_DIR}/app"
 # Build trees and version control inside an app folder: large, and not read at run time.
 APP_EXCLUDED = (".git", "target", "node_modules", ".cache")
 # An ecosystem's own build trees in the app folder.
-BUILD_TREES = {"haskell": ("dist-newstyle", ".stack-work")}
+BUILD_TREES = {"haskell": ("dist-newstyle", ".stack-work"), "erlang": ("_build",)}
 
 
 # Beside the build marker, out of /tmp, which builds clean.

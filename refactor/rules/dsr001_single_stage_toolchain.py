@@ -63,6 +63,7 @@ ECOSYSTEM_NAMES = {
     "java": "Java",
     "dotnet": ".NET",
     "haskell": "Haskell",
+    "erlang": "Erlang",
     "generic": "native",
 }
 
@@ -161,7 +162,7 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         tail = (
             f"no automatic rewrite: builds that run {', '.join(uncovered)} are not among "
             "those this tool rewrites (Go, Rust, C/C++, Node.js, Python, Ruby, PHP, Java, "
-            ".NET, Haskell); write the runtime stage by hand"
+            ".NET, Haskell, Erlang releases); write the runtime stage by hand"
         )
     else:
         # Reported whether or not a rewrite can be made: the finding is about the image.

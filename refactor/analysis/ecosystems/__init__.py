@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from dockerslim_refactor.analysis.ecosystems import (
     dotnet,
+    erlang,
     go,
     haskell,
     installed,
@@ -40,6 +41,7 @@ DETECTORS: tuple[Detector, ...] = (
     ruby.detect,
     php.detect,
     haskell.detect,
+    erlang.detect,
     native.detect,
 )
 

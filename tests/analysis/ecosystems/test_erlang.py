@@ -1,0 +1,145 @@
+"""Erlang: rebar3 releases move to the same Erlang without the build (the -slim twin of a
+full image, or the same slim or alpine image), and only the release folder comes along."""
+
+from __future__ import annotations
+
+import dockerfile
+import pytest
+from ecosystem_cases import run_detector
+
+from dockerslim_refactor.analysis.ecosystems import erlang
+from dockerslim_refactor.analysis.images import parse_image
+from dockerslim_refactor.document import parse
+from dockerslim_refactor.options import Options
+from dockerslim_refactor.rewrite import rewrite
+from dockerslim_refactor.shell import parse_shell
+
+RELEASE = (
+    "FROM {image}\nWORKDIR /app\nCOPY . .\nRUN {build}\n"
+    'CMD ["/app/_build/prod/rel/hello/bin/hello", "foreground"]\n'
+)
+
+
+def release(image: str = "erlang:25", build: str = "rebar3 as prod release") -> str:
+    return RELEASE.format(image=image, build=build)
+
+
+@pytest.mark.parametrize(
+    ("script", "profile"),
+    [
+        ("rebar3 as prod release", "prod"),
+        ("rebar3 release", "default"),
+        ("rebar3 as prod,native tar", "prod+native"),
+        ("rebar3 as prod release -n hello", "prod"),
+        ("rebar3 compile", None),
+        ("rebar3 as prod compile", None),
+        ("rebar3 upgrade --all", None),
+        ("make release", None),
+    ],
+)
+def test_release_profile(script: str, profile: str | None) -> None:
+    (cmd,) = parse_shell(script).commands
+    assert erlang.release_profile(cmd) == profile
+
+
+@pytest.mark.parametrize(
+    ("image", "runtime"),
+    [
+        ("erlang:25", "erlang:25-slim"),
+        ("erlang:25.3.2", "erlang:25.3.2-slim"),
+        ("erlang", "erlang:slim"),
+        ("erlang:latest", "erlang:slim"),
+        ("erlang:25-slim", "erlang:25-slim"),
+        ("erlang:24.3-alpine", "erlang:24.3-alpine"),
+        ("erlang:26-alpine3.18", "erlang:26-alpine3.18"),
+        ("erlang@sha256:" + "a" * 64, None),
+        ("elixir:1.14", None),
+        ("acme/erlang-build:25", None),
+    ],
+)
+def test_the_runtime_is_the_same_erlang_without_the_build(image: str, runtime) -> None:
+    assert erlang.erlang_runtime(parse_image(image)) == runtime
+
+
+def test_a_release_is_copied_whole_onto_the_slim_twin() -> None:
+    build = run_detector(erlang.detect, release())
+    assert build is not None
+    assert build.ecosystem == "erlang" and build.linkage == "interpreter"
+    assert build.runtime_image == "erlang:25-slim"
+    assert [(a.path, a.dest, a.kind) for a in build.artifacts] == [
+        ("/tmp/dslim/erlang/rel", "/app/_build/prod/rel", "directory")
+    ]
+    (check,) = build.final_steps
+    assert "[ -x /app/_build/prod/rel/hello/bin/hello ]" in check
+    # Staged with its links followed: a dev-mode release links into _build and the sources.
+    assert "cp -RL /app/_build/prod/rel /tmp/dslim/erlang/rel" in check
+
+
+def test_rebar_base_dir_moves_the_release() -> None:
+    text = release().replace("WORKDIR /app\n", "WORKDIR /app\nENV REBAR_BASE_DIR=/out\n")
+    text = text.replace("/app/_build/prod/rel", "/out/prod/rel")
+    build = run_detector(erlang.detect, text)
+    assert build is not None
+    assert [a.dest for a in build.artifacts] == ["/out/prod/rel"]
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        pytest.param(release(image="acme/erlang-build:25"), "--runtime-image", id="unknown-image"),
+        pytest.param(
+            release().replace('"/app/_build/prod/rel/hello/bin/hello"', '"/app/run.sh"'),
+            "--artifact",
+            id="program-outside-the-release",
+        ),
+        pytest.param(release().rsplit("CMD", 1)[0], "--artifact", id="no-program"),
+        pytest.param(
+            release(build="rebar3 release"), "--artifact", id="release-of-another-profile"
+        ),
+    ],
+)
+def test_what_cannot_be_proven_is_not_rewritten(text: str, flag: str) -> None:
+    build = run_detector(erlang.detect, text)
+    assert build is not None and not build.artifacts
+    assert [f.flag for f in build.findings if f.severity == "warning"] == [flag]
+
+
+def test_runtime_image_option_names_the_runtime() -> None:
+    build = run_detector(
+        erlang.detect, release(image="acme/erlang-build:25"), Options(runtime_image="acme/otp:25")
+    )
+    assert build is not None and build.runtime_image == "acme/otp:25"
+    assert build.artifacts
+
+
+def test_the_rewrite_parses_runs_the_release_and_is_stable() -> None:
+    result = rewrite(release())
+    assert result.output is not None, result.reason
+    dockerfile.parse_string(result.output)
+    builder, runtime = result.output.split("\n\n# Runtime", 1)
+    assert "RUN rebar3 as prod release" in builder
+    assert "FROM erlang:25-slim" in runtime
+    assert "COPY --from=builder /tmp/dslim/erlang/rel /app/_build/prod/rel" in runtime
+    assert 'CMD ["/app/_build/prod/rel/hello/bin/hello", "foreground"]' in runtime
+    # The app folder for files read by relative path, without _build (dependencies, the
+    # unstaged release).
+    assert "COPY --from=builder /tmp/dslim/app /app" in runtime
+    assert "rm -rf /tmp/dslim/app/.git" in builder and "/tmp/dslim/app/_build" in builder
+    assert rewrite(result.output).output is None
+
+
+def test_dsr001_names_erlang_and_offers_the_fix() -> None:
+    from dockerslim_refactor.findings import analyze
+
+    analysis = analyze(parse(release()))
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert finding.message.startswith("single-stage Erlang build")
+    assert finding.fix is not None
+
+
+def test_rebar3_as_the_command_is_a_toolchain_image() -> None:
+    from dockerslim_refactor.findings import analyze
+
+    text = release().rsplit("CMD", 1)[0] + 'CMD ["rebar3", "shell"]\n'
+    analysis = analyze(parse(text))
+    assert analysis.leave_alone and "rebar3" in analysis.leave_alone
