@@ -18,6 +18,7 @@ from dockerslim_refactor.analysis.program import (
     removed_folders,
     runtime_packages,
     uncertain_findings,
+    unsure,
 )
 from dockerslim_refactor.options import Options
 
@@ -130,16 +131,13 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         # runs the program either way.
         linkage = "musl"
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                line,
+            unsure(
                 line,
                 "the file installs a C compiler, so cgo is on as in the original: the program "
                 "may link musl and runs on the builder's alpine release; --linkage static "
                 "builds it with CGO_ENABLED=0 instead, and the builder stops if a package "
                 "needs cgo",
-                flag="--linkage",
+                "--linkage",
             )
         )
     elif options.linkage == "dynamic" or uses_cgo or "1" in explicit:
@@ -160,17 +158,14 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         # built): a static build of a package that needs cgo might not even compile.
         linkage = "musl" if facts.info.libc == "musl" else "glibc"
         findings.append(
-            Finding(
-                UNSURE,
-                "info",
-                line,
+            unsure(
                 line,
                 "the Go sources were not available to check for cgo (the build fetches them "
                 "with go get or git clone): the build "
                 "keeps the golang image's default, cgo on, and the program runs on the "
                 "builder's release with the libraries it links; --linkage static builds it "
                 "with CGO_ENABLED=0 instead, and the builder stops if a package needs cgo",
-                flag="--linkage",
+                "--linkage",
             )
         )
     else:
