@@ -119,6 +119,14 @@ def test_output_keeps_cmd_entrypoint_and_expose(text: str, opts: Options) -> Non
         return
     before = rewritten_document(text, result).stages[-1]
     after = parse(result.output).stages[-1]
+    wrapper = result.analysis.facts.wrapper
+    if wrapper is not None:
+        # `cargo run`, `npm start`: the image runs the program the wrapper ran, and a note
+        # says so and names --keep-command.
+        assert image_command(after)["EXPOSE"] == image_command(before)["EXPOSE"]
+        notes = [*result.analysis.findings, *(result.plan.notes if result.plan else ())]
+        assert any("--keep-command" in n.message for n in notes if n.code == "DSR100")
+        return
     assert image_command(after) == image_command(before)
 
 
