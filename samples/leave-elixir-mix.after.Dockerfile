@@ -1,6 +1,6 @@
 # An Elixir app built with mix on the full image, with rustup for its native extensions:
-# DSR001 reports the toolchain left in the image, but there is no rewrite for mix builds,
-# so the file is left as it is.
+# DSR001 reports the toolchain left in the image, but there is no rewrite for mix builds
+# without a release (`mix release`), so the file is left as it is.
 FROM elixir:1.16-alpine
 
 RUN apk add --no-cache build-base git curl nodejs npm

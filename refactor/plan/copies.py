@@ -113,7 +113,7 @@ class RuntimeFiles:
     """Right after the builder's FROM: what the base image has, before the build."""
 
 
-NATIVE = frozenset({"go", "rust", "c", "haskell", "erlang", "generic"})
+NATIVE = frozenset({"go", "rust", "c", "haskell", "erlang", "elixir", "generic"})
 _SHELL_FAMILIES = frozenset({"slim", "same", "interpreter", "custom", "alpine"})
 
 

@@ -858,7 +858,12 @@ APP_STAGE = f"{PROBE_DIR}/app"
 # Build trees and version control inside an app folder: large, and not read at run time.
 APP_EXCLUDED = (".git", "target", "node_modules", ".cache")
 # An ecosystem's own build trees in the app folder.
-BUILD_TREES = {"haskell": ("dist-newstyle", ".stack-work"), "erlang": ("_build",)}
+BUILD_TREES = {
+    "haskell": ("dist-newstyle", ".stack-work"),
+    "erlang": ("_build",),
+    # mix keeps the dependencies' sources in deps/; the release holds what they compiled to.
+    "elixir": ("_build", "deps"),
+}
 
 
 # Beside the build marker, out of /tmp, which builds clean.

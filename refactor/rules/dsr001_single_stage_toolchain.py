@@ -64,6 +64,7 @@ ECOSYSTEM_NAMES = {
     "dotnet": ".NET",
     "haskell": "Haskell",
     "erlang": "Erlang",
+    "elixir": "Elixir",
     "generic": "native",
 }
 
@@ -162,7 +163,7 @@ def check(analysis: Analysis) -> Iterable[Finding]:
         tail = (
             f"no automatic rewrite: builds that run {', '.join(uncovered)} are not among "
             "those this tool rewrites (Go, Rust, C/C++, Node.js, Python, Ruby, PHP, Java, "
-            ".NET, Haskell, Erlang releases); write the runtime stage by hand"
+            ".NET, Haskell, Erlang and Elixir releases); write the runtime stage by hand"
         )
     else:
         # Reported whether or not a rewrite can be made: the finding is about the image.

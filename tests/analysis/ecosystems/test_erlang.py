@@ -53,7 +53,18 @@ def test_release_profile(script: str, profile: str | None) -> None:
         ("erlang:24.3-alpine", "erlang:24.3-alpine"),
         ("erlang:26-alpine3.18", "erlang:26-alpine3.18"),
         ("erlang@sha256:" + "a" * 64, None),
-        ("elixir:1.14", None),
+        ("elixir:1.14", "elixir:1.14-slim"),
+        ("elixir:1.14-alpine", "elixir:1.14-alpine"),
+        (
+            "hexpm/elixir:1.15.7-erlang-26.1.2-debian-bookworm-20231009",
+            "hexpm/elixir:1.15.7-erlang-26.1.2-debian-bookworm-20231009",
+        ),
+        (
+            "hexpm/elixir:1.15.7-erlang-26.1.2-debian-bookworm-20231009-slim",
+            "hexpm/elixir:1.15.7-erlang-26.1.2-debian-bookworm-20231009-slim",
+        ),
+        ("acme/erlang:25", None),
+        ("registry.example.com/erlang:25", None),
         ("acme/erlang-build:25", None),
     ],
 )
@@ -143,3 +154,57 @@ def test_rebar3_as_the_command_is_a_toolchain_image() -> None:
     text = release().rsplit("CMD", 1)[0] + 'CMD ["rebar3", "shell"]\n'
     analysis = analyze(parse(text))
     assert analysis.leave_alone and "rebar3" in analysis.leave_alone
+
+
+MIX = (
+    "FROM elixir:1.14\nWORKDIR /app\nENV MIX_ENV=prod\nCOPY . .\n"
+    "RUN mix deps.get && mix compile\nRUN {build}\n"
+    'CMD ["/app/_build/prod/rel/hello/bin/hello", "start"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("script", "env", "folder"),
+    [
+        ("mix release", {}, "_build/dev/rel"),
+        ("mix release", {"MIX_ENV": "prod"}, "_build/prod/rel"),
+        ("MIX_ENV=prod mix release hello", {}, "_build/prod/rel"),
+        ("mix release", {"MIX_ENV": "prod", "MIX_BUILD_ROOT": "/out"}, "/out/prod/rel"),
+        ("mix release", {"MIX_BUILD_PATH": "/build"}, "/build/rel"),
+        ("mix compile", {"MIX_ENV": "prod"}, None),
+        ("mix phx.digest", {}, None),
+    ],
+)
+def test_mix_release_folder(script: str, env: dict[str, str], folder: str | None) -> None:
+    (cmd,) = parse_shell(script).commands
+    assert erlang.mix_release_folder(cmd, env) == folder
+
+
+def test_a_mix_release_runs_on_the_slim_elixir_image() -> None:
+    build = run_detector(erlang.detect, MIX.format(build="mix release"))
+    assert build is not None and build.ecosystem == "elixir"
+    assert build.runtime_image == "elixir:1.14-slim"
+    assert [a.dest for a in build.artifacts] == ["/app/_build/prod/rel"]
+    (check,) = build.final_steps
+    assert "is not in the release mix built" in check
+    output = rewrite(MIX.format(build="mix release")).output
+    assert output is not None
+    # The app folder without the build and the dependencies' sources.
+    assert "/tmp/dslim/app/_build /tmp/dslim/app/deps" in output
+    assert "COPY --from=builder /tmp/dslim/erlang/rel /app/_build/prod/rel" in output
+
+
+def test_a_mix_release_of_another_environment_is_not_taken_for_the_program() -> None:
+    build = run_detector(erlang.detect, MIX.format(build="MIX_ENV=staging mix release"))
+    assert build is not None and not build.artifacts
+    assert [f.flag for f in build.findings if f.severity == "warning"] == ["--artifact"]
+
+
+def test_mix_without_a_release_is_not_rewritten() -> None:
+    from dockerslim_refactor.findings import analyze
+
+    text = MIX.format(build="mix phx.digest").rsplit("CMD", 1)[0] + 'CMD ["mix", "phx.server"]\n'
+    analysis = analyze(parse(text))
+    assert analysis.leave_alone is not None
+    (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
+    assert finding.fix is None and "mix" in finding.message
