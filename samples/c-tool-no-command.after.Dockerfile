@@ -92,8 +92,8 @@ RUN set -e; mkdir -p /tmp/dslim/libs; : > /tmp/dslim/packages; \
 # the packages that have them here stay in the runtime, by this release's names.
 RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
     b=$(printf '\140'); \
-    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
-    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
+    find /src \( -name vendor -o -name node_modules -o -name deps -o -name _build -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.rb' -o -name '*.erb' -o -name '*.rake' -o -name '*.py' -o -name '*.js' -o -name '*.mjs' -o -name '*.cjs' -o -name '*.ts' -o -name '*.php' -o -name '*.sh' -o -name '*.pl' -o -name '*.ex' -o -name '*.exs' -o -name '*.erl' \) -print 2>/dev/null > /tmp/dslim/sources || :; \
+    find /src \( -name vendor -o -name node_modules -o -name deps -o -name _build -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null \
       > /tmp/dslim/compiled || :; \
     while read -r f; do { tr '\n\r\t' '   ' < "$f"; echo; } 2>/dev/null || :; \
       done < /tmp/dslim/compiled > /tmp/dslim/calls; \
@@ -105,7 +105,7 @@ RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; \
           /tmp/dslim/calls 2>/dev/null; } | head -n1 | grep -q .; \
       then echo "$t" >> /tmp/dslim/runs; fi; \
     done; \
-    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' \) -print 2>/dev/null | while read -r f; do \
+    find /src \( -name vendor -o -name node_modules -o -name deps -o -name _build -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name Gemfile.lock -o -name package.json -o -name 'requirements*.txt' \) -print 2>/dev/null | while read -r f; do \
       case "${f##*/}" in Gemfile.lock) i=; a='^    '; z=' [(]'; deps='dragonfly=convert,identify git=git image_processing=convert,identify mini_magick=convert,identify paperclip=convert,identify,file streamio-ffmpeg=ffmpeg,ffprobe' ;; package.json) i=; a='"'; z='"[[:space:]]*:'; deps='fluent-ffmpeg=ffmpeg,ffprobe gm=convert,identify imagemagick=convert,identify node-red=npm simple-git=git' ;; requirements*.txt) i=-i; a='^'; z='([[:space:]=<>~!;,[]|$)'; deps='GitPython=git ffmpeg-python=ffmpeg pydub=ffmpeg' ;; esac; \
       for d in $deps; do \
         if grep -q $i -E "$a${d%%=*}$z" "$f"; then echo "${d#*=}" | tr , '\n' \

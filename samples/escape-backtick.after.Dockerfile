@@ -49,7 +49,7 @@ RUN extra=$(ldd /tmp/dslim/root/ /src/target/release/tool 2>/dev/null | grep '=>
 # sources, exec.Command in Go, or a dependency that runs one, like mini_magick):
 # the runtime base cannot install them, so the build stops if there are any.
 RUN set -e; mkdir -p /tmp/dslim; : > /tmp/dslim/runs; : > /tmp/dslim/sources; `
-    find /src \( -name vendor -o -name node_modules -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null `
+    find /src \( -name vendor -o -name node_modules -o -name deps -o -name _build -o -name .git -o -name site-packages -o -name dist-packages -o -name .husky -o -name .githooks -o -name githooks -o -name git-hooks -o -name 'pre-commit*' -o -name 'pre-push*' -o -name '*commit-hook*' \) -prune -o -type f \( -name '*.go' -o -name '*.rs' \) -print 2>/dev/null `
       > /tmp/dslim/compiled || :; `
     while read -r f; do { tr '\n\r\t' '   ' < "$f"; echo; } 2>/dev/null || :; `
       done < /tmp/dslim/compiled > /tmp/dslim/calls; `

@@ -216,7 +216,11 @@ def runtime_files(
             )
         kept += [p for p in options.runtime_packages if p not in kept]
         kept += [t for t in tools if t not in kept]
-        added_ca = needs.ca and family in {"slim", "alpine"} and "ca-certificates" not in kept
+        added_ca = (
+            needs.ca
+            and family in {"slim", "alpine", "interpreter"}
+            and "ca-certificates" not in kept
+        )
         # A static program has no libraries to find, but what its code runs is found the
         # same way when its sources were not read.
         probe = (

@@ -416,11 +416,16 @@ INSTALLERS = ("npm", "yarn", "pnpm", "pip", "pip3")
 INSTALL_TOOLS = ("make", "cc", "gcc", "c++", "g++", "pkg-config", "python3", "python", "git")
 # Words too common in sources to mean a command: found through dependencies only.
 _BY_DEPENDENCY_ONLY = frozenset({"convert", "identify", "file"})
-_SOURCE_NAMES = ("rb", "erb", "rake", "py", "js", "mjs", "cjs", "ts", "php", "sh", "pl")
+_SOURCE_NAMES = (
+    *("rb", "erb", "rake", "py", "js", "mjs", "cjs", "ts", "php", "sh", "pl"),
+    *("ex", "exs", "erl"),  # System.cmd("git", …), os:cmd("git …")
+)
 # Dependencies and git hooks (developer tools that run git, not the program).
 _DEPENDENCY_FOLDERS = (
     "vendor",
     "node_modules",
+    "deps",  # mix's dependency sources
+    "_build",  # rebar3's and mix's build trees, dependencies included
     ".git",
     "site-packages",
     "dist-packages",

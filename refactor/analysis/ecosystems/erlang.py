@@ -112,6 +112,10 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         "linkage": "interpreter",
         "runtime_image": runtime,
         "runtime_packages": tuple(packages),
+        # The -slim twins purge the CA store the full image had (curl fetched OTP's sources
+        # with it): TLS clients that read the system's (Mint, :public_key.cacerts_get/0)
+        # need it back.
+        "needs_ca_certificates": runtime != facts.image.text and not options.runtime_image,
         "lines": tuple(lines),
     }
     if options.artifacts:

@@ -208,3 +208,22 @@ def test_mix_without_a_release_is_not_rewritten() -> None:
     assert analysis.leave_alone is not None
     (finding,) = [f for f in analysis.findings if f.code == "DSR001"]
     assert finding.fix is None and "mix" in finding.message
+
+
+def test_the_slim_twin_gets_the_ca_store_the_full_image_had() -> None:
+    twin = run_detector(erlang.detect, release())
+    same = run_detector(erlang.detect, release(image="erlang:24.3-alpine"))
+    named = run_detector(erlang.detect, release(), Options(runtime_image="acme/otp:25"))
+    assert twin is not None and twin.needs_ca_certificates
+    assert same is not None and not same.needs_ca_certificates
+    assert named is not None and not named.needs_ca_certificates
+    output = rewrite(release()).output
+    assert output is not None
+    assert "printf '%s\\n' ca-certificates" in output  # installed through the probe's list
+
+
+def test_the_app_code_that_runs_programs_is_read_in_elixir_and_erlang_too() -> None:
+    output = rewrite(MIX.format(build="mix release")).output
+    assert output is not None
+    assert "-name '*.ex' -o -name '*.exs' -o -name '*.erl'" in output
+    assert "-name deps -o -name _build" in output  # dependencies' code is not the app's
