@@ -30,6 +30,21 @@ from dockerslim_refactor.plan.runtime import (
 )
 
 QUOTED_ARGS = '"$@"'
+# Where glibc's compiled locales live (locale-gen, localedef).
+LOCALE_ARCHIVE = "/usr/lib/locale"
+_LOCALE_COMMANDS = frozenset({"locale-gen", "localedef"})
+
+
+def generates_locales(facts: StageFacts) -> bool:
+    """A RUN compiles locales (``locale-gen``, ``localedef -i en_US -f UTF-8 en_US.UTF-8``,
+    ``dpkg-reconfigure locales``)."""
+    for step in facts.steps:
+        for cmd in step.script.commands:
+            if cmd.basename in _LOCALE_COMMANDS:
+                return True
+            if cmd.basename == "dpkg-reconfigure" and "locales" in cmd.args:
+                return True
+    return False
 
 
 def runtime_copies(facts: StageFacts, build: BuildInfo, after_line: int) -> set[Instruction]:
@@ -216,6 +231,18 @@ def runtime_files(
             )
         kept += [p for p in options.runtime_packages if p not in kept]
         kept += [t for t in tools if t not in kept]
+        # locale-gen compiled the locales the image's LANG names into glibc's archive, which
+        # a reinstalled locales package would not hold: same release, same glibc, so the
+        # builder's archive serves, and the package (the compiler and its sources) stays
+        # behind. The installed tree carries the archive by itself.
+        locales = (
+            manager == "apt"
+            and family in {"same", "slim", "interpreter"}
+            and not any(a.kind == "installed-tree" for a in build.artifacts)
+            and generates_locales(facts)
+        )
+        if locales and "locales" not in options.runtime_packages:
+            kept = [p for p in kept if p.split("=")[0] != "locales"]
         added_ca = (
             needs.ca
             and family in {"slim", "alpine", "interpreter"}
@@ -304,9 +331,12 @@ def runtime_files(
             setup.append("# The accounts the build made.\nRUN " + " \\\n    && ".join(accounts))
         if after:
             after = ["# The folders, links and capabilities the build made.", *after]
-        if any(a.kind == "installed-tree" for a in build.artifacts):
+        tree = any(a.kind == "installed-tree" for a in build.artifacts)
+        if tree:
             copies.append(CopyStep(probes.TREE_LIST, probes.TREE_LIST))
             after.insert(0, probes.DANGLING_LINKS_STEP)
+        elif locales:
+            copies.append(CopyStep(LOCALE_ARCHIVE, LOCALE_ARCHIVE))
         for text in skipped:
             notes.append(
                 note(

@@ -227,3 +227,30 @@ def test_the_app_code_that_runs_programs_is_read_in_elixir_and_erlang_too() -> N
     assert output is not None
     assert "-name '*.ex' -o -name '*.exs' -o -name '*.erl'" in output
     assert "-name deps -o -name _build" in output  # dependencies' code is not the app's
+
+
+LOCALE = (
+    "FROM erlang:25\nRUN apt-get update && apt-get install -y locales "
+    "&& sed -i 's/^# *de_DE.UTF-8/de_DE.UTF-8/' /etc/locale.gen && {generate}\n"
+    "ENV LANG=de_DE.UTF-8\nWORKDIR /app\nCOPY . .\nRUN rebar3 as prod release\n"
+    'CMD ["/app/_build/prod/rel/hello/bin/hello", "foreground"]\n'
+)
+
+
+@pytest.mark.parametrize(
+    "generate",
+    ["locale-gen", "localedef -i de_DE -f UTF-8 de_DE.UTF-8", "dpkg-reconfigure locales"],
+)
+def test_compiled_locales_come_from_the_builder_without_their_compiler(generate: str) -> None:
+    output = rewrite(LOCALE.format(generate=generate)).output
+    assert output is not None
+    runtime = output.split("\n\n# Runtime", 1)[1]
+    assert "COPY --from=builder /usr/lib/locale /usr/lib/locale" in runtime
+    assert " locales " not in runtime.split("COPY --from=builder /usr/lib/locale")[0]
+
+
+def test_locales_installed_but_not_compiled_are_left_as_they_are() -> None:
+    output = rewrite(LOCALE.format(generate="true")).output
+    assert output is not None
+    assert "/usr/lib/locale" not in output
+    assert "locales" in output.split("\n\n# Runtime", 1)[1]
