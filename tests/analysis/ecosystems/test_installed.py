@@ -132,9 +132,6 @@ def test_a_named_native_output_also_brings_what_else_the_build_installed() -> No
 def test_the_named_output_is_not_in_the_tree_too() -> None:
     """The binary the runtime copies by name stays out of the tree (else the image holds it
     twice), and the check that the program is there accepts it by that name."""
-    import re
-    import subprocess
-
     text = (
         "FROM gcc:13-bookworm\nWORKDIR /src\nCOPY . .\n"
         "RUN gcc -O2 -o /usr/local/bin/miner main.c && cp backend.so /usr/local/bin/ "
@@ -143,14 +140,23 @@ def test_the_named_output_is_not_in_the_tree_too() -> None:
     output = rewrite(text).output
     assert output is not None
     assert "-e '^/usr/local/bin/miner$'" in output
+    done = _program_check(output, "/usr/local/bin/miner")
+    assert done.returncode == 0, done.stderr
+
+
+def _program_check(output: str, program: str):
+    """Run only the collect step's check that the program is there, for ``program``, with no
+    tools on PATH: nothing else of the step runs here."""
+    import re
+    import subprocess
+
     (case,) = re.findall(r'    (case "\$p" in "[^\n]*esac)', output)
-    done = subprocess.run(
-        ["/bin/sh", "-c", f"p=/usr/local/bin/miner; {case}"],
+    return subprocess.run(
+        ["/bin/sh", "-c", f"p={program}; {case}"],
         capture_output=True,
         text=True,
         env={"PATH": "/nonexistent"},
     )
-    assert done.returncode == 0, done.stderr
 
 
 def test_paths_left_out_of_the_tree_match_only_themselves() -> None:
@@ -482,9 +488,6 @@ def test_an_rpm_from_a_file_is_not_lost_silently(install: str, what: str) -> Non
 def test_a_program_copied_from_the_context_to_a_file_of_its_own_passes_the_check() -> None:
     """`COPY script/entrypoint.sh /entrypoint.sh` after the marker: the file is an app path
     of its own (copied to the runtime), not a folder, and the check accepts it."""
-    import re
-    import subprocess
-
     text = (
         "FROM python:3.6-slim\n"
         "RUN apt-get update && apt-get install -y --no-install-recommends python3-requests "
@@ -495,12 +498,5 @@ def test_a_program_copied_from_the_context_to_a_file_of_its_own_passes_the_check
     result = rewrite(text)
     assert result.output is not None, result.reason
     assert "COPY --from=builder /entrypoint.sh /entrypoint.sh" in result.output
-    (case,) = re.findall(r'    (case "\$p" in "[^\n]*esac)', result.output)
-    # Only the case statement, with the program's path: nothing else of the step runs.
-    done = subprocess.run(
-        ["/bin/sh", "-c", f"p=/entrypoint.sh; {case}"],
-        capture_output=True,
-        text=True,
-        env={"PATH": "/nonexistent"},
-    )
+    done = _program_check(result.output, "/entrypoint.sh")
     assert done.returncode == 0, done.stderr
