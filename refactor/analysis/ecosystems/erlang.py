@@ -155,8 +155,8 @@ def detect(facts: StageFacts, options: Options) -> BuildInfo | None:
         line,
         f"the release ({folder}) runs on {runtime}, the same Erlang without the build: with "
         "its own runtime system (include_erts) or the image's; the app folder comes along "
-        "without _build (files the program reads by relative path), and the dependencies "
-        f"and {tool}'s caches stay in the builder; --runtime-image names another image",
+        "(files the program reads by relative path) without its build trees (_build, mix's "
+        f"deps), and {tool}'s caches stay in the builder; --runtime-image names another image",
         "--runtime-image",
     )
     return BuildInfo(
