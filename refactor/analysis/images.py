@@ -197,6 +197,15 @@ def base_image_info(ref: ImageRef) -> BaseImageInfo:
 _DEVELOPMENT_WORDS = frozenset({"dev", "devel", "sdk", "build", "builder", "toolchain"})
 
 
+def alpine_version(ref: ImageRef) -> str | None:
+    """The alpine release an image's tag names: the tag of an ``alpine`` image (``3.2``,
+    ``latest``, ``edge``), the ``alpineX.Y`` word of another (``node:0.12-alpine3.2``);
+    ``None`` when it names none (``node:6.11-alpine``)."""
+    if ref.name == "alpine":
+        return ref.tag
+    return next((w[6:] for w in ref.variant_words if w.startswith("alpine")), "") or None
+
+
 def named_development_image(ref: ImageRef) -> bool:
     """An image this tool knows nothing else about whose name or tag marks it as a
     development or build image: it carries compilers and headers, like a toolchain image.

@@ -686,19 +686,24 @@ def deleted_copies(facts: StageFacts) -> tuple[tuple[int, str, int], ...]:
     (``COPY . /src`` and then ``rm -rf /src``): its line, the destination and the line of
     the RUN. A layer keeps what it added, so the files still ship in the image; only a
     builder stage leaves them behind."""
+    copies = [
+        (ins.start_line, facts.resolve(ins.words[-1], workdir))
+        for ins, workdir in context_copies(facts)
+        if ins.words
+    ]
+    copies = [(line, dest) for line, dest in copies if dest != "/"]
+    if not copies:
+        return ()
+    # Each RUN's deletions once, not once per copy (the editor analyses at every change).
+    removals = [
+        (step.instruction.start_line, [r for r in removed_folders(facts, step) if r != "/"])
+        for step in facts.steps
+    ]
     found = []
-    for ins, workdir in context_copies(facts):
-        if not ins.words:
-            continue
-        dest = facts.resolve(ins.words[-1], workdir)
-        if dest == "/":
-            continue
-        for step in facts.steps:
-            if step.instruction.start_line <= ins.start_line:
-                continue
-            removed = removed_folders(facts, step)
-            if any(r != "/" and (dest == r or dest.startswith(r + "/")) for r in removed):
-                found.append((ins.start_line, dest, step.instruction.start_line))
+    for copied, dest in copies:
+        for line, removed in removals:
+            if line > copied and any(dest == r or dest.startswith(r + "/") for r in removed):
+                found.append((copied, dest, line))
                 break
     return tuple(found)
 

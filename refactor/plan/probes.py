@@ -176,7 +176,7 @@ _UPGRADES = {
 }
 
 
-_OLD_ALPINE = re.compile(r"(?:alpine)?(?:2\.\d+|3\.[0-2])(?:\.\d+)*")
+_OLD_ALPINE = re.compile(r"(?:2\.\d+|3\.[0-2])(?:\.\d+)*")
 
 
 def old_apk(image: str | None) -> bool:
@@ -184,13 +184,10 @@ def old_apk(image: str | None) -> bool:
     ``node:0.12-alpine3.2``), whose apk has no ``--no-cache``."""
     if not image:
         return False
-    from dockerslim_refactor.analysis.images import parse_image
+    from dockerslim_refactor.analysis.images import alpine_version, parse_image
 
-    ref = parse_image(image)
-    words = ref.variant_words
-    if ref.name == "alpine":
-        return bool(words) and bool(_OLD_ALPINE.fullmatch(words[0]))
-    return any(w.startswith("alpine") and _OLD_ALPINE.fullmatch(w) for w in words)
+    version = alpine_version(parse_image(image))
+    return version is not None and _OLD_ALPINE.fullmatch(version) is not None
 
 
 def apk_add(image: str | None, words: str, verb: str = "add") -> str:

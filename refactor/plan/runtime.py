@@ -618,9 +618,9 @@ def _alpine_release(facts: StageFacts) -> str | None:
     """``alpine:X.Y`` of the builder's release, or the builder's own alpine image; ``None``
     when the tag does not say which release it is."""
     ref = facts.image
-    if ref.name == "alpine" and ref.tag and ref.tag not in {"latest", "edge"}:
-        return ref.text
-    version = next((w[6:] for w in ref.variant_words if w.startswith("alpine")), "")
+    version = img.alpine_version(ref) or ""
+    if ref.name == "alpine":
+        return ref.text if version not in {"", "latest", "edge"} else None
     return f"alpine:{version}" if re.fullmatch(r"\d+\.\d+", version) else None
 
 
